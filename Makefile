@@ -1,0 +1,43 @@
+# Caseline: `make run` for a local demo, `make test` for the whole suite. See README.md.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 8000
+DEMO_PASSWORD ?= caseline-demo-2026
+export PORT
+
+.PHONY: install run test lint bench-seed clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Caseline needs Python 3.11 (found " + sys.version.split()[0] + ")")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# The embedded demo: SQLite and kombu's filesystem broker under var/, web + worker + beat in one terminal.
+run: install
+	DEBUG=true $(BIN)/python manage.py migrate --noinput
+	DEBUG=true $(BIN)/python manage.py seed_demo --password '$(DEMO_PASSWORD)'
+	@echo
+	@echo "  Caseline is starting on http://127.0.0.1:$(PORT)/"
+	@echo "  Sign in as officer, supervisor, clerk, board, integrator or admin"
+	@echo "  with the password: $(DEMO_PASSWORD)"
+	@echo "  Ctrl-C stops the web server, the worker and beat."
+	@echo
+	DEBUG=true PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile -p $(PORT)
+
+# The whole suite, on PostgreSQL and Redis (DATABASE_URL / REDIS_URL, else the local servers).
+test: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf var/ staticfiles/ .pytest_cache

@@ -1,0 +1,169 @@
+"""The organisation: users and their roles, units, courts, parole boards; and the audit trail."""
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from agency.choices import AuditOutcome, Role
+
+
+class Court(models.Model):
+    """A sentencing court: holds authority over the probation cases it sentenced."""
+
+    name = models.CharField(max_length=200, unique=True)
+    jurisdiction = models.CharField(max_length=200, help_text="County, district or circuit it serves.")
+    clerk_name = models.CharField(max_length=200, blank=True)
+    clerk_email = models.EmailField(blank=True, help_text="Where violation reports are emailed.")
+    clerk_phone = models.CharField(max_length=40, blank=True)
+    webhook_url = models.URLField(blank=True, help_text="Optional: reports are also POSTed here, signed.")
+    webhook_secret = models.CharField(max_length=200, blank=True)
+    is_active = models.BooleanField(default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ParoleBoard(models.Model):
+    """A parole board: holds authority over the parole cases of the people it released."""
+
+    name = models.CharField(max_length=200, unique=True)
+    jurisdiction = models.CharField(max_length=200, help_text="State or region it serves.")
+    email = models.EmailField(blank=True, help_text="Where violation reports are emailed.")
+    phone = models.CharField(max_length=40, blank=True)
+    webhook_url = models.URLField(blank=True, help_text="Optional: reports are also POSTed here, signed.")
+    webhook_secret = models.CharField(max_length=200, blank=True)
+    is_active = models.BooleanField(default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(models.Model):
+    """A field office's supervision unit: one supervisor leads it, officers belong to it."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=200)
+    office = models.CharField(max_length=300, help_text="Office address or location.")
+    supervisor = models.ForeignKey(
+        "agency.User",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_units",
+        limit_choices_to={"role": Role.SUPERVISOR},
+        help_text="The unit supervisor who approves this unit's violation reports.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.supervisor_id and self.supervisor.role != Role.SUPERVISOR:
+            raise ValidationError({"supervisor": "Only a user with the supervisor role can lead a unit."})
+
+
+class CaselineUserManager(UserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("role", Role.ADMINISTRATOR)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A member of staff or an integration account. The role decides what the user may see."""
+
+    role = models.CharField(max_length=32, choices=Role.choices, default=Role.OFFICER)
+    unit = models.ForeignKey(
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+        help_text="Officers and supervisors: their unit. Integrators: limits them to one unit.",
+    )
+    court = models.ForeignKey(
+        Court, null=True, blank=True, on_delete=models.PROTECT, related_name="clerks",
+        help_text="Court clerks only: the court they work for.",
+    )
+    parole_board = models.ForeignKey(
+        ParoleBoard, null=True, blank=True, on_delete=models.PROTECT, related_name="staff",
+        help_text="Parole board staff only: the board they work for.",
+    )
+    phone = models.CharField(max_length=40, blank=True)
+    badge_number = models.CharField(max_length=40, blank=True)
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    objects = CaselineUserManager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "username"]
+        constraints = [
+            models.CheckConstraint(
+                name="user_court_iff_court_clerk",
+                condition=(Q(role=Role.COURT_CLERK) & Q(court__isnull=False))
+                | (~Q(role=Role.COURT_CLERK) & Q(court__isnull=True)),
+                violation_error_message="A court clerk belongs to exactly one court; other roles to none.",
+            ),
+            models.CheckConstraint(
+                name="user_board_iff_board_staff",
+                condition=(Q(role=Role.PAROLE_BOARD_STAFF) & Q(parole_board__isnull=False))
+                | (~Q(role=Role.PAROLE_BOARD_STAFF) & Q(parole_board__isnull=True)),
+                violation_error_message="Parole board staff belong to exactly one board; other roles to none.",
+            ),
+            models.CheckConstraint(
+                name="user_unit_only_for_unit_roles",
+                condition=Q(unit__isnull=True)
+                | Q(role__in=[Role.OFFICER, Role.SUPERVISOR, Role.INTEGRATOR]),
+                violation_error_message="Only officers, supervisors and integrators belong to a unit.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        full = self.get_full_name()
+        return f"{full} ({self.username})" if full else self.username
+
+    def clean(self) -> None:
+        super().clean()
+        if self.role in (Role.OFFICER, Role.SUPERVISOR) and not self.unit_id:
+            raise ValidationError({"unit": "Officers and supervisors must belong to a unit."})
+
+
+class AuditEvent(models.Model):
+    """One audited read or change. Written only through ``agency.audit.audit_record``."""
+
+    occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"
+    )
+    actor_label = models.CharField(
+        max_length=150, help_text="The username, or system:<job> for background work."
+    )
+    action = models.CharField(max_length=100, db_index=True)
+    object_type = models.CharField(max_length=100, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    offender_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    outcome = models.CharField(max_length=16, choices=AuditOutcome.choices, default=AuditOutcome.ALLOWED)
+    source_ip = models.GenericIPAddressField(null=True, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action} {self.outcome}"

@@ -1,0 +1,40 @@
+"""Writes to a person's record. Each saves, validates and audits in one transaction."""
+
+from datetime import date
+
+from django.db import transaction
+
+from agency.audit import audit_record
+from agency.models import User
+from offenders.models import Offender
+
+
+@transaction.atomic
+def offender_create(
+    *,
+    actor: User,
+    first_name: str,
+    last_name: str,
+    date_of_birth: date,
+    middle_name: str = "",
+    state_id: str = "",
+    fbi_number: str = "",
+    phone: str = "",
+    email: str = "",
+    primary_language: str = "English",
+) -> Offender:
+    offender = Offender(
+        first_name=first_name,
+        middle_name=middle_name,
+        last_name=last_name,
+        date_of_birth=date_of_birth,
+        state_id=state_id,
+        fbi_number=fbi_number,
+        phone=phone,
+        email=email,
+        primary_language=primary_language,
+    )
+    offender.full_clean()
+    offender.save()
+    audit_record(actor=actor, action="offender.created", obj=offender)
+    return offender

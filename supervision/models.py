@@ -1,0 +1,483 @@
+"""The cases: supervisions, conditions, contact standards, check-ins, drug tests, notes, referrals,
+violations, violation reports and their deliveries. Business rules live in ``services.py``."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from supervision.choices import (
+    REPORT_STATUSES_WITH_AUTHORITY,
+    CheckInKind,
+    CheckInOrigin,
+    CheckInStatus,
+    ClosureReason,
+    ComplianceStatus,
+    ConditionAppliesTo,
+    ConditionCategory,
+    DeliveryStatus,
+    Disposition,
+    DrugTestReason,
+    DrugTestResult,
+    LabConfirmation,
+    ReferralKind,
+    ReferralStatus,
+    ReportRecommendation,
+    ReportStatus,
+    Specimen,
+    Substance,
+    SubstanceResult,
+    SupervisionLevel,
+    SupervisionStatus,
+    SupervisionType,
+    ViolationKind,
+    ViolationSeverity,
+    ViolationStatus,
+)
+
+USER = settings.AUTH_USER_MODEL
+
+
+class Supervision(models.Model):
+    """One term of parole (authority: a parole board) or probation (authority: the sentencing court)."""
+
+    offender = models.ForeignKey("offenders.Offender", on_delete=models.PROTECT, related_name="supervisions")
+    supervision_type = models.CharField(max_length=16, choices=SupervisionType.choices)
+    court = models.ForeignKey(
+        "agency.Court", null=True, blank=True, on_delete=models.PROTECT, related_name="supervisions",
+        help_text="Probation only: the sentencing court.",
+    )
+    parole_board = models.ForeignKey(
+        "agency.ParoleBoard", null=True, blank=True, on_delete=models.PROTECT, related_name="supervisions",
+        help_text="Parole only: the releasing parole board.",
+    )
+    docket_number = models.CharField(
+        max_length=60, help_text="Court docket number (probation) or parole number (parole)."
+    )
+    offense = models.CharField("offence", max_length=300)
+    start_date = models.DateField()
+    end_date = models.DateField(help_text="Expected end of the term.")
+    status = models.CharField(max_length=16, choices=SupervisionStatus.choices, default=SupervisionStatus.ACTIVE)
+    closed_on = models.DateField(null=True, blank=True)
+    closure_reason = models.CharField(max_length=24, choices=ClosureReason.choices, blank=True)
+    level = models.CharField(max_length=16, choices=SupervisionLevel.choices, default=SupervisionLevel.MEDIUM)
+    officer = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="caseload")
+    unit = models.ForeignKey("agency.Unit", on_delete=models.PROTECT, related_name="supervisions")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        indexes = [
+            models.Index(fields=["officer", "status"]),
+            models.Index(fields=["unit", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="supervision_authority_matches_type",
+                condition=(
+                    Q(supervision_type=SupervisionType.PROBATION, court__isnull=False, parole_board__isnull=True)
+                    | Q(supervision_type=SupervisionType.PAROLE, parole_board__isnull=False, court__isnull=True)
+                ),
+                violation_error_message=(
+                    "Probation needs its sentencing court and no parole board; "
+                    "parole needs its parole board and no court."
+                ),
+            ),
+            models.CheckConstraint(
+                name="supervision_parole_never_inactive",
+                condition=~Q(supervision_type=SupervisionType.PAROLE, status=SupervisionStatus.INACTIVE),
+                violation_error_message="Parole is always active supervision: it cannot be inactive.",
+            ),
+            models.CheckConstraint(
+                name="supervision_closure_reason_iff_closed",
+                condition=(
+                    Q(status=SupervisionStatus.CLOSED, closed_on__isnull=False) & ~Q(closure_reason="")
+                )
+                | (~Q(status=SupervisionStatus.CLOSED) & Q(closure_reason="", closed_on__isnull=True)),
+                violation_error_message="A closed supervision needs a closure date and reason; an open one has neither.",
+            ),
+            models.CheckConstraint(
+                name="supervision_end_after_start",
+                condition=Q(end_date__gte=F("start_date")),
+                violation_error_message="The end date cannot be before the start date.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_supervision_type_display()} {self.docket_number}"
+
+
+class ConditionType(models.Model):
+    """The condition catalogue: what a court or board can order."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    category = models.CharField(max_length=16, choices=ConditionCategory.choices)
+    applies_to = models.CharField(max_length=16, choices=ConditionAppliesTo.choices, default=ConditionAppliesTo.BOTH)
+    tracks_hours = models.BooleanField(default=False, help_text="Community service: hours are ordered and logged.")
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["category", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Condition(models.Model):
+    """A condition imposed on one supervision, with its compliance status."""
+
+    supervision = models.ForeignKey(Supervision, on_delete=models.PROTECT, related_name="conditions")
+    condition_type = models.ForeignKey(ConditionType, on_delete=models.PROTECT, related_name="conditions")
+    details = models.TextField(blank=True, help_text="The wording of the order, e.g. curfew hours.")
+    compliance_status = models.CharField(
+        max_length=16, choices=ComplianceStatus.choices, default=ComplianceStatus.COMPLIANT
+    )
+    hours_required = models.DecimalField(
+        max_digits=6, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(Decimal("0"))]
+    )
+    hours_completed = models.DecimalField(
+        max_digits=6, decimal_places=2, default=Decimal("0"), validators=[MinValueValidator(Decimal("0"))]
+    )
+    imposed_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["imposed_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="condition_hours_not_negative",
+                condition=Q(hours_completed__gte=0) & (Q(hours_required__isnull=True) | Q(hours_required__gte=0)),
+                violation_error_message="Hours cannot be negative.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.condition_type} ({self.get_compliance_status_display()})"
+
+
+class CommunityServiceEntry(models.Model):
+    """Hours of community service worked towards a condition."""
+
+    condition = models.ForeignKey(Condition, on_delete=models.PROTECT, related_name="service_entries")
+    performed_on = models.DateField()
+    hours = models.DecimalField(max_digits=5, decimal_places=2, validators=[MinValueValidator(Decimal("0.25"))])
+    organisation = models.CharField(max_length=200)
+    recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "community service entries"
+        ordering = ["-performed_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="community_service_hours_positive", condition=Q(hours__gt=0),
+                violation_error_message="Hours worked must be more than zero.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.hours} h at {self.organisation} on {self.performed_on}"
+
+
+class ContactStandard(models.Model):
+    """How often a person at a supervision level must check in, and how long each window stays open."""
+
+    level = models.CharField(max_length=16, choices=SupervisionLevel.choices, unique=True)
+    check_in_interval_days = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1)], help_text="Days between scheduled check-ins."
+    )
+    window_days = models.PositiveSmallIntegerField(
+        default=3, validators=[MinValueValidator(1)], help_text="Days the person has to complete each check-in."
+    )
+    check_in_kind = models.CharField(max_length=16, choices=CheckInKind.choices, default=CheckInKind.OFFICE)
+    home_visit_interval_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Days between home visits; empty for none."
+    )
+
+    class Meta:
+        ordering = ["check_in_interval_days"]
+        constraints = [
+            models.CheckConstraint(
+                name="contact_standard_window_within_interval",
+                condition=Q(window_days__gte=1) & Q(window_days__lte=F("check_in_interval_days")),
+                violation_error_message="The window must be at least one day and no longer than the interval.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()}: every {self.check_in_interval_days} days"
+
+
+class CheckIn(models.Model):
+    """A contact the person must make (scheduled) or an officer made (unscheduled)."""
+
+    supervision = models.ForeignKey(Supervision, on_delete=models.PROTECT, related_name="check_ins")
+    kind = models.CharField(max_length=16, choices=CheckInKind.choices, default=CheckInKind.OFFICE)
+    origin = models.CharField(max_length=16, choices=CheckInOrigin.choices, default=CheckInOrigin.SCHEDULED)
+    window_start = models.DateTimeField(help_text="The window opens.")
+    due_at = models.DateTimeField(help_text="The window closes: uncompleted after this, the check-in is missed.")
+    status = models.CharField(max_length=16, choices=CheckInStatus.choices, default=CheckInStatus.SCHEDULED)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    location = models.CharField(max_length=200, blank=True)
+    notes = models.TextField(blank=True)
+    excuse_reason = models.CharField(max_length=300, blank=True)
+    recorded_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-due_at", "-id"]
+        indexes = [
+            # The missed check-in sweep reads only scheduled check-ins by closing time.
+            models.Index(fields=["due_at"], condition=Q(status="scheduled"), name="check_in_open_due_idx"),
+            models.Index(fields=["supervision", "due_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="check_in_window_order", condition=Q(due_at__gt=F("window_start")),
+                violation_error_message="The window must close after it opens.",
+            ),
+            models.CheckConstraint(
+                name="check_in_completed_has_time",
+                condition=~Q(status=CheckInStatus.COMPLETED) | Q(completed_at__isnull=False),
+                violation_error_message="A completed check-in needs the time it happened.",
+            ),
+            models.CheckConstraint(
+                name="check_in_excused_has_reason",
+                condition=~Q(status=CheckInStatus.EXCUSED) | ~Q(excuse_reason=""),
+                violation_error_message="An excused check-in needs a reason.",
+            ),
+            models.UniqueConstraint(
+                fields=["supervision", "kind", "window_start"],
+                condition=Q(origin="scheduled"),
+                name="check_in_scheduled_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} due {self.due_at:%Y-%m-%d} ({self.get_status_display()})"
+
+
+class DrugTest(models.Model):
+    supervision = models.ForeignKey(Supervision, on_delete=models.PROTECT, related_name="drug_tests")
+    reason = models.CharField(max_length=16, choices=DrugTestReason.choices, default=DrugTestReason.RANDOM)
+    specimen = models.CharField(max_length=16, choices=Specimen.choices, default=Specimen.URINE)
+    panel = models.CharField(max_length=100, default="10-panel", help_text="The test panel used.")
+    collected_at = models.DateTimeField()
+    result = models.CharField(max_length=16, choices=DrugTestResult.choices)
+    lab_confirmation = models.CharField(
+        max_length=16, choices=LabConfirmation.choices, default=LabConfirmation.NOT_REQUESTED
+    )
+    lab_name = models.CharField(max_length=200, blank=True)
+    notes = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-collected_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_specimen_display()} test {self.collected_at:%Y-%m-%d}: {self.get_result_display()}"
+
+
+class DrugTestSubstanceResult(models.Model):
+    drug_test = models.ForeignKey(DrugTest, on_delete=models.PROTECT, related_name="substance_results")
+    substance = models.CharField(max_length=24, choices=Substance.choices)
+    result = models.CharField(max_length=16, choices=SubstanceResult.choices)
+    level_ng_ml = models.DecimalField(
+        "level (ng/mL)", max_digits=9, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+
+    class Meta:
+        ordering = ["substance"]
+        constraints = [
+            models.UniqueConstraint(fields=["drug_test", "substance"], name="drug_test_substance_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_substance_display()}: {self.get_result_display()}"
+
+
+class CaseNote(models.Model):
+    supervision = models.ForeignKey(Supervision, on_delete=models.PROTECT, related_name="case_notes")
+    author = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField()
+    is_voided = models.BooleanField(default=False, help_text="Voided notes stay on record, struck through.")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Note by {self.author} on {self.created_at:%Y-%m-%d}"
+
+
+class Referral(models.Model):
+    supervision = models.ForeignKey(Supervision, on_delete=models.PROTECT, related_name="referrals")
+    kind = models.CharField(max_length=24, choices=ReferralKind.choices)
+    provider = models.CharField(max_length=200)
+    status = models.CharField(max_length=16, choices=ReferralStatus.choices, default=ReferralStatus.REFERRED)
+    referred_on = models.DateField()
+    status_changed_on = models.DateField()
+    notes = models.TextField(blank=True)
+    referred_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-referred_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} at {self.provider} ({self.get_status_display()})"
+
+
+class Violation(models.Model):
+    """A missed check-in, a failed drug test, a broken condition or a new offence."""
+
+    supervision = models.ForeignKey(Supervision, on_delete=models.PROTECT, related_name="violations")
+    kind = models.CharField(max_length=16, choices=ViolationKind.choices)
+    severity = models.CharField(max_length=8, choices=ViolationSeverity.choices, default=ViolationSeverity.MEDIUM)
+    status = models.CharField(max_length=16, choices=ViolationStatus.choices, default=ViolationStatus.OPEN)
+    occurred_on = models.DateField()
+    description = models.TextField()
+    check_in = models.ForeignKey(CheckIn, null=True, blank=True, on_delete=models.PROTECT, related_name="violations")
+    drug_test = models.ForeignKey(DrugTest, null=True, blank=True, on_delete=models.PROTECT, related_name="violations")
+    condition = models.ForeignKey(
+        Condition, null=True, blank=True, on_delete=models.PROTECT, related_name="violations",
+        help_text="The condition broken, where one is.",
+    )
+    response = models.TextField(blank=True, help_text="The graduated response, where one was given.")
+    recorded_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="Empty when a background job opened it.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-occurred_on", "-id"]
+        constraints = [
+            # One violation per missed check-in and per failed test, however often a job runs.
+            models.UniqueConstraint(fields=["check_in"], condition=Q(check_in__isnull=False), name="violation_one_per_check_in"),
+            models.UniqueConstraint(fields=["drug_test"], condition=Q(drug_test__isnull=False), name="violation_one_per_drug_test"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} violation on {self.occurred_on} ({self.get_status_display()})"
+
+
+class ViolationReport(models.Model):
+    """A written violation report: drafted by the officer, approved by the supervisor, then routed to
+    the supervision's authority (the sentencing court for probation, the parole board for parole)."""
+
+    supervision = models.ForeignKey(Supervision, on_delete=models.PROTECT, related_name="violation_reports")
+    violations = models.ManyToManyField(Violation, related_name="reports")
+    narrative = models.TextField()
+    recommendation = models.CharField(max_length=24, choices=ReportRecommendation.choices)
+    status = models.CharField(max_length=24, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
+    author = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="authored_reports")
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="reviewed_reports")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_comment = models.TextField(blank=True, help_text="The supervisor's comments when returning it.")
+    # The authority, fixed at approval from the supervision (see services.supervision_authority).
+    court = models.ForeignKey("agency.Court", null=True, blank=True, on_delete=models.PROTECT, related_name="violation_reports")
+    parole_board = models.ForeignKey(
+        "agency.ParoleBoard", null=True, blank=True, on_delete=models.PROTECT, related_name="violation_reports"
+    )
+    received_at = models.DateTimeField(null=True, blank=True)
+    received_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    hearing_at = models.DateTimeField(null=True, blank=True)
+    hearing_location = models.CharField(max_length=200, blank=True)
+    disposition = models.CharField(max_length=24, choices=Disposition.choices, blank=True)
+    disposition_on = models.DateField(null=True, blank=True)
+    disposition_note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["court", "status"]),
+            models.Index(fields=["parole_board", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="report_one_authority_once_approved",
+                condition=(
+                    Q(status__in=REPORT_STATUSES_WITH_AUTHORITY)
+                    & (
+                        Q(court__isnull=False, parole_board__isnull=True)
+                        | Q(court__isnull=True, parole_board__isnull=False)
+                    )
+                )
+                | (~Q(status__in=REPORT_STATUSES_WITH_AUTHORITY) & Q(court__isnull=True, parole_board__isnull=True)),
+                violation_error_message="An approved report has exactly one authority; a draft has none yet.",
+            ),
+            models.CheckConstraint(
+                name="report_disposition_iff_disposed",
+                condition=(Q(status=ReportStatus.DISPOSED) & ~Q(disposition="") & Q(disposition_on__isnull=False))
+                | (~Q(status=ReportStatus.DISPOSED) & Q(disposition="")),
+                violation_error_message="A disposed report needs its disposition and date; others have none.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Violation report #{self.pk} ({self.get_status_display()})"
+
+
+class ReportDelivery(models.Model):
+    """The delivery of an approved report to its authority: recorded with the approval, done by a job."""
+
+    report = models.ForeignKey(ViolationReport, on_delete=models.PROTECT, related_name="deliveries")
+    court = models.ForeignKey("agency.Court", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    parole_board = models.ForeignKey("agency.ParoleBoard", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "report deliveries"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["created_at"], condition=~Q(status="delivered"), name="delivery_undelivered_idx")]
+        constraints = [
+            models.CheckConstraint(
+                name="delivery_one_authority",
+                condition=Q(court__isnull=False, parole_board__isnull=True)
+                | Q(court__isnull=True, parole_board__isnull=False),
+                violation_error_message="A delivery goes to exactly one court or parole board.",
+            ),
+            models.UniqueConstraint(fields=["report", "court"], condition=Q(court__isnull=False), name="delivery_once_per_court"),
+            models.UniqueConstraint(
+                fields=["report", "parole_board"], condition=Q(parole_board__isnull=False), name="delivery_once_per_board"
+            ),
+            models.CheckConstraint(
+                name="delivery_delivered_has_time",
+                condition=~Q(status=DeliveryStatus.DELIVERED) | Q(delivered_at__isnull=False),
+                violation_error_message="A delivered report needs its delivery time.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Delivery of report #{self.report_id} to {self.court or self.parole_board} ({self.get_status_display()})"
