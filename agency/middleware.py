@@ -22,9 +22,7 @@ class RequestContextMiddleware:
 
     def __call__(self, request):
         request_id = request.headers.get("X-Request-ID", "")[:64] or uuid.uuid4().hex
-        token = current_request.set(
-            RequestContext(source_ip=request.META.get("REMOTE_ADDR"), request_id=request_id)
-        )
+        token = current_request.set(RequestContext(source_ip=request.META.get("REMOTE_ADDR"), request_id=request_id))
         try:
             response = self.get_response(request)
         finally:

@@ -96,11 +96,19 @@ class User(AbstractUser):
         help_text="Officers and supervisors: their unit. Integrators: limits them to one unit.",
     )
     court = models.ForeignKey(
-        Court, null=True, blank=True, on_delete=models.PROTECT, related_name="clerks",
+        Court,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="clerks",
         help_text="Court clerks only: the court they work for.",
     )
     parole_board = models.ForeignKey(
-        ParoleBoard, null=True, blank=True, on_delete=models.PROTECT, related_name="staff",
+        ParoleBoard,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
         help_text="Parole board staff only: the board they work for.",
     )
     phone = models.CharField(max_length=40, blank=True)
@@ -126,8 +134,7 @@ class User(AbstractUser):
             ),
             models.CheckConstraint(
                 name="user_unit_only_for_unit_roles",
-                condition=Q(unit__isnull=True)
-                | Q(role__in=[Role.OFFICER, Role.SUPERVISOR, Role.INTEGRATOR]),
+                condition=Q(unit__isnull=True) | Q(role__in=[Role.OFFICER, Role.SUPERVISOR, Role.INTEGRATOR]),
                 violation_error_message="Only officers, supervisors and integrators belong to a unit.",
             ),
         ]
@@ -146,12 +153,8 @@ class AuditEvent(models.Model):
     """One audited read or change. Written only through ``agency.audit.audit_record``."""
 
     occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
-    actor = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"
-    )
-    actor_label = models.CharField(
-        max_length=150, help_text="The username, or system:<job> for background work."
-    )
+    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events")
+    actor_label = models.CharField(max_length=150, help_text="The username, or system:<job> for background work.")
     action = models.CharField(max_length=100, db_index=True)
     object_type = models.CharField(max_length=100, blank=True)
     object_id = models.CharField(max_length=64, blank=True)

@@ -48,11 +48,19 @@ class Supervision(models.Model):
     offender = models.ForeignKey("offenders.Offender", on_delete=models.PROTECT, related_name="supervisions")
     supervision_type = models.CharField(max_length=16, choices=SupervisionType.choices)
     court = models.ForeignKey(
-        "agency.Court", null=True, blank=True, on_delete=models.PROTECT, related_name="supervisions",
+        "agency.Court",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supervisions",
         help_text="Probation only: the sentencing court.",
     )
     parole_board = models.ForeignKey(
-        "agency.ParoleBoard", null=True, blank=True, on_delete=models.PROTECT, related_name="supervisions",
+        "agency.ParoleBoard",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supervisions",
         help_text="Parole only: the releasing parole board.",
     )
     docket_number = models.CharField(
@@ -96,11 +104,9 @@ class Supervision(models.Model):
             ),
             models.CheckConstraint(
                 name="supervision_closure_reason_iff_closed",
-                condition=(
-                    Q(status=SupervisionStatus.CLOSED, closed_on__isnull=False) & ~Q(closure_reason="")
-                )
+                condition=(Q(status=SupervisionStatus.CLOSED, closed_on__isnull=False) & ~Q(closure_reason=""))
                 | (~Q(status=SupervisionStatus.CLOSED) & Q(closure_reason="", closed_on__isnull=True)),
-                violation_error_message="A closed supervision needs a closure date and reason; an open one has neither.",
+                violation_error_message="A closed supervision needs a closure date and reason; an open one has neither.",  # noqa: E501
             ),
             models.CheckConstraint(
                 name="supervision_end_after_start",
@@ -181,7 +187,8 @@ class CommunityServiceEntry(models.Model):
         ordering = ["-performed_on", "-id"]
         constraints = [
             models.CheckConstraint(
-                name="community_service_hours_positive", condition=Q(hours__gt=0),
+                name="community_service_hours_positive",
+                condition=Q(hours__gt=0),
                 violation_error_message="Hours worked must be more than zero.",
             ),
         ]
@@ -246,7 +253,8 @@ class CheckIn(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                name="check_in_window_order", condition=Q(due_at__gt=F("window_start")),
+                name="check_in_window_order",
+                condition=Q(due_at__gt=F("window_start")),
                 violation_error_message="The window must close after it opens.",
             ),
             models.CheckConstraint(
@@ -299,7 +307,11 @@ class DrugTestSubstanceResult(models.Model):
     substance = models.CharField(max_length=24, choices=Substance.choices)
     result = models.CharField(max_length=16, choices=SubstanceResult.choices)
     level_ng_ml = models.DecimalField(
-        "level (ng/mL)", max_digits=9, decimal_places=2, null=True, blank=True,
+        "level (ng/mL)",
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("0"))],
     )
 
@@ -360,12 +372,20 @@ class Violation(models.Model):
     check_in = models.ForeignKey(CheckIn, null=True, blank=True, on_delete=models.PROTECT, related_name="violations")
     drug_test = models.ForeignKey(DrugTest, null=True, blank=True, on_delete=models.PROTECT, related_name="violations")
     condition = models.ForeignKey(
-        Condition, null=True, blank=True, on_delete=models.PROTECT, related_name="violations",
+        Condition,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="violations",
         help_text="The condition broken, where one is.",
     )
     response = models.TextField(blank=True, help_text="The graduated response, where one was given.")
     recorded_by = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        USER,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text="Empty when a background job opened it.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -376,8 +396,12 @@ class Violation(models.Model):
         ordering = ["-occurred_on", "-id"]
         constraints = [
             # One violation per missed check-in and per failed test, however often a job runs.
-            models.UniqueConstraint(fields=["check_in"], condition=Q(check_in__isnull=False), name="violation_one_per_check_in"),
-            models.UniqueConstraint(fields=["drug_test"], condition=Q(drug_test__isnull=False), name="violation_one_per_drug_test"),
+            models.UniqueConstraint(
+                fields=["check_in"], condition=Q(check_in__isnull=False), name="violation_one_per_check_in"
+            ),
+            models.UniqueConstraint(
+                fields=["drug_test"], condition=Q(drug_test__isnull=False), name="violation_one_per_drug_test"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -395,11 +419,15 @@ class ViolationReport(models.Model):
     status = models.CharField(max_length=24, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
     author = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="authored_reports")
     submitted_at = models.DateTimeField(null=True, blank=True)
-    reviewed_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="reviewed_reports")
+    reviewed_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="reviewed_reports"
+    )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_comment = models.TextField(blank=True, help_text="The supervisor's comments when returning it.")
     # The authority, fixed at approval from the supervision (see services.supervision_authority).
-    court = models.ForeignKey("agency.Court", null=True, blank=True, on_delete=models.PROTECT, related_name="violation_reports")
+    court = models.ForeignKey(
+        "agency.Court", null=True, blank=True, on_delete=models.PROTECT, related_name="violation_reports"
+    )
     parole_board = models.ForeignKey(
         "agency.ParoleBoard", null=True, blank=True, on_delete=models.PROTECT, related_name="violation_reports"
     )
@@ -450,7 +478,9 @@ class ReportDelivery(models.Model):
 
     report = models.ForeignKey(ViolationReport, on_delete=models.PROTECT, related_name="deliveries")
     court = models.ForeignKey("agency.Court", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    parole_board = models.ForeignKey("agency.ParoleBoard", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    parole_board = models.ForeignKey(
+        "agency.ParoleBoard", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     status = models.CharField(max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
@@ -460,7 +490,9 @@ class ReportDelivery(models.Model):
     class Meta:
         verbose_name_plural = "report deliveries"
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["created_at"], condition=~Q(status="delivered"), name="delivery_undelivered_idx")]
+        indexes = [
+            models.Index(fields=["created_at"], condition=~Q(status="delivered"), name="delivery_undelivered_idx")
+        ]
         constraints = [
             models.CheckConstraint(
                 name="delivery_one_authority",
@@ -468,9 +500,13 @@ class ReportDelivery(models.Model):
                 | Q(court__isnull=True, parole_board__isnull=False),
                 violation_error_message="A delivery goes to exactly one court or parole board.",
             ),
-            models.UniqueConstraint(fields=["report", "court"], condition=Q(court__isnull=False), name="delivery_once_per_court"),
             models.UniqueConstraint(
-                fields=["report", "parole_board"], condition=Q(parole_board__isnull=False), name="delivery_once_per_board"
+                fields=["report", "court"], condition=Q(court__isnull=False), name="delivery_once_per_court"
+            ),
+            models.UniqueConstraint(
+                fields=["report", "parole_board"],
+                condition=Q(parole_board__isnull=False),
+                name="delivery_once_per_board",
             ),
             models.CheckConstraint(
                 name="delivery_delivered_has_time",
@@ -480,4 +516,6 @@ class ReportDelivery(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Delivery of report #{self.report_id} to {self.court or self.parole_board} ({self.get_status_display()})"
+        return (
+            f"Delivery of report #{self.report_id} to {self.court or self.parole_board} ({self.get_status_display()})"
+        )

@@ -12,7 +12,9 @@ class OffenderFactory(DjangoModelFactory):
 
     first_name = factory.Faker("first_name")
     last_name = factory.Faker("last_name")
-    date_of_birth = factory.Faker("date_between", start_date=datetime.date(1960, 1, 1), end_date=datetime.date(2004, 1, 1))
+    date_of_birth = factory.Faker(
+        "date_between", start_date=datetime.date(1960, 1, 1), end_date=datetime.date(2004, 1, 1)
+    )
     state_id = factory.Sequence(lambda n: f"SID{n:07d}")
 
 

@@ -1,0 +1,167 @@
+"""Scheduling, completing and excusing check-ins; unscheduled contacts."""
+
+import logging
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from agency.audit import audit_record
+from agency.errors import ApplicationError
+from agency.models import User
+from supervision.choices import (
+    CheckInOrigin,
+    CheckInStatus,
+    SupervisionStatus,
+)
+from supervision.models import (
+    CheckIn,
+    ContactStandard,
+    Supervision,
+)
+
+logger = logging.getLogger(__name__)
+
+
+# --- Check-ins -------------------------------------------------------------------------------------
+
+
+def _start_of_day(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, datetime.min.time()))
+
+
+@transaction.atomic
+def check_ins_schedule(
+    *,
+    supervision: Supervision,
+    now: datetime | None = None,
+    horizon_days: int | None = None,
+    actor: User | None = None,
+) -> int:
+    """Keep the supervision's check-ins scheduled ``horizon_days`` ahead from its contact standard.
+
+    Idempotent: a window already scheduled is not scheduled again (a unique constraint ensures it).
+    Returns the number of check-ins created. Inactive, absconded, warrant and closed cases get none.
+    """
+    if supervision.status != SupervisionStatus.ACTIVE:
+        return 0
+    standard = ContactStandard.objects.filter(level=supervision.level).first()
+    if standard is None:
+        return 0
+    now = now or timezone.now()
+    horizon_days = horizon_days if horizon_days is not None else settings.CASELINE["CHECK_IN_HORIZON_DAYS"]
+    horizon_end = min(now.date() + timedelta(days=horizon_days), supervision.end_date)
+    last = (
+        CheckIn.objects.filter(supervision=supervision, origin=CheckInOrigin.SCHEDULED, kind=standard.check_in_kind)
+        .order_by("-window_start")
+        .values_list("window_start", flat=True)
+        .first()
+    )
+    interval = timedelta(days=standard.check_in_interval_days)
+    first_day = max(supervision.start_date, timezone.localdate(now))
+    next_start = last + interval if last else _start_of_day(first_day)
+    planned = []
+    while timezone.localdate(next_start) <= horizon_end:
+        planned.append(
+            CheckIn(
+                supervision=supervision,
+                kind=standard.check_in_kind,
+                origin=CheckInOrigin.SCHEDULED,
+                window_start=next_start,
+                due_at=next_start + timedelta(days=standard.window_days),
+            )
+        )
+        next_start += interval
+    if not planned:
+        return 0
+    created = CheckIn.objects.bulk_create(planned, ignore_conflicts=True)
+    audit_record(
+        actor=actor,
+        system="" if actor else "schedule_check_ins",
+        action="check_in.scheduled",
+        obj=supervision,
+        detail={"count": len(created)},
+    )
+    return len(created)
+
+
+def _check_check_in_open(check_in: CheckIn) -> None:
+    if check_in.status != CheckInStatus.SCHEDULED:
+        raise ApplicationError(
+            f"This check-in is {check_in.get_status_display().lower()}; only a scheduled one can be recorded."
+        )
+
+
+@transaction.atomic
+def check_in_complete(
+    *,
+    actor: User,
+    check_in: CheckIn,
+    completed_at: datetime,
+    kind: str | None = None,
+    location: str = "",
+    notes: str = "",
+) -> CheckIn:
+    """Record that a scheduled check-in took place."""
+    check_in = CheckIn.objects.select_for_update().get(pk=check_in.pk)
+    _check_check_in_open(check_in)
+    if completed_at > timezone.now() + timedelta(minutes=5):
+        raise ValidationError({"completed_at": "A check-in cannot be recorded in the future."})
+    check_in.status = CheckInStatus.COMPLETED
+    check_in.completed_at = completed_at
+    check_in.kind = kind or check_in.kind
+    check_in.location = location
+    check_in.notes = notes
+    check_in.recorded_by = actor
+    check_in.full_clean()
+    check_in.save(update_fields=["status", "completed_at", "kind", "location", "notes", "recorded_by", "updated_at"])
+    audit_record(actor=actor, action="check_in.completed", obj=check_in)
+    return check_in
+
+
+@transaction.atomic
+def check_in_excuse(*, actor: User, check_in: CheckIn, reason: str) -> CheckIn:
+    """Excuse a scheduled check-in (e.g. hospitalised, approved travel) with a reason."""
+    check_in = CheckIn.objects.select_for_update().get(pk=check_in.pk)
+    _check_check_in_open(check_in)
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the check-in is excused."})
+    check_in.status = CheckInStatus.EXCUSED
+    check_in.excuse_reason = reason.strip()
+    check_in.recorded_by = actor
+    check_in.save(update_fields=["status", "excuse_reason", "recorded_by", "updated_at"])
+    audit_record(actor=actor, action="check_in.excused", obj=check_in)
+    return check_in
+
+
+@transaction.atomic
+def contact_record(
+    *,
+    actor: User,
+    supervision: Supervision,
+    kind: str,
+    occurred_at: datetime,
+    location: str = "",
+    notes: str = "",
+) -> CheckIn:
+    """Record an unscheduled contact (a home visit after hours, an employer verification …)."""
+    if occurred_at > timezone.now() + timedelta(minutes=5):
+        raise ValidationError({"occurred_at": "A contact cannot be recorded in the future."})
+    check_in = CheckIn(
+        supervision=supervision,
+        kind=kind,
+        origin=CheckInOrigin.UNSCHEDULED,
+        window_start=occurred_at - timedelta(minutes=1),
+        due_at=occurred_at,
+        status=CheckInStatus.COMPLETED,
+        completed_at=occurred_at,
+        location=location,
+        notes=notes,
+        recorded_by=actor,
+    )
+    check_in.full_clean()
+    check_in.save()
+    audit_record(actor=actor, action="check_in.contact_recorded", obj=check_in)
+    return check_in

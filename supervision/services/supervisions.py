@@ -1,0 +1,67 @@
+"""Opening and changing supervisions."""
+
+import logging
+from datetime import date, datetime
+
+from django.db import transaction
+
+from agency.audit import audit_record
+from agency.choices import Role
+from agency.errors import ApplicationError
+from agency.models import Court, ParoleBoard, User
+from offenders.models import Offender
+from supervision.choices import (
+    SupervisionLevel,
+    SupervisionStatus,
+)
+from supervision.models import (
+    Supervision,
+)
+from supervision.services.check_ins import check_ins_schedule
+
+logger = logging.getLogger(__name__)
+
+
+# --- Supervisions ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def supervision_open(
+    *,
+    actor: User,
+    offender: Offender,
+    supervision_type: str,
+    docket_number: str,
+    offense: str,
+    start_date: date,
+    end_date: date,
+    officer: User,
+    court: Court | None = None,
+    parole_board: ParoleBoard | None = None,
+    level: str = SupervisionLevel.MEDIUM,
+    status: str = SupervisionStatus.ACTIVE,
+    now: datetime | None = None,
+) -> Supervision:
+    """Open a supervision and schedule its first check-ins from the contact standard."""
+    if officer.role != Role.OFFICER or not officer.unit_id:
+        raise ApplicationError("A case must be assigned to an officer who belongs to a unit.")
+    supervision = Supervision(
+        offender=offender,
+        supervision_type=supervision_type,
+        court=court,
+        parole_board=parole_board,
+        docket_number=docket_number,
+        offense=offense,
+        start_date=start_date,
+        end_date=end_date,
+        level=level,
+        status=status,
+        officer=officer,
+        unit_id=officer.unit_id,
+    )
+
+    supervision.full_clean()
+    supervision.save()
+    audit_record(actor=actor, action="supervision.opened", obj=supervision, offender_id=offender.pk)
+    check_ins_schedule(supervision=supervision, now=now, actor=actor)
+    return supervision

@@ -1,0 +1,66 @@
+"""Violations."""
+
+import logging
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from agency.audit import audit_record
+from agency.models import User
+from supervision.choices import (
+    ViolationSeverity,
+)
+from supervision.models import (
+    CheckIn,
+    Condition,
+    DrugTest,
+    Supervision,
+    Violation,
+)
+
+logger = logging.getLogger(__name__)
+
+
+# --- Violations ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def violation_record(
+    *,
+    actor: User | None,
+    supervision: Supervision,
+    kind: str,
+    occurred_on: date,
+    description: str,
+    severity: str = ViolationSeverity.MEDIUM,
+    check_in: CheckIn | None = None,
+    drug_test: DrugTest | None = None,
+    condition: Condition | None = None,
+    system: str = "",
+) -> Violation:
+    """Record a violation. ``actor`` is None when a background job (``system``) opens it."""
+    for name, source in (("check_in", check_in), ("drug_test", drug_test), ("condition", condition)):
+        if source is not None and source.supervision_id != supervision.pk:
+            raise ValidationError({name: f"That {name.replace('_', ' ')} belongs to another case."})
+    if occurred_on > timezone.localdate():
+        raise ValidationError({"occurred_on": "A violation cannot have happened in the future."})
+    violation = Violation(
+        supervision=supervision,
+        kind=kind,
+        severity=severity,
+        occurred_on=occurred_on,
+        description=description,
+        check_in=check_in,
+        drug_test=drug_test,
+        condition=condition,
+        recorded_by=actor,
+    )
+
+    violation.full_clean()
+    violation.save()
+    audit_record(
+        actor=actor, system=system, action="violation.recorded", obj=violation, offender_id=supervision.offender_id
+    )
+    return violation
