@@ -8,7 +8,7 @@ PORT ?= 8000
 DEMO_PASSWORD ?= caseline-demo-2026
 export PORT
 
-.PHONY: install run test lint bench-seed clean
+.PHONY: install run test lint bench-seed clean assets
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Caseline needs Python 3.11 (found " + sys.version.split()[0] + ")")'
@@ -38,6 +38,20 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
+
+# Front-end assets from the npm registry (exact versions in package.json / package-lock.json), copied
+# into static/vendor/ and committed, so `make run` and the tests need no npm. Re-run after a bump.
+VENDOR := static/vendor
+assets:
+	npm ci --no-audit --no-fund
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/bootstrap $(VENDOR)/bootstrap-icons/fonts $(VENDOR)/htmx
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map \
+	   node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map \
+	   node_modules/bootstrap/LICENSE $(VENDOR)/bootstrap/
+	cp node_modules/bootstrap-icons/font/bootstrap-icons.min.css node_modules/bootstrap-icons/LICENSE $(VENDOR)/bootstrap-icons/
+	cp node_modules/bootstrap-icons/font/fonts/bootstrap-icons.woff node_modules/bootstrap-icons/font/fonts/bootstrap-icons.woff2 \
+	   $(VENDOR)/bootstrap-icons/fonts/
+	cp node_modules/htmx.org/dist/htmx.min.js node_modules/htmx.org/LICENSE $(VENDOR)/htmx/
 
 clean:
 	rm -rf var/ staticfiles/ .pytest_cache
