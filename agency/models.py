@@ -170,3 +170,55 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action} {self.outcome}"
+
+
+class ApiScope(models.TextChoices):
+    READ = "read", "Read only"
+    WRITE = "write", "Read and write"
+
+
+class ApiTokenScope(models.Model):
+    """What one integrator token (a hashed django-rest-knox token) may do: read or read-write, on the
+    whole of what its user may see or on one unit of it. Issued and revoked only through
+    ``agency.api.tokens``; the row stays after revocation or expiry as the token's record."""
+
+    token = models.OneToOneField(
+        "knox.AuthToken",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="api_scope",
+        editable=False,
+        help_text="Empty once the token is revoked or has expired.",
+    )
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="api_tokens", help_text="The account the token acts as."
+    )
+    label = models.CharField(max_length=200, help_text="What uses the token, e.g. “County court case system”.")
+    scope = models.CharField(max_length=8, choices=ApiScope.choices, default=ApiScope.READ)
+    unit = models.ForeignKey(
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Optional: the token sees only this unit's cases (within what its user may see).",
+    )
+    token_key = models.CharField(max_length=32, blank=True, editable=False, help_text="The token's first characters.")
+    expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = "API token"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.token_key}…, {self.get_scope_display().lower()})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.token_id is not None and self.revoked_at is None

@@ -4,6 +4,7 @@ DEBUG is off unless asked for. With DEBUG on and nothing configured, Caseline ru
 SQLite database and kombu's filesystem broker under ``var/``, so ``make run`` needs no server.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -35,6 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -179,12 +181,34 @@ CELERY_TIMEZONE = TIME_ZONE
 
 # --- REST API ---------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    # knox first: an anonymous call then gets 401 with a WWW-Authenticate header, not 403.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "knox.auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "agency.api.permissions.TokenScopePermission",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "agency.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "agency.api.errors.api_exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["agency.api.throttling.ApiRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": env.str("API_THROTTLE_TOKEN", default="600/minute"),  # per token
+        "user": env.str("API_THROTTLE_USER", default="600/minute"),  # per signed-in browser user
+        "anon": env.str("API_THROTTLE_ANON", default="120/minute"),  # per address (the schema and docs)
+    },
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+# Integrator tokens (django-rest-knox): stored hashed, expire, revoked by deleting them.
+KNOX_TOKEN_MODEL = "knox.AuthToken"  # noqa: S105 (a model name, not a secret; migrations depend on it)
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=env.int("API_TOKEN_TTL_DAYS", default=365)),
+    "TOKEN_PREFIX": "cl_",  # recognisable in logs and by secret scanners
+    "AUTO_REFRESH": False,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Caseline API",
@@ -194,6 +218,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
 }
 
 # --- Security headers (hardened further by the security work) -----------------------------------------
