@@ -97,6 +97,7 @@ def violation_report_update(
 ) -> ViolationReport:
     """Edit a draft or a returned report."""
     report = lock_report(report)
+    require_role(actor, (Role.OFFICER, Role.SUPERVISOR), "edit violation reports")
     _require_status(report, (ReportStatus.DRAFT, ReportStatus.RETURNED), "edited")
     report.narrative = narrative.strip()
     report.recommendation = recommendation
