@@ -1,6 +1,7 @@
 """Puts the request's source address and id where the audit function can read them."""
 
 import contextvars
+import re
 import uuid
 from dataclasses import dataclass
 
@@ -16,12 +17,18 @@ current_request: contextvars.ContextVar[RequestContext | None] = contextvars.Con
 )
 
 
+# Visible ASCII only: a client's id is echoed in the response header and written to the audit trail.
+_REQUEST_ID = re.compile(r"[\x21-\x7e]{1,64}")
+
+
 class RequestContextMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        request_id = request.headers.get("X-Request-ID", "")[:64] or uuid.uuid4().hex
+        request_id = request.headers.get("X-Request-ID", "")[:64]
+        if not _REQUEST_ID.fullmatch(request_id):  # absent, or not safe to echo in a header: make one
+            request_id = uuid.uuid4().hex
         token = current_request.set(RequestContext(source_ip=request.META.get("REMOTE_ADDR"), request_id=request_id))
         try:
             response = self.get_response(request)
