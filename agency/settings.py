@@ -176,7 +176,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The periodic jobs are rows in the database (migration supervision/0003_beat_schedule), editable in the
+# admin. Run EXACTLY ONE beat (`celery -A agency beat`, or one worker started with -B): a second beat
+# would send every periodic task twice. The jobs are idempotent (keyed per period), so that would waste
+# work but change nothing.
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_TASK_DEFAULT_QUEUE = "caseline"
+# A worker that loses the broker connection cancels its running tasks: with acks_late they are redelivered.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+CELERY_RESULT_EXPIRES = 7 * 24 * 3600  # beat's celery.backend_cleanup removes older task results
 CELERY_TIMEZONE = TIME_ZONE
 
 # --- REST API ---------------------------------------------------------------------------------------
@@ -219,6 +227,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets that share a field name ("kind", "status", "result") get their own enum names.
+    "ENUM_NAME_OVERRIDES": {
+        "CheckInKindEnum": "supervision.choices.CheckInKind",
+        "ViolationKindEnum": "supervision.choices.ViolationKind",
+        "DrugTestResultEnum": "supervision.choices.DrugTestResult",
+        "SubstanceResultEnum": "supervision.choices.SubstanceResult",
+        "SupervisionStatusEnum": "supervision.choices.SupervisionStatus",
+        "CheckInStatusEnum": "supervision.choices.CheckInStatus",
+        "ViolationStatusEnum": "supervision.choices.ViolationStatus",
+        "ReportStatusEnum": "supervision.choices.ReportStatus",
+    },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
 }
 
@@ -238,6 +257,10 @@ if not DEBUG:
 CASELINE = {
     # How far ahead each active supervision's check-ins are kept scheduled.
     "CHECK_IN_HORIZON_DAYS": env.int("CHECK_IN_HORIZON_DAYS", default=60),
+    # This many consecutive missed check-ins raise a possible-absconder alert to the unit supervisor.
+    "ABSCONDER_CONSECUTIVE_MISSES": env.int("ABSCONDER_CONSECUTIVE_MISSES", default=3),
+    # How people are reminded of a check-in that opens tomorrow: a supervision.services.reminders sender.
+    "REMINDER_SENDER": env.str("REMINDER_SENDER", default="supervision.services.reminders.EmailReminderSender"),
 }
 
 LOGGING = {

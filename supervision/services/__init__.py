@@ -3,6 +3,11 @@ else writes case state. Each function is atomic, validates, and writes its audit
 transaction; follow-up work is queued only after commit."""
 
 from supervision.services.authority import Authority, supervision_authority
+from supervision.services.authority_actions import (
+    violation_report_acknowledge,
+    violation_report_dispose,
+    violation_report_schedule_hearing,
+)
 from supervision.services.case_records import (
     case_note_add,
     community_service_log,
@@ -10,8 +15,17 @@ from supervision.services.case_records import (
     referral_status_update,
 )
 from supervision.services.check_ins import check_in_complete, check_in_excuse, check_ins_schedule, contact_record
-from supervision.services.delivery import report_delivery_deliver
+from supervision.services.delivery import (
+    DeliveryFailed,
+    DeliveryRejected,
+    DeliveryTransientError,
+    report_deliveries_sweep,
+    report_delivery_deliver,
+)
+from supervision.services.digests import supervisor_digest_send
 from supervision.services.drug_tests import drug_test_record
+from supervision.services.missed_check_ins import FlagMissedResult, check_ins_flag_missed
+from supervision.services.reminders import check_in_reminders_send
 from supervision.services.reports import (
     violation_report_approve,
     violation_report_draft,
@@ -19,27 +33,40 @@ from supervision.services.reports import (
     violation_report_submit,
     violation_report_update,
 )
+from supervision.services.scheduling import check_ins_schedule_all
 from supervision.services.supervisions import supervision_open
 from supervision.services.violations import violation_record
 
 __all__ = [
     "Authority",
+    "DeliveryFailed",
+    "DeliveryRejected",
+    "DeliveryTransientError",
+    "FlagMissedResult",
     "case_note_add",
     "check_in_complete",
     "check_in_excuse",
+    "check_in_reminders_send",
+    "check_ins_flag_missed",
     "check_ins_schedule",
+    "check_ins_schedule_all",
     "community_service_log",
     "contact_record",
     "drug_test_record",
     "referral_create",
     "referral_status_update",
+    "report_deliveries_sweep",
     "report_delivery_deliver",
     "supervision_authority",
     "supervision_open",
+    "supervisor_digest_send",
     "violation_record",
+    "violation_report_acknowledge",
     "violation_report_approve",
+    "violation_report_dispose",
     "violation_report_draft",
     "violation_report_return",
+    "violation_report_schedule_hearing",
     "violation_report_submit",
     "violation_report_update",
 ]

@@ -1,0 +1,87 @@
+"""Serializers shared by the API: strict input, scoped relations, and the organisation's resources."""
+
+from collections.abc import Callable, Mapping
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from agency.models import ApiTokenScope, Court, ParoleBoard, Unit, User
+
+
+class StrictSerializer(serializers.Serializer):
+    """An input serializer that refuses fields it does not know (a typo must not be silently ignored)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            known = {name for name, field in self.fields.items() if not field.read_only}
+            unknown = sorted(set(data) - known)
+            if unknown:
+                raise serializers.ValidationError(
+                    {name: ["Unknown field: remove it or check its spelling."] for name in unknown}
+                )
+        return super().to_internal_value(data)
+
+
+class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A related object chosen by id, among only those the caller may see: an id out of scope is
+    answered exactly like one that does not exist."""
+
+    def __init__(self, *, model, scope: Callable, **kwargs):
+        self.scope = scope
+        kwargs["queryset"] = model._default_manager.none()
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        if request is None:
+            return self.queryset
+        return self.scope(request)
+
+
+class CourtSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Court
+        fields = ["id", "name", "jurisdiction", "clerk_name", "clerk_email", "clerk_phone", "is_active"]
+        read_only_fields = fields
+
+
+class ParoleBoardSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ParoleBoard
+        fields = ["id", "name", "jurisdiction", "email", "phone", "is_active"]
+        read_only_fields = fields
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Unit
+        fields = ["id", "code", "name", "office", "supervisor"]
+        read_only_fields = fields
+
+
+class OfficerSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "username", "first_name", "last_name", "email", "role", "unit", "badge_number", "phone"]
+        read_only_fields = fields
+
+
+class TokenScopeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ApiTokenScope
+        fields = ["label", "scope", "unit", "expires_at", "token_key"]
+        read_only_fields = fields
+
+
+class MeSerializer(serializers.ModelSerializer):
+    token = serializers.SerializerMethodField(help_text="The token's scope, or null in a browser session.")
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "role", "unit", "court", "parole_board", "first_name", "last_name", "token"]
+        read_only_fields = fields
+
+    @extend_schema_field(TokenScopeSerializer(allow_null=True))
+    def get_token(self, user) -> dict | None:
+        scope = self.context.get("token_scope")
+        return TokenScopeSerializer(scope).data if scope is not None else None

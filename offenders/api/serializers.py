@@ -1,0 +1,39 @@
+from rest_framework import serializers
+
+from agency.api.serializers import StrictSerializer
+from offenders.models import Offender
+
+OFFENDER_FIELDS = [
+    "id",
+    "agency_number",
+    "first_name",
+    "middle_name",
+    "last_name",
+    "date_of_birth",
+    "state_id",
+    "fbi_number",
+    "phone",
+    "email",
+    "primary_language",
+    "created_at",
+    "updated_at",
+]
+
+
+class OffenderSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Offender
+        fields = OFFENDER_FIELDS
+        read_only_fields = OFFENDER_FIELDS
+
+
+class OffenderCreateSerializer(StrictSerializer):
+    first_name = serializers.CharField(max_length=100)
+    middle_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    last_name = serializers.CharField(max_length=100)
+    date_of_birth = serializers.DateField()
+    state_id = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    fbi_number = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    primary_language = serializers.CharField(max_length=40, required=False, default="English")

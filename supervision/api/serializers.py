@@ -1,0 +1,395 @@
+"""Output serializers (explicit, read-only fields: the contract integrators rely on) and input
+serializers (strict: unknown fields are refused) for the services that write."""
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from agency.api.scoping import api_case_records, api_offenders, api_officers, api_supervisions
+from agency.api.serializers import ScopedPrimaryKeyRelatedField, StrictSerializer
+from agency.models import Court, ParoleBoard, User
+from offenders.models import Offender
+from supervision.choices import (
+    AuthorityType,
+    CheckInKind,
+    Disposition,
+    DrugTestReason,
+    DrugTestResult,
+    LabConfirmation,
+    ReportRecommendation,
+    Specimen,
+    Substance,
+    SubstanceResult,
+    SupervisionLevel,
+    SupervisionType,
+    ViolationKind,
+    ViolationSeverity,
+)
+from supervision.models import (
+    CaseNote,
+    CheckIn,
+    Condition,
+    DrugTest,
+    DrugTestSubstanceResult,
+    Supervision,
+    Violation,
+    ViolationReport,
+)
+from supervision.services import supervision_authority
+
+
+def _scoped(model, scope, **kwargs):
+    return ScopedPrimaryKeyRelatedField(model=model, scope=scope, **kwargs)
+
+
+def _supervision_field(**kwargs):
+    return _scoped(Supervision, api_supervisions, help_text="The supervision (case) id.", **kwargs)
+
+
+def _case_record_field(model, **kwargs):
+    return _scoped(model, lambda request: api_case_records(request, model.objects.all()), **kwargs)
+
+
+# --- Supervisions ---------------------------------------------------------------------------------
+
+SUPERVISION_FIELDS = [
+    "id",
+    "offender",
+    "supervision_type",
+    "status",
+    "level",
+    "officer",
+    "court",
+    "parole_board",
+    "start_date",
+    "end_date",
+    "unit",
+    "docket_number",
+    "offense",
+    "closed_on",
+    "closure_reason",
+    "created_at",
+    "updated_at",
+]
+
+
+class SupervisionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Supervision
+        fields = SUPERVISION_FIELDS
+        read_only_fields = SUPERVISION_FIELDS
+
+
+class SupervisionCreateSerializer(StrictSerializer):
+    offender = _scoped(Offender, api_offenders, help_text="The person's id.")
+    supervision_type = serializers.ChoiceField(choices=SupervisionType.choices)
+    court = _scoped(
+        Court,
+        lambda request: Court.objects.filter(is_active=True),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Probation: the sentencing court.",
+    )
+    parole_board = _scoped(
+        ParoleBoard,
+        lambda request: ParoleBoard.objects.filter(is_active=True),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Parole: the releasing parole board.",
+    )
+    docket_number = serializers.CharField(max_length=60)
+    offense = serializers.CharField(max_length=300)
+    start_date = serializers.DateField()
+    end_date = serializers.DateField()
+    level = serializers.ChoiceField(choices=SupervisionLevel.choices, default=SupervisionLevel.MEDIUM)
+    officer = _scoped(User, api_officers, help_text="The supervising officer's id (an officer in your scope).")
+
+
+# --- Conditions -----------------------------------------------------------------------------------
+
+CONDITION_FIELDS = [
+    "id",
+    "supervision",
+    "condition_type",
+    "condition_code",
+    "condition_name",
+    "category",
+    "details",
+    "compliance_status",
+    "hours_required",
+    "hours_completed",
+    "imposed_on",
+    "ended_on",
+    "updated_at",
+]
+
+
+class ConditionSerializer(serializers.ModelSerializer):
+    condition_code = serializers.CharField(source="condition_type.code", read_only=True)
+    condition_name = serializers.CharField(source="condition_type.name", read_only=True)
+    category = serializers.CharField(source="condition_type.category", read_only=True)
+
+    class Meta:
+        model = Condition
+        fields = CONDITION_FIELDS
+        read_only_fields = CONDITION_FIELDS
+
+
+# --- Check-ins ------------------------------------------------------------------------------------
+
+CHECK_IN_FIELDS = [
+    "id",
+    "supervision",
+    "kind",
+    "window_start",
+    "due_at",
+    "status",
+    "origin",
+    "completed_at",
+    "location",
+    "notes",
+    "excuse_reason",
+    "recorded_by",
+    "created_at",
+    "updated_at",
+]
+
+
+class CheckInSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CheckIn
+        fields = CHECK_IN_FIELDS
+        read_only_fields = CHECK_IN_FIELDS
+
+
+class ContactCreateSerializer(StrictSerializer):
+    """An unscheduled contact that took place (it is recorded as completed)."""
+
+    supervision = _supervision_field()
+    kind = serializers.ChoiceField(choices=CheckInKind.choices)
+    occurred_at = serializers.DateTimeField()
+    location = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CheckInCompleteSerializer(StrictSerializer):
+    completed_at = serializers.DateTimeField(required=False, help_text="When it took place; default: now.")
+    kind = serializers.ChoiceField(choices=CheckInKind.choices, required=False, help_text="If it differed.")
+    location = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def validate(self, attrs):
+        attrs.setdefault("completed_at", timezone.now())
+        return attrs
+
+
+class CheckInExcuseSerializer(StrictSerializer):
+    reason = serializers.CharField(max_length=300)
+
+
+# --- Drug tests -----------------------------------------------------------------------------------
+
+
+class SubstanceResultSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DrugTestSubstanceResult
+        fields = ["substance", "result", "level_ng_ml"]
+        read_only_fields = fields
+
+
+DRUG_TEST_FIELDS = [
+    "id",
+    "supervision",
+    "reason",
+    "specimen",
+    "panel",
+    "collected_at",
+    "result",
+    "substance_results",
+    "lab_confirmation",
+    "lab_name",
+    "notes",
+    "recorded_by",
+    "created_at",
+    "updated_at",
+]
+
+
+class DrugTestSerializer(serializers.ModelSerializer):
+    substance_results = SubstanceResultSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = DrugTest
+        fields = DRUG_TEST_FIELDS
+        read_only_fields = DRUG_TEST_FIELDS
+
+
+class SubstanceResultInputSerializer(StrictSerializer):
+    substance = serializers.ChoiceField(choices=Substance.choices)
+    result = serializers.ChoiceField(choices=SubstanceResult.choices)
+
+
+class DrugTestCreateSerializer(StrictSerializer):
+    supervision = _supervision_field()
+    collected_at = serializers.DateTimeField()
+    result = serializers.ChoiceField(choices=DrugTestResult.choices)
+    substance_results = SubstanceResultInputSerializer(many=True, required=False, default=list)
+    reason = serializers.ChoiceField(choices=DrugTestReason.choices, default=DrugTestReason.RANDOM)
+    specimen = serializers.ChoiceField(choices=Specimen.choices, default=Specimen.URINE)
+    panel = serializers.CharField(max_length=100, default="10-panel")
+    lab_confirmation = serializers.ChoiceField(choices=LabConfirmation.choices, default=LabConfirmation.NOT_REQUESTED)
+    lab_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def validate_substance_results(self, value):
+        substances = [row["substance"] for row in value]
+        duplicates = sorted({s for s in substances if substances.count(s) > 1})
+        if duplicates:
+            raise serializers.ValidationError(f"Each substance once only: {', '.join(duplicates)} repeated.")
+        return {row["substance"]: row["result"] for row in value}
+
+
+# --- Case notes -----------------------------------------------------------------------------------
+
+CASE_NOTE_FIELDS = ["id", "supervision", "author", "body", "is_voided", "created_at", "updated_at"]
+
+
+class CaseNoteSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CaseNote
+        fields = CASE_NOTE_FIELDS
+        read_only_fields = CASE_NOTE_FIELDS
+
+
+class CaseNoteCreateSerializer(StrictSerializer):
+    supervision = _supervision_field()
+    body = serializers.CharField()
+
+
+# --- Violations -----------------------------------------------------------------------------------
+
+VIOLATION_FIELDS = [
+    "id",
+    "supervision",
+    "kind",
+    "check_in",
+    "drug_test",
+    "status",
+    "severity",
+    "occurred_on",
+    "description",
+    "condition",
+    "response",
+    "recorded_by",
+    "created_at",
+    "updated_at",
+]
+
+
+class ViolationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Violation
+        fields = VIOLATION_FIELDS
+        read_only_fields = VIOLATION_FIELDS
+
+
+class ViolationCreateSerializer(StrictSerializer):
+    supervision = _supervision_field()
+    kind = serializers.ChoiceField(choices=ViolationKind.choices)
+    severity = serializers.ChoiceField(choices=ViolationSeverity.choices, default=ViolationSeverity.MEDIUM)
+    occurred_on = serializers.DateField()
+    description = serializers.CharField()
+    check_in = _case_record_field(CheckIn, required=False, allow_null=True, default=None)
+    drug_test = _case_record_field(DrugTest, required=False, allow_null=True, default=None)
+    condition = _case_record_field(Condition, required=False, allow_null=True, default=None)
+
+
+# --- Violation reports ----------------------------------------------------------------------------
+
+
+class AuthoritySerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=AuthorityType.choices)
+    id = serializers.IntegerField()
+
+
+REPORT_FIELDS = [
+    "id",
+    "supervision",
+    "violations",
+    "narrative",
+    "recommendation",
+    "status",
+    "authority",
+    "disposition",
+    "disposition_on",
+    "disposition_note",
+    "author",
+    "submitted_at",
+    "reviewed_by",
+    "reviewed_at",
+    "review_comment",
+    "received_at",
+    "hearing_at",
+    "hearing_location",
+    "created_at",
+    "updated_at",
+]
+
+
+class ViolationReportSerializer(serializers.ModelSerializer):
+    violations = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    authority = serializers.SerializerMethodField(
+        help_text="Where the report goes: the sentencing court (probation) or the parole board (parole)."
+    )
+
+    class Meta:
+        model = ViolationReport
+        fields = REPORT_FIELDS
+        read_only_fields = REPORT_FIELDS
+
+    @extend_schema_field(AuthoritySerializer)
+    def get_authority(self, report: ViolationReport) -> dict:
+        if report.court_id:
+            return {"type": AuthorityType.COURT.value, "id": report.court_id}
+        if report.parole_board_id:
+            return {"type": AuthorityType.PAROLE_BOARD.value, "id": report.parole_board_id}
+        authority = supervision_authority(supervision=report.supervision).as_dict()
+        return {"type": str(authority["type"]), "id": authority["id"]}
+
+
+def _violations_field(**kwargs):
+    return _case_record_field(Violation, many=True, help_text="Ids of the violations the report covers.", **kwargs)
+
+
+class ViolationReportCreateSerializer(StrictSerializer):
+    supervision = _supervision_field()
+    violations = _violations_field()
+    narrative = serializers.CharField()
+    recommendation = serializers.ChoiceField(choices=ReportRecommendation.choices)
+
+
+class ViolationReportUpdateSerializer(StrictSerializer):
+    violations = _violations_field(required=False)
+    narrative = serializers.CharField(required=False)
+    recommendation = serializers.ChoiceField(choices=ReportRecommendation.choices, required=False)
+
+
+class NoBodySerializer(StrictSerializer):
+    """No fields: the action needs none."""
+
+
+class ReportReturnSerializer(StrictSerializer):
+    comment = serializers.CharField(help_text="What the officer should change.")
+
+
+class ReportHearingSerializer(StrictSerializer):
+    hearing_at = serializers.DateTimeField()
+    location = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class ReportDispositionSerializer(StrictSerializer):
+    disposition = serializers.ChoiceField(choices=Disposition.choices)
+    disposed_on = serializers.DateField(required=False, help_text="Default: today.")
+    note = serializers.CharField(required=False, allow_blank=True, default="")

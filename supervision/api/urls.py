@@ -1,0 +1,12 @@
+from rest_framework.routers import DefaultRouter
+
+from supervision.api import views
+
+router = DefaultRouter()
+router.register("supervisions", views.SupervisionViewSet, basename="supervision")
+router.register("conditions", views.ConditionViewSet, basename="condition")
+router.register("check-ins", views.CheckInViewSet, basename="check-in")
+router.register("drug-tests", views.DrugTestViewSet, basename="drug-test")
+router.register("case-notes", views.CaseNoteViewSet, basename="case-note")
+router.register("violations", views.ViolationViewSet, basename="violation")
+router.register("violation-reports", views.ViolationReportViewSet, basename="violation-report")

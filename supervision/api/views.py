@@ -1,0 +1,398 @@
+"""The case resources. Reads come from the scoped querysets (with the joins a page needs, so a list
+runs a constant number of queries); writes go input serializer → service → output serializer."""
+
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+
+from agency.access import CASE_ROLES
+from agency.api.scoping import api_case_records, api_supervisions, api_violation_reports
+from agency.api.viewsets import ScopedReadViewSet
+from agency.choices import Role
+from supervision import services
+from supervision.api import filtersets
+from supervision.api import serializers as s
+from supervision.models import CaseNote, CheckIn, Condition, DrugTest, Supervision, Violation, ViolationReport
+
+REPORT_ROLES = (*CASE_ROLES, Role.COURT_CLERK, Role.PAROLE_BOARD_STAFF)
+
+
+def _read_schema(noun: str, plural: str, extra: str = ""):
+    return extend_schema_view(
+        list=extend_schema(
+            summary=f"List {plural}",
+            description=f"The {plural} of the cases the caller may see, newest first. Filter with "
+            f"`updated_since` for incremental sync.{extra}",
+        ),
+        retrieve=extend_schema(summary=f"Get a {noun}", description=f"One {noun}; out of scope answers 404."),
+    )
+
+
+@_read_schema("supervision", "supervisions", " `type` is `parole` or `probation`.")
+class SupervisionViewSet(ScopedReadViewSet):
+    """Supervisions (cases): one term of parole (authority: a parole board) or probation (authority:
+    the sentencing court)."""
+
+    queryset = Supervision.objects.none()
+    serializer_class = s.SupervisionSerializer
+    filterset_class = filtersets.SupervisionFilterSet
+    audit_name = "supervision"
+    ordering = ("-start_date", "-id")
+
+    def get_scoped_queryset(self):
+        return api_supervisions(self.request)
+
+    @extend_schema(
+        summary="Open a supervision",
+        description="Open a case for a person and schedule its first check-ins from the contact standard. "
+        "Probation needs `court`, parole needs `parole_board`.",
+        request=s.SupervisionCreateSerializer,
+        responses={201: s.SupervisionSerializer},
+        examples=[
+            OpenApiExample(
+                "Probation",
+                request_only=True,
+                value={
+                    "offender": 12,
+                    "supervision_type": "probation",
+                    "court": 3,
+                    "docket_number": "CR-2026-00417",
+                    "offense": "Theft",
+                    "start_date": "2026-01-05",
+                    "end_date": "2027-01-04",
+                    "level": "medium",
+                    "officer": 7,
+                },
+            )
+        ],
+    )
+    def create(self, request):
+        data = self.validated(s.SupervisionCreateSerializer)
+        supervision = services.supervision_open(actor=request.user, **data)
+        return self.respond(supervision, status.HTTP_201_CREATED)
+
+
+@_read_schema("condition", "conditions")
+class ConditionViewSet(ScopedReadViewSet):
+    """Conditions of supervision with their compliance status (read-only through the API)."""
+
+    queryset = Condition.objects.none()
+    serializer_class = s.ConditionSerializer
+    filterset_class = filtersets.ConditionFilterSet
+    audit_name = "condition"
+    ordering = ("imposed_on", "id")
+
+    def get_scoped_queryset(self):
+        return api_case_records(self.request, Condition.objects.select_related("condition_type"))
+
+
+@_read_schema(
+    "check-in", "check-ins", " `due_at` is when the window closes; uncompleted after it, a check-in is missed."
+)
+class CheckInViewSet(ScopedReadViewSet):
+    """Check-ins: scheduled from the contact standard, or unscheduled contacts recorded by an officer."""
+
+    queryset = CheckIn.objects.none()
+    serializer_class = s.CheckInSerializer
+    filterset_class = filtersets.CheckInFilterSet
+    audit_name = "check_in"
+    ordering = ("-due_at", "-id")
+
+    def get_scoped_queryset(self):
+        return api_case_records(self.request, CheckIn.objects.all())
+
+    @extend_schema(
+        summary="Record an unscheduled contact",
+        description="A contact that took place outside the schedule (home visit, employer contact …); "
+        "it is recorded as completed.",
+        request=s.ContactCreateSerializer,
+        responses={201: s.CheckInSerializer},
+        examples=[
+            OpenApiExample(
+                "Home visit",
+                request_only=True,
+                value={"supervision": 41, "kind": "home_visit", "occurred_at": "2026-11-20T18:30:00Z"},
+            )
+        ],
+    )
+    def create(self, request):
+        data = self.validated(s.ContactCreateSerializer)
+        check_in = services.contact_record(actor=request.user, **data)
+        return self.respond(check_in, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Complete a check-in",
+        description="Record that a scheduled check-in took place. Only a scheduled one can be completed.",
+        request=s.CheckInCompleteSerializer,
+        responses={200: s.CheckInSerializer},
+        examples=[OpenApiExample("At the office", request_only=True, value={"location": "Main office"})],
+    )
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        check_in = self.get_object()
+        data = self.validated(s.CheckInCompleteSerializer)
+        check_in = services.check_in_complete(actor=request.user, check_in=check_in, **data)
+        return self.respond(check_in)
+
+    @extend_schema(
+        summary="Excuse a check-in",
+        description="Excuse a scheduled check-in with a reason (hospitalised, approved travel …).",
+        request=s.CheckInExcuseSerializer,
+        responses={200: s.CheckInSerializer},
+        examples=[OpenApiExample("Hospital", request_only=True, value={"reason": "In hospital, letter on file."})],
+    )
+    @action(detail=True, methods=["post"])
+    def excuse(self, request, pk=None):
+        check_in = self.get_object()
+        data = self.validated(s.CheckInExcuseSerializer)
+        check_in = services.check_in_excuse(actor=request.user, check_in=check_in, **data)
+        return self.respond(check_in)
+
+
+@_read_schema("drug test", "drug tests")
+class DrugTestViewSet(ScopedReadViewSet):
+    """Drug tests with their per-substance results. A non-compliant result opens a violation."""
+
+    queryset = DrugTest.objects.none()
+    serializer_class = s.DrugTestSerializer
+    filterset_class = filtersets.DrugTestFilterSet
+    audit_name = "drug_test"
+    ordering = ("-collected_at", "-id")
+
+    def get_scoped_queryset(self):
+        return api_case_records(self.request, DrugTest.objects.prefetch_related("substance_results"))
+
+    @extend_schema(
+        summary="Record a drug test",
+        description="Record a test and its per-substance results. Positive, dilute, adulterated, refused "
+        "and no-show results open a technical violation linked to the test.",
+        request=s.DrugTestCreateSerializer,
+        responses={201: s.DrugTestSerializer},
+        examples=[
+            OpenApiExample(
+                "Positive",
+                request_only=True,
+                value={
+                    "supervision": 41,
+                    "collected_at": "2026-11-20T09:15:00Z",
+                    "result": "positive",
+                    "substance_results": [{"substance": "cocaine", "result": "positive"}],
+                },
+            )
+        ],
+    )
+    def create(self, request):
+        data = self.validated(s.DrugTestCreateSerializer)
+        test = services.drug_test_record(actor=request.user, **data)
+        return self.respond(test, status.HTTP_201_CREATED)
+
+
+@_read_schema("case note", "case notes")
+class CaseNoteViewSet(ScopedReadViewSet):
+    """Case notes. Notes are never deleted: a wrong note is voided and stays on record."""
+
+    queryset = CaseNote.objects.none()
+    serializer_class = s.CaseNoteSerializer
+    filterset_class = filtersets.CaseNoteFilterSet
+    audit_name = "case_note"
+    ordering = ("-created_at", "-id")
+
+    def get_scoped_queryset(self):
+        return api_case_records(self.request, CaseNote.objects.all())
+
+    @extend_schema(
+        summary="Add a case note",
+        request=s.CaseNoteCreateSerializer,
+        responses={201: s.CaseNoteSerializer},
+        examples=[OpenApiExample("Note", request_only=True, value={"supervision": 41, "body": "Called employer."})],
+    )
+    def create(self, request):
+        data = self.validated(s.CaseNoteCreateSerializer)
+        note = services.case_note_add(actor=request.user, **data)
+        return self.respond(note, status.HTTP_201_CREATED)
+
+
+@_read_schema("violation", "violations")
+class ViolationViewSet(ScopedReadViewSet):
+    """Violations: a missed check-in, a failed drug test, a broken condition or a new offence."""
+
+    queryset = Violation.objects.none()
+    serializer_class = s.ViolationSerializer
+    filterset_class = filtersets.ViolationFilterSet
+    audit_name = "violation"
+    ordering = ("-occurred_on", "-id")
+
+    def get_scoped_queryset(self):
+        return api_case_records(self.request, Violation.objects.all())
+
+    @extend_schema(
+        summary="Record a violation",
+        request=s.ViolationCreateSerializer,
+        responses={201: s.ViolationSerializer},
+        examples=[
+            OpenApiExample(
+                "New offence",
+                request_only=True,
+                value={
+                    "supervision": 41,
+                    "kind": "new_offence",
+                    "severity": "high",
+                    "occurred_on": "2026-11-18",
+                    "description": "Arrested for shoplifting.",
+                },
+            )
+        ],
+    )
+    def create(self, request):
+        data = self.validated(s.ViolationCreateSerializer)
+        violation = services.violation_record(actor=request.user, **data)
+        return self.respond(violation, status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List violation reports",
+        description="Agency roles: the reports of their cases. Court clerks and parole board staff: only the "
+        "reports routed to their court or board.",
+    ),
+    retrieve=extend_schema(summary="Get a violation report", description="One report; out of scope answers 404."),
+)
+class ViolationReportViewSet(ScopedReadViewSet):
+    """Violation reports: drafted by the officer, approved by the supervisor, routed to the authority
+    (sentencing court for probation, parole board for parole), acknowledged and disposed by it."""
+
+    queryset = ViolationReport.objects.none()
+    serializer_class = s.ViolationReportSerializer
+    filterset_class = filtersets.ViolationReportFilterSet
+    api_roles = REPORT_ROLES
+    audit_name = "violation_report"
+    ordering = ("-created_at", "-id")
+
+    def get_scoped_queryset(self):
+        return (
+            api_violation_reports(self.request)
+            .select_related("supervision__court", "supervision__parole_board")
+            .prefetch_related("violations")
+        )
+
+    def _require_case_role(self):
+        if self.request.user.role not in CASE_ROLES:
+            raise PermissionDenied(f"Your role ({self.request.user.get_role_display()}) may not write reports.")
+
+    @extend_schema(
+        summary="Draft a violation report",
+        description="An officer drafts a report from open violations of one case.",
+        request=s.ViolationReportCreateSerializer,
+        responses={201: s.ViolationReportSerializer},
+        examples=[
+            OpenApiExample(
+                "Draft",
+                request_only=True,
+                value={
+                    "supervision": 41,
+                    "violations": [88, 91],
+                    "narrative": "Missed two check-ins and tested positive for cocaine.",
+                    "recommendation": "modify_conditions",
+                },
+            )
+        ],
+    )
+    def create(self, request):
+        self._require_case_role()
+        data = self.validated(s.ViolationReportCreateSerializer)
+        report = services.violation_report_draft(actor=request.user, **data)
+        return self.respond(report, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Edit a draft or returned report",
+        request=s.ViolationReportUpdateSerializer,
+        responses={200: s.ViolationReportSerializer},
+        examples=[OpenApiExample("Narrative", request_only=True, value={"narrative": "Revised narrative."})],
+    )
+    def partial_update(self, request, pk=None):
+        self._require_case_role()
+        report = self.get_object()
+        data = self.validated(s.ViolationReportUpdateSerializer)
+        report = services.violation_report_update(
+            actor=request.user,
+            report=report,
+            narrative=data.get("narrative", report.narrative),
+            recommendation=data.get("recommendation", report.recommendation),
+            violations=data.get("violations"),
+        )
+        return self.respond(report)
+
+    def _act(self, service, serializer_class=s.NoBodySerializer, **mapping):
+        report = self.get_object()
+        data = self.validated(serializer_class)
+        report = service(actor=self.request.user, report=report, **{mapping.get(k, k): v for k, v in data.items()})
+        return self.respond(report)
+
+    @extend_schema(
+        summary="Submit to the supervisor",
+        description="The officer submits a draft (or a revised returned report) for approval.",
+        request=s.NoBodySerializer,
+        responses={200: s.ViolationReportSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        return self._act(services.violation_report_submit)
+
+    @extend_schema(
+        summary="Approve",
+        description="The unit supervisor approves a submitted report; it is then routed to its authority.",
+        request=s.NoBodySerializer,
+        responses={200: s.ViolationReportSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        return self._act(services.violation_report_approve)
+
+    @extend_schema(
+        summary="Return to the officer",
+        description="The unit supervisor returns a submitted report with a comment.",
+        request=s.ReportReturnSerializer,
+        responses={200: s.ViolationReportSerializer},
+        examples=[OpenApiExample("Return", request_only=True, value={"comment": "Add the dates of the tests."})],
+    )
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_(self, request, pk=None):
+        return self._act(services.violation_report_return, s.ReportReturnSerializer)
+
+    @extend_schema(
+        summary="Acknowledge receipt",
+        description="The court clerk or parole board staff acknowledges a routed report.",
+        request=s.NoBodySerializer,
+        responses={200: s.ViolationReportSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, pk=None):
+        return self._act(services.violation_report_acknowledge)
+
+    @extend_schema(
+        summary="Schedule the hearing",
+        description="The authority records (or moves) the hearing of a received report.",
+        request=s.ReportHearingSerializer,
+        responses={200: s.ViolationReportSerializer},
+        examples=[
+            OpenApiExample(
+                "Hearing", request_only=True, value={"hearing_at": "2026-12-03T14:00:00Z", "location": "Courtroom 4"}
+            )
+        ],
+    )
+    @action(detail=True, methods=["post"])
+    def hearing(self, request, pk=None):
+        return self._act(services.violation_report_schedule_hearing, s.ReportHearingSerializer)
+
+    @extend_schema(
+        summary="Record the disposition",
+        description="The authority's decision: continued, conditions_modified, revoked or dismissed. "
+        "A revocation closes the supervision.",
+        request=s.ReportDispositionSerializer,
+        responses={200: s.ViolationReportSerializer},
+        examples=[OpenApiExample("Continued", request_only=True, value={"disposition": "continued"})],
+    )
+    @action(detail=True, methods=["post"])
+    def disposition(self, request, pk=None):
+        return self._act(services.violation_report_dispose, s.ReportDispositionSerializer)
