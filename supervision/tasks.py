@@ -1,10 +1,47 @@
-"""Celery tasks: thin wrappers that take ids, reload, and call one service."""
+"""Celery tasks: thin wrappers that take ids (never a person's data), call one service, and are safe to
+run twice. Periodic ones are scheduled by django-celery-beat (see migration 0003_beat_schedule); what
+they must do is read from the database, so a lost message is made good by the next run."""
 
 from celery import shared_task
 
 from supervision import services
 
 
-@shared_task(acks_late=True, ignore_result=False)
+@shared_task(
+    acks_late=True,
+    autoretry_for=(services.DeliveryTransientError,),
+    retry_backoff=True,  # 1 s, 2 s, 4 s … with jitter
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=8,  # then the periodic sweep keeps trying, after the row's backoff
+)
 def report_delivery_deliver_task(delivery_id: int) -> bool:
-    return services.report_delivery_deliver(delivery_id=delivery_id)
+    try:
+        return services.report_delivery_deliver(delivery_id=delivery_id)
+    except services.DeliveryRejected:
+        return False  # recorded on the row (failed, last_error); retrying now would not help
+
+
+@shared_task(acks_late=True)
+def report_deliveries_sweep_task() -> dict[str, int]:
+    return services.report_deliveries_sweep()
+
+
+@shared_task(acks_late=True)
+def check_ins_flag_missed_task() -> dict[str, int]:
+    return services.check_ins_flag_missed().as_dict()
+
+
+@shared_task(acks_late=True)
+def check_ins_schedule_all_task() -> dict[str, int]:
+    return services.check_ins_schedule_all()
+
+
+@shared_task(acks_late=True)
+def check_in_reminders_send_task() -> dict[str, int]:
+    return services.check_in_reminders_send()
+
+
+@shared_task(acks_late=True)
+def supervisor_digest_send_task() -> dict[str, int]:
+    return services.supervisor_digest_send()

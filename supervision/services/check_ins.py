@@ -52,16 +52,21 @@ def check_ins_schedule(
         return 0
     now = now or timezone.now()
     horizon_days = horizon_days if horizon_days is not None else settings.CASELINE["CHECK_IN_HORIZON_DAYS"]
-    horizon_end = min(now.date() + timedelta(days=horizon_days), supervision.end_date)
+    horizon_end = min(timezone.localdate(now) + timedelta(days=horizon_days), supervision.end_date)
+    # Excused check-ins do not anchor the plan: after a re-plan (level changed) the old standard's future
+    # check-ins are excused, and the new standard is planned from the last one that was not.
     last = (
         CheckIn.objects.filter(supervision=supervision, origin=CheckInOrigin.SCHEDULED, kind=standard.check_in_kind)
+        .exclude(status=CheckInStatus.EXCUSED)
         .order_by("-window_start")
         .values_list("window_start", flat=True)
         .first()
     )
     interval = timedelta(days=standard.check_in_interval_days)
     first_day = max(supervision.start_date, timezone.localdate(now))
-    next_start = last + interval if last else _start_of_day(first_day)
+    # Never plan a window that opened before today (it would be missed at once).
+    # Windows open at local midnight: step in local days, not UTC hours (the clocks change).
+    next_start = _start_of_day(max(timezone.localdate(last) + interval, first_day) if last else first_day)
     planned = []
     while timezone.localdate(next_start) <= horizon_end:
         planned.append(

@@ -1,0 +1,414 @@
+"""The missed check-in sweep: every scheduled check-in whose window has closed becomes *missed*.
+
+Set-based: on PostgreSQL one SQL statement (data-modifying CTEs) flags the check-ins, opens one
+technical violation per check-in, writes the history rows, the in-app notifications to the assigned
+officers, the audit rows and the possible-absconder alerts, whatever the number of cases; then one
+query reads the recipients' addresses for the emails sent after commit. Its cost grows with the number
+of check-ins due (the partial index ``check_in_open_due_idx``), not with the size of the database.
+
+Idempotent: the UPDATE only takes rows still ``scheduled`` (a second worker waiting on the same rows
+re-checks them and skips them), and violations and notifications have unique keys
+(``violation_one_per_check_in``, ``Notification.key``), inserted with ON CONFLICT DO NOTHING.
+
+SQLite (the embedded demo) has no data-modifying CTEs: a portable ORM path does the same work in a
+handful of bulk queries.
+"""
+
+import logging
+from collections import Counter, defaultdict
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+
+from django.conf import settings
+from django.core.mail import get_connection, send_mass_mail
+from django.db import connection, transaction
+from django.utils import timezone
+
+from agency.choices import AuditOutcome
+from agency.models import AuditEvent, Unit, User
+from supervision.choices import CheckInStatus, ViolationKind, ViolationSeverity, ViolationStatus
+from supervision.models import CheckIn, Notification, NotificationKind, Supervision, Violation
+
+logger = logging.getLogger(__name__)
+
+SYSTEM_LABEL = "flag_missed_check_ins"
+HISTORY_REASON = "Window closed without a check-in"
+DEFAULT_ABSCONDER_MISSES = 3
+
+
+@dataclass
+class FlagMissedResult:
+    """What one run of the sweep did."""
+
+    flagged: int = 0
+    violations: int = 0
+    notifications: int = 0
+    absconder_alerts: int = 0
+    recipients: int = 0  # officers and supervisors emailed after commit
+    # recipient id -> number of missed check-ins (officers) or alerts (supervisors); not in as_dict.
+    officer_counts: dict[int, int] = field(default_factory=dict, repr=False)
+    supervisor_counts: dict[int, int] = field(default_factory=dict, repr=False)
+
+    def as_dict(self) -> dict[str, int]:
+        data = asdict(self)
+        data.pop("officer_counts")
+        data.pop("supervisor_counts")
+        return data
+
+
+def absconder_threshold() -> int:
+    return int(settings.CASELINE.get("ABSCONDER_CONSECUTIVE_MISSES", DEFAULT_ABSCONDER_MISSES))
+
+
+def check_ins_flag_missed(*, now: datetime | None = None) -> FlagMissedResult:
+    """Flag every scheduled check-in whose window closed before ``now`` as missed (see module doc).
+    Emails each officer (and each supervisor with a new alert) once per run, after commit."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        sweep = _flag_missed_postgresql if connection.vendor == "postgresql" else _flag_missed_portable
+        result = sweep(now)
+        if result.officer_counts or result.supervisor_counts:
+            result.recipients = len(result.officer_counts) + len(result.supervisor_counts)
+            officer_counts, supervisor_counts = dict(result.officer_counts), dict(result.supervisor_counts)
+            transaction.on_commit(lambda: _email_recipients(officer_counts, supervisor_counts))
+    if result.flagged:
+        logger.info("Flagged missed check-ins: %s", result.as_dict())
+    return result
+
+
+# --- PostgreSQL: one statement --------------------------------------------------------------------
+
+
+def _history_insert(model, source: str, change_reason: str | None, history_type: str) -> str:
+    """``INSERT INTO <historical table> (...) SELECT ... FROM <source>`` built from the model's fields,
+    so that a field added to the model is carried into its history without touching this SQL."""
+    historical = model.history.model
+    columns, values = [], []
+    for f in historical._meta.concrete_fields:
+        if f.attname == "history_id":
+            continue
+        columns.append(connection.ops.quote_name(f.column))
+        if f.attname == "history_date":
+            values.append("%(now)s")
+        elif f.attname == "history_change_reason":
+            values.append("%(history_reason)s" if change_reason else "NULL")
+        elif f.attname == "history_type":
+            values.append(f"'{history_type}'")
+        elif f.attname == "history_user_id":
+            values.append("NULL")
+        else:
+            values.append(f"{source}.{connection.ops.quote_name(f.column)}")
+    table = historical._meta.db_table
+    # Names from the models, no input:
+    return f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(values)} FROM {source} AS {source}"  # noqa: S608
+
+
+def flag_missed_sql() -> str:
+    """The sweep's one statement (PostgreSQL). Parameters: now, tz, threshold, history_reason."""
+    checkin = CheckIn._meta.db_table
+    supervision = Supervision._meta.db_table
+    violation = Violation._meta.db_table
+    notification = Notification._meta.db_table
+    audit = AuditEvent._meta.db_table
+    unit = Unit._meta.db_table
+    due_day = "to_char(f.due_at AT TIME ZONE %(tz)s, 'YYYY-MM-DD')"
+    return f"""
+WITH flagged AS (
+    UPDATE {checkin} AS c
+       SET status = '{CheckInStatus.MISSED}', updated_at = %(now)s
+      FROM {supervision} AS s
+     WHERE s.id = c.supervision_id
+       AND c.status = '{CheckInStatus.SCHEDULED}'
+       AND c.due_at < %(now)s
+    RETURNING c.*, s.officer_id AS s_officer_id, s.offender_id AS s_offender_id, s.unit_id AS s_unit_id,
+              s.docket_number AS s_docket_number
+),
+new_violations AS (
+    INSERT INTO {violation} (supervision_id, kind, severity, status, occurred_on, description, check_in_id,
+                             drug_test_id, condition_id, response, recorded_by_id, created_at, updated_at)
+    SELECT f.supervision_id, '{ViolationKind.TECHNICAL}', '{ViolationSeverity.MEDIUM}', '{ViolationStatus.OPEN}',
+           (f.due_at AT TIME ZONE %(tz)s)::date, 'Missed check-in due ' || {due_day}, f.id,
+           NULL, NULL, '', NULL, %(now)s, %(now)s
+      FROM flagged AS f
+    ON CONFLICT DO NOTHING
+    RETURNING *
+),
+check_in_history AS (
+    {_history_insert(CheckIn, "flagged", HISTORY_REASON, "~")}
+),
+violation_history AS (
+    {_history_insert(Violation, "new_violations", None, "+")}
+),
+officer_notifications AS (
+    INSERT INTO {notification} (recipient_id, kind, message, supervision_id, check_in_id, report_id, key,
+                                created_at, read_at)
+    SELECT f.s_officer_id, '{NotificationKind.MISSED_CHECK_IN}',
+           'Missed check-in due ' || {due_day} || ' (' || f.s_docket_number || ')',
+           f.supervision_id, f.id, NULL, 'missed_check_in:' || f.id, %(now)s, NULL
+      FROM flagged AS f
+    ON CONFLICT DO NOTHING
+    RETURNING recipient_id
+),
+audit_rows AS (
+    INSERT INTO {audit} (occurred_at, actor_id, actor_label, action, object_type, object_id, offender_id,
+                         outcome, source_ip, request_id, detail)
+    SELECT %(now)s, NULL, 'system:{SYSTEM_LABEL}', 'check_in.missed', 'supervision.checkin', f.id::text,
+           f.s_offender_id, '{AuditOutcome.ALLOWED}', NULL, '',
+           CASE WHEN v.id IS NULL THEN '{{}}'::jsonb ELSE jsonb_build_object('violation_id', v.id) END
+      FROM flagged AS f LEFT JOIN new_violations AS v ON v.check_in_id = f.id
+),
+touched AS (
+    SELECT DISTINCT supervision_id, s_unit_id, s_docket_number FROM flagged
+),
+last_completed AS (
+    SELECT c.supervision_id, max(c.completed_at) AS at
+      FROM {checkin} AS c JOIN touched AS t ON t.supervision_id = c.supervision_id
+     WHERE c.status = '{CheckInStatus.COMPLETED}'
+     GROUP BY c.supervision_id
+),
+streaks AS (
+    -- The statement sees the check-ins as they were before the UPDATE: the flagged ones count as missed.
+    SELECT c.supervision_id, count(*) AS misses, (array_agg(c.id ORDER BY c.due_at, c.id))[1] AS first_id
+      FROM {checkin} AS c
+      JOIN touched AS t ON t.supervision_id = c.supervision_id
+      LEFT JOIN last_completed AS lc ON lc.supervision_id = c.supervision_id
+     WHERE (c.status = '{CheckInStatus.MISSED}' OR c.id IN (SELECT id FROM flagged))
+       AND (lc.at IS NULL OR c.due_at > lc.at)
+     GROUP BY c.supervision_id
+    HAVING count(*) >= %(threshold)s
+),
+alerts AS (
+    INSERT INTO {notification} (recipient_id, kind, message, supervision_id, check_in_id, report_id, key,
+                                created_at, read_at)
+    SELECT u.supervisor_id, '{NotificationKind.POSSIBLE_ABSCONDER}',
+           'Possible absconder: ' || st.misses || ' consecutive missed check-ins (' || t.s_docket_number || ')',
+           st.supervision_id, st.first_id, NULL, 'possible_absconder:' || st.first_id, %(now)s, NULL
+      FROM streaks AS st
+      JOIN touched AS t ON t.supervision_id = st.supervision_id
+      JOIN {unit} AS u ON u.id = t.s_unit_id
+     WHERE u.supervisor_id IS NOT NULL
+    ON CONFLICT DO NOTHING
+    RETURNING recipient_id
+)
+SELECT 'officer', s_officer_id, count(*) FROM flagged GROUP BY s_officer_id
+UNION ALL SELECT 'supervisor', recipient_id, count(*) FROM alerts GROUP BY recipient_id
+UNION ALL SELECT 'violations', NULL, count(*) FROM new_violations
+UNION ALL SELECT 'notifications', NULL, count(*) FROM officer_notifications
+"""  # noqa: S608 (table names and constants from the models; every value is a parameter)
+
+
+def _flag_missed_postgresql(now: datetime) -> FlagMissedResult:
+    params = {
+        "now": now,
+        "tz": settings.TIME_ZONE,
+        "threshold": absconder_threshold(),
+        "history_reason": HISTORY_REASON,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(flag_missed_sql(), params)
+        rows = cursor.fetchall()
+    result = FlagMissedResult()
+    officer_notifications = 0
+    for kind, recipient_id, count in rows:
+        if kind == "officer":
+            result.officer_counts[recipient_id] = count
+            result.flagged += count
+        elif kind == "supervisor":
+            result.supervisor_counts[recipient_id] = count
+            result.absconder_alerts += count
+        elif kind == "violations":
+            result.violations = count
+        else:
+            officer_notifications = count
+    result.notifications = officer_notifications + result.absconder_alerts
+    return result
+
+
+# --- Portable path (SQLite): the same work in bulk ORM queries ---------------------------------------
+
+
+def _flag_missed_portable(now: datetime) -> FlagMissedResult:
+    result = FlagMissedResult()
+    due = list(
+        CheckIn.objects.filter(status=CheckInStatus.SCHEDULED, due_at__lt=now).values(
+            "id",
+            "supervision_id",
+            "due_at",
+            "supervision__officer_id",
+            "supervision__offender_id",
+            "supervision__unit_id",
+            "supervision__unit__supervisor_id",
+            "supervision__docket_number",
+        )
+    )
+    if not due:
+        return result
+    ids = [row["id"] for row in due]
+    # SQLite runs each transaction IMMEDIATE (one writer), so no other sweep can take these rows meanwhile.
+    CheckIn.objects.filter(id__in=ids, status=CheckInStatus.SCHEDULED).update(
+        status=CheckInStatus.MISSED, updated_at=now
+    )
+    checked_in = list(CheckIn.objects.filter(id__in=ids))
+    history = CheckIn.history.model
+    history.objects.bulk_create(
+        [
+            history(
+                **{f.attname: getattr(c, f.attname) for f in CheckIn._meta.concrete_fields},
+                history_date=now,
+                history_change_reason=HISTORY_REASON,
+                history_type="~",
+            )
+            for c in checked_in
+        ]
+    )
+    result.flagged = len(due)
+    already = set(Violation.objects.filter(check_in_id__in=ids).values_list("check_in_id", flat=True))
+
+    def due_day(row) -> str:
+        return f"{timezone.localtime(row['due_at']):%Y-%m-%d}"
+
+    Violation.objects.bulk_create(
+        [
+            Violation(
+                supervision_id=row["supervision_id"],
+                kind=ViolationKind.TECHNICAL,
+                severity=ViolationSeverity.MEDIUM,
+                status=ViolationStatus.OPEN,
+                occurred_on=timezone.localdate(row["due_at"]),
+                description=f"Missed check-in due {due_day(row)}",
+                check_in_id=row["id"],
+            )
+            for row in due
+            if row["id"] not in already
+        ],
+        ignore_conflicts=True,
+    )
+    new_violations = list(Violation.objects.filter(check_in_id__in=set(ids) - already))
+    result.violations = len(new_violations)
+    violation_history = Violation.history.model
+    violation_history.objects.bulk_create(
+        [
+            violation_history(
+                **{f.attname: getattr(v, f.attname) for f in Violation._meta.concrete_fields},
+                history_date=now,
+                history_type="+",
+            )
+            for v in new_violations
+        ]
+    )
+    violation_of = {v.check_in_id: v.pk for v in new_violations}
+    keys = [f"missed_check_in:{row['id']}" for row in due]
+    existing_keys = set(Notification.objects.filter(key__in=keys).values_list("key", flat=True))
+    officer_notifications = [
+        Notification(
+            recipient_id=row["supervision__officer_id"],
+            kind=NotificationKind.MISSED_CHECK_IN,
+            message=f"Missed check-in due {due_day(row)} ({row['supervision__docket_number']})",
+            supervision_id=row["supervision_id"],
+            check_in_id=row["id"],
+            key=f"missed_check_in:{row['id']}",
+            created_at=now,
+        )
+        for row in due
+        if f"missed_check_in:{row['id']}" not in existing_keys
+    ]
+    Notification.objects.bulk_create(officer_notifications, ignore_conflicts=True)
+    AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(
+                occurred_at=now,
+                actor=None,
+                actor_label=f"system:{SYSTEM_LABEL}",
+                action="check_in.missed",
+                object_type="supervision.checkin",
+                object_id=str(row["id"]),
+                offender_id=row["supervision__offender_id"],
+                detail={"violation_id": violation_of[row["id"]]} if row["id"] in violation_of else {},
+            )
+            for row in due
+        ]
+    )
+    result.officer_counts = dict(Counter(row["supervision__officer_id"] for row in due))
+    alerts = _absconder_alerts_portable(due, now)
+    result.absconder_alerts = len(alerts)
+    result.supervisor_counts = dict(Counter(alert.recipient_id for alert in alerts))
+    result.notifications = len(officer_notifications) + len(alerts)
+    return result
+
+
+def _absconder_alerts_portable(due: list[dict], now: datetime) -> list[Notification]:
+    threshold = absconder_threshold()
+    cases = {row["supervision_id"]: row for row in due}
+    history: dict[int, list[CheckIn]] = defaultdict(list)
+    for check_in in CheckIn.objects.filter(
+        supervision_id__in=cases, status__in=[CheckInStatus.MISSED, CheckInStatus.COMPLETED]
+    ).only("id", "supervision_id", "status", "due_at", "completed_at"):
+        history[check_in.supervision_id].append(check_in)
+    alerts = []
+    for supervision_id, check_ins in history.items():
+        done = [c.completed_at for c in check_ins if c.status == CheckInStatus.COMPLETED and c.completed_at]
+        last_done = max(done) if done else None
+        streak = sorted(
+            (c for c in check_ins if c.status == CheckInStatus.MISSED and (last_done is None or c.due_at > last_done)),
+            key=lambda c: (c.due_at, c.id),
+        )
+        supervisor_id = cases[supervision_id]["supervision__unit__supervisor_id"]
+        if len(streak) >= threshold and supervisor_id:
+            alerts.append(
+                Notification(
+                    recipient_id=supervisor_id,
+                    kind=NotificationKind.POSSIBLE_ABSCONDER,
+                    message=(
+                        f"Possible absconder: {len(streak)} consecutive missed check-ins "
+                        f"({cases[supervision_id]['supervision__docket_number']})"
+                    ),
+                    supervision_id=supervision_id,
+                    check_in_id=streak[0].pk,
+                    key=f"possible_absconder:{streak[0].pk}",
+                    created_at=now,
+                )
+            )
+    existing = set(Notification.objects.filter(key__in=[a.key for a in alerts]).values_list("key", flat=True))
+    alerts = [a for a in alerts if a.key not in existing]
+    Notification.objects.bulk_create(alerts, ignore_conflicts=True)
+    return alerts
+
+
+# --- Emails, after commit -----------------------------------------------------------------------------
+
+
+def _email_recipients(officer_counts: dict[int, int], supervisor_counts: dict[int, int]) -> None:
+    """One email per officer (and per supervisor with a new alert) for this run. Runs after commit: a
+    mail server that is down loses the email, never the violation or the in-app notification."""
+    users = User.objects.filter(pk__in=set(officer_counts) | set(supervisor_counts)).only("pk", "email")
+    emails = {user.pk: user.email for user in users if user.email}
+    messages = []
+    for officer_id, count in officer_counts.items():
+        if officer_id in emails:
+            noun = "check-in was" if count == 1 else "check-ins were"
+            messages.append(
+                (
+                    f"Caseline: {count} missed check-in{'s' if count != 1 else ''} on your caseload",
+                    f"{count} {noun} missed on your caseload: the window closed without a check-in.\n"
+                    f"Each one opened a technical violation. Open Caseline to review them.\n",
+                    None,
+                    [emails[officer_id]],
+                )
+            )
+    for supervisor_id, count in supervisor_counts.items():
+        if supervisor_id in emails:
+            messages.append(
+                (
+                    f"Caseline: possible absconder alert ({count} case{'s' if count != 1 else ''})",
+                    f"{count} case{'s' if count != 1 else ''} in your unit reached {absconder_threshold()} "
+                    "consecutive missed check-ins. Open Caseline to review them.\n",
+                    None,
+                    [emails[supervisor_id]],
+                )
+            )
+    if not messages:
+        return
+    try:
+        send_mass_mail(messages, fail_silently=False, connection=get_connection())
+    except Exception:
+        logger.exception("Could not email %s missed check-in notices; the in-app notifications stand.", len(messages))

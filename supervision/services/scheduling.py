@@ -1,0 +1,159 @@
+"""The nightly check-in scheduler: keeps every active supervision's check-ins planned a rolling horizon
+ahead, re-plans a case whose supervision level changed, and stands down the future check-ins of cases
+that are no longer active (inactive probation reports to nobody)."""
+
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from agency.audit import audit_record
+from agency.models import AuditEvent
+from supervision.choices import CheckInOrigin, CheckInStatus, SupervisionStatus
+from supervision.models import CheckIn, CheckInPlan, ContactStandard, Supervision
+from supervision.services.check_ins import check_ins_schedule
+
+logger = logging.getLogger(__name__)
+
+SYSTEM_LABEL = "schedule_check_ins"
+REPLAN_REASON = "Re-planned: supervision level changed"
+NOT_ACTIVE_REASON = "Re-planned: supervision no longer active"
+# Cases in these statuses report to nobody: their future check-ins are stood down.
+STAND_DOWN_STATUSES = (SupervisionStatus.INACTIVE, SupervisionStatus.CLOSED)
+
+
+def check_ins_excuse_future(*, check_ins: QuerySet[CheckIn], reason: str, now: datetime) -> list[int]:
+    """Excuse (never delete) still-scheduled check-ins, with their history rows; returns their ids."""
+    ids = list(
+        check_ins.filter(status=CheckInStatus.SCHEDULED, origin=CheckInOrigin.SCHEDULED)
+        .select_for_update(skip_locked=True)
+        .values_list("pk", flat=True)
+    )
+    if not ids:
+        return []
+    CheckIn.objects.filter(pk__in=ids).update(status=CheckInStatus.EXCUSED, excuse_reason=reason, updated_at=now)
+    history = CheckIn.history.model
+    history.objects.bulk_create(
+        [
+            history(
+                **{f.attname: getattr(c, f.attname) for f in CheckIn._meta.concrete_fields},
+                history_date=now,
+                history_change_reason=reason,
+                history_type="~",
+            )
+            for c in CheckIn.objects.filter(pk__in=ids)
+        ]
+    )
+    return ids
+
+
+def check_ins_schedule_all(*, now: datetime | None = None, chunk_size: int = 500) -> dict[str, int]:
+    """Plan every active supervision's check-ins up to the horizon (chunked, one transaction per chunk).
+
+    Idempotent: a window already planned is not planned again (``check_in_scheduled_once``), so a second
+    run, or a second beat, changes nothing. Returns counts: supervisions looked at, check-ins scheduled,
+    supervisions re-planned, check-ins excused.
+    """
+    now = now or timezone.now()
+    counts = {"supervisions": 0, "scheduled": 0, "replanned": 0, "excused": 0}
+    counts["excused"] += _stand_down_inactive(now)
+    standards = {standard.level: standard for standard in ContactStandard.objects.all()}
+    horizon_days = settings.CASELINE["CHECK_IN_HORIZON_DAYS"]
+    last_planned = (
+        CheckIn.objects.filter(supervision=OuterRef("pk"), origin=CheckInOrigin.SCHEDULED)
+        .exclude(status=CheckInStatus.EXCUSED)
+        .values("supervision")
+        .annotate(last=Max("window_start"))
+        .values("last")
+    )
+    after_pk = 0
+    while True:
+        chunk = list(
+            Supervision.objects.filter(status=SupervisionStatus.ACTIVE, pk__gt=after_pk)
+            .annotate(planned_level=Subquery(CheckInPlan.objects.filter(supervision=OuterRef("pk")).values("level")))
+            .annotate(last_planned=Subquery(last_planned))
+            .order_by("pk")[:chunk_size]
+        )
+        if not chunk:
+            break
+        after_pk = chunk[-1].pk
+        with transaction.atomic():
+            replanned, excused = _replan_changed_levels(chunk, now)
+            counts["replanned"] += replanned
+            counts["excused"] += excused
+            for supervision in chunk:
+                counts["supervisions"] += 1
+                standard = standards.get(supervision.level)
+                if standard is None:
+                    continue
+                horizon_end = min(timezone.localdate(now) + timedelta(days=horizon_days), supervision.end_date)
+                last = supervision.last_planned if supervision.planned_level == supervision.level else None
+                if last and timezone.localdate(last + timedelta(days=standard.check_in_interval_days)) > horizon_end:
+                    continue  # already planned to the horizon: no query
+                counts["scheduled"] += check_ins_schedule(supervision=supervision, now=now)
+    logger.info("Scheduled check-ins: %s", counts)
+    return counts
+
+
+def _replan_changed_levels(chunk: list[Supervision], now: datetime) -> tuple[int, int]:
+    """Record the planned level of new cases; for cases whose level changed since they were planned,
+    excuse the old standard's future check-ins (the caller then plans the new standard)."""
+    missing = [s for s in chunk if s.planned_level is None]
+    CheckInPlan.objects.bulk_create(
+        [CheckInPlan(supervision=s, level=s.level, planned_at=now) for s in missing], ignore_conflicts=True
+    )
+    changed = [s for s in chunk if s.planned_level is not None and s.planned_level != s.level]
+    excused = 0
+    for supervision in changed:
+        ids = check_ins_excuse_future(
+            check_ins=CheckIn.objects.filter(supervision=supervision, window_start__gt=now),
+            reason=REPLAN_REASON,
+            now=now,
+        )
+        excused += len(ids)
+        CheckInPlan.objects.filter(supervision=supervision).update(level=supervision.level, planned_at=now)
+        audit_record(
+            actor=None,
+            system=SYSTEM_LABEL,
+            action="check_in.replanned",
+            obj=supervision,
+            detail={"from_level": supervision.planned_level, "to_level": supervision.level, "excused": ids},
+        )
+    return len(changed), excused
+
+
+def _stand_down_inactive(now: datetime) -> int:
+    """Excuse the future check-ins of inactive and closed cases, in one transaction."""
+    with transaction.atomic():
+        future = CheckIn.objects.filter(
+            Q(supervision__status__in=STAND_DOWN_STATUSES),
+            window_start__gt=now,
+            status=CheckInStatus.SCHEDULED,
+            origin=CheckInOrigin.SCHEDULED,
+        )
+        rows = list(future.values_list("pk", "supervision_id", "supervision__offender_id"))
+        if not rows:
+            return 0
+        ids = check_ins_excuse_future(
+            check_ins=CheckIn.objects.filter(pk__in=[pk for pk, _, _ in rows]), reason=NOT_ACTIVE_REASON, now=now
+        )
+        excused = set(ids)
+        AuditEvent.objects.bulk_create(
+            [
+                AuditEvent(
+                    occurred_at=now,
+                    actor_label=f"system:{SYSTEM_LABEL}",
+                    action="check_in.excused",
+                    object_type="supervision.checkin",
+                    object_id=str(pk),
+                    offender_id=offender_id,
+                    detail={"reason": NOT_ACTIVE_REASON},
+                )
+                for pk, _, offender_id in rows
+                if pk in excused
+            ]
+        )
+        return len(ids)
