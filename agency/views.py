@@ -1,8 +1,19 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from agency.choices import Role
 
 
+@require_GET
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html")
+    """Send each role where its work is: officers and supervisors to the caseload, administrators to
+    the admin; the others to a page that says what Caseline offers them."""
+    role = request.user.role
+    if role in (Role.OFFICER, Role.SUPERVISOR):
+        return redirect("supervision:caseload")
+    if role == Role.ADMINISTRATOR:
+        return redirect("admin:index")
+    return render(request, "home.html", {"role": role, "Role": Role})

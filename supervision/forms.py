@@ -1,0 +1,207 @@
+"""The short forms of the case page. They only parse and validate input; services do the writing.
+
+Field names are the services' keyword names, so a ValidationError raised by a service lands next to
+the field it is about (see ``form_add_service_error``)."""
+
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils import timezone
+
+from agency.errors import ApplicationError
+from supervision.choices import (
+    CheckInKind,
+    DrugTestReason,
+    DrugTestResult,
+    LabConfirmation,
+    ReferralKind,
+    ReferralStatus,
+    ReportRecommendation,
+    Specimen,
+    Substance,
+    SubstanceResult,
+    ViolationKind,
+    ViolationSeverity,
+)
+from supervision.models import Condition, Violation
+
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format=DATETIME_FORMAT)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def _now_local():
+    return timezone.localtime().replace(second=0, microsecond=0)
+
+
+def _today():
+    return timezone.localdate()
+
+
+def form_add_service_error(form: forms.Form, error: Exception, field_map: dict[str, str] | None = None) -> None:
+    """Put a service's ValidationError next to its fields (or at the top), an ApplicationError at the top."""
+    if isinstance(error, ApplicationError):
+        form.add_error(None, error.message)
+        return
+    assert isinstance(error, ValidationError)
+    field_map = field_map or {}
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for name, errors in error.message_dict.items():
+        target = field_map.get(name, name)
+        if target == NON_FIELD_ERRORS:
+            form.add_error(None, errors)
+        elif target in form.fields:
+            form.add_error(target, errors)
+        else:
+            form.add_error(None, [f"{name.replace('_', ' ').capitalize()}: {message}" for message in errors])
+
+
+class CheckInCompleteForm(forms.Form):
+    kind = forms.ChoiceField(label="How the contact took place", choices=CheckInKind.choices)
+    completed_at = forms.DateTimeField(label="When", widget=DateTimeLocalInput(), initial=_now_local)
+    location = forms.CharField(label="Where", max_length=200, required=False)
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=10000)
+
+
+class CheckInExcuseForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason",
+        max_length=300,
+        help_text="For example: hospitalised (discharge papers seen), approved travel, court appearance.",
+    )
+
+
+class ContactForm(forms.Form):
+    kind = forms.ChoiceField(label="Kind of contact", choices=CheckInKind.choices, initial=CheckInKind.HOME_VISIT)
+    occurred_at = forms.DateTimeField(label="When", widget=DateTimeLocalInput(), initial=_now_local)
+    location = forms.CharField(label="Where", max_length=200, required=False)
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=10000)
+
+
+SUBSTANCE_CHOICES = [("", "Not tested"), *SubstanceResult.choices]
+
+
+class DrugTestForm(forms.Form):
+    collected_at = forms.DateTimeField(label="Collected", widget=DateTimeLocalInput(), initial=_now_local)
+    reason = forms.ChoiceField(choices=DrugTestReason.choices, initial=DrugTestReason.RANDOM)
+    specimen = forms.ChoiceField(choices=Specimen.choices, initial=Specimen.URINE)
+    panel = forms.CharField(max_length=100, initial="10-panel")
+    result = forms.ChoiceField(label="Overall result", choices=DrugTestResult.choices)
+    lab_confirmation = forms.ChoiceField(choices=LabConfirmation.choices, initial=LabConfirmation.NOT_REQUESTED)
+    lab_name = forms.CharField(max_length=200, required=False)
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=10000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for substance in Substance:
+            self.fields[f"substance_{substance.value}"] = forms.ChoiceField(
+                label=substance.label, choices=SUBSTANCE_CHOICES, required=False
+            )
+
+    def substance_fields(self):
+        return [self[f"substance_{substance.value}"] for substance in Substance]
+
+    @property
+    def substance_results(self) -> dict[str, str]:
+        return {
+            substance.value: self.cleaned_data[f"substance_{substance.value}"]
+            for substance in Substance
+            if self.cleaned_data.get(f"substance_{substance.value}")
+        }
+
+
+class CaseNoteForm(forms.Form):
+    body = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 8}), max_length=20000)
+
+
+class ReferralForm(forms.Form):
+    kind = forms.ChoiceField(label="Programme", choices=ReferralKind.choices)
+    provider = forms.CharField(max_length=200, help_text="The organisation the person is referred to.")
+    referred_on = forms.DateField(label="Referred on", widget=DateInput(), initial=_today)
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=10000)
+
+    def clean_referred_on(self):
+        value = self.cleaned_data["referred_on"]
+        if value > timezone.localdate():
+            raise ValidationError("A referral cannot be dated in the future.")
+        return value
+
+
+class ReferralStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=ReferralStatus.choices)
+    changed_on = forms.DateField(label="Since", widget=DateInput(), initial=_today)
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=10000)
+
+
+class CommunityServiceForm(forms.Form):
+    condition = forms.ModelChoiceField(queryset=Condition.objects.none(), empty_label=None)
+    performed_on = forms.DateField(label="Worked on", widget=DateInput(), initial=_today)
+    hours = forms.DecimalField(max_digits=5, decimal_places=2, min_value=Decimal("0.25"), max_value=Decimal("24"))
+    organisation = forms.CharField(max_length=200)
+
+    def __init__(self, *args, conditions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["condition"].queryset = conditions
+        self.fields["condition"].label_from_instance = lambda c: (
+            f"{c.condition_type.name} — {c.hours_completed:g} of {c.hours_required or 0:g} h"
+        )
+
+    def clean_performed_on(self):
+        value = self.cleaned_data["performed_on"]
+        if value > timezone.localdate():
+            raise ValidationError("Hours cannot be logged for a day in the future.")
+        return value
+
+
+class ViolationForm(forms.Form):
+    kind = forms.ChoiceField(choices=ViolationKind.choices)
+    severity = forms.ChoiceField(choices=ViolationSeverity.choices, initial=ViolationSeverity.MEDIUM)
+    occurred_on = forms.DateField(label="Occurred on", widget=DateInput(), initial=_today)
+    condition = forms.ModelChoiceField(
+        queryset=Condition.objects.none(), required=False, empty_label="— none —", help_text="The condition broken."
+    )
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), max_length=10000)
+
+    def __init__(self, *args, conditions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["condition"].queryset = conditions
+        self.fields["condition"].label_from_instance = lambda c: c.condition_type.name
+
+
+class ViolationChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Violation) -> str:
+        return f"{obj.occurred_on:%b %d, %Y} · {obj.get_kind_display()} · {obj.description}"
+
+
+class ViolationReportForm(forms.Form):
+    violations = ViolationChoiceField(
+        queryset=Violation.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The violations this report is about.",
+        error_messages={"required": "Select at least one violation for the report."},
+    )
+    narrative = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 10}),
+        max_length=50000,
+        help_text="What happened, what was done about it, and what you recommend and why.",
+    )
+    recommendation = forms.ChoiceField(choices=ReportRecommendation.choices)
+
+    def __init__(self, *args, violations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["violations"].queryset = violations

@@ -1,0 +1,338 @@
+"""Reads for the officer's workspace. Every selector starts from the actor's scope (agency.access), so a
+case out of scope and a case that does not exist are the same 404, and each owns its joins so that a
+page runs a constant number of queries whatever the number of rows."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Case as SqlCase
+from django.db.models import (
+    CharField,
+    Count,
+    DateTimeField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce
+from django.http import Http404
+from django.utils import timezone
+
+from agency.access import case_records_visible_to, supervisions_visible_to
+from agency.models import User
+from offenders.models import Address, Employment
+from supervision.choices import CheckInStatus, ReportStatus, SupervisionStatus, ViolationStatus
+from supervision.models import (
+    CaseNote,
+    CheckIn,
+    CommunityServiceEntry,
+    Condition,
+    DrugTest,
+    DrugTestSubstanceResult,
+    Referral,
+    Supervision,
+    Violation,
+    ViolationReport,
+)
+
+# --- The caseload -----------------------------------------------------------------------------------
+
+# How urgent a case is today, by its next open (scheduled) check-in; the caseload sorts on it.
+ATTENTION_OVERDUE = 0
+ATTENTION_DUE_TODAY = 1
+ATTENTION_WINDOW_OPEN = 2
+ATTENTION_NONE = 3
+
+LEVEL_RANK = {"high": 0, "medium": 1, "low": 2, "administrative": 3}
+
+
+def _end_of_today(now: datetime) -> datetime:
+    tomorrow = timezone.localdate(now) + timedelta(days=1)
+    return timezone.make_aware(datetime.combine(tomorrow, time.min))
+
+
+def _caseload_base(*, actor: User, now: datetime) -> QuerySet[Supervision]:
+    """The actor's cases with the next check-in, the last contact and how urgent the case is."""
+    open_check_ins = CheckIn.objects.filter(supervision=OuterRef("pk"), status=CheckInStatus.SCHEDULED).order_by(
+        "due_at", "id"
+    )
+    last_contact = CheckIn.objects.filter(
+        supervision=OuterRef("pk"), status=CheckInStatus.COMPLETED, completed_at__isnull=False
+    ).order_by("-completed_at", "-id")
+    return (
+        supervisions_visible_to(actor)
+        .annotate(
+            next_check_in_due=Subquery(open_check_ins.values("due_at")[:1], output_field=DateTimeField()),
+            next_check_in_opens=Subquery(open_check_ins.values("window_start")[:1], output_field=DateTimeField()),
+            next_check_in_kind=Subquery(open_check_ins.values("kind")[:1], output_field=CharField()),
+            last_contact_at=Subquery(last_contact.values("completed_at")[:1], output_field=DateTimeField()),
+        )
+        .annotate(
+            attention=SqlCase(
+                When(next_check_in_due__lt=now, then=Value(ATTENTION_OVERDUE)),
+                When(next_check_in_due__lt=_end_of_today(now), then=Value(ATTENTION_DUE_TODAY)),
+                When(next_check_in_opens__lte=now, then=Value(ATTENTION_WINDOW_OPEN)),
+                default=Value(ATTENTION_NONE),
+                output_field=IntegerField(),
+            ),
+            level_rank=SqlCase(
+                *(When(level=level, then=Value(rank)) for level, rank in LEVEL_RANK.items()),
+                default=Value(9),
+                output_field=IntegerField(),
+            ),
+        )
+    )
+
+
+def case_list(
+    *, actor: User, filters: Mapping[str, Any] | None = None, now: datetime | None = None
+) -> QuerySet[Supervision]:
+    """The actor's caseload (an officer's own cases, a supervisor's unit), filtered and sorted by
+    ``filters`` (see supervision.filtersets.CaseFilter); most urgent first by default."""
+    from supervision.filtersets import CaseFilter
+
+    now = now or timezone.now()
+    qs = (
+        _caseload_base(actor=actor, now=now)
+        .select_related("offender", "officer", "court", "parole_board")
+        .annotate(open_violations=Count("violations", filter=Q(violations__status=ViolationStatus.OPEN)))
+        .order_by("attention", "next_check_in_due", "offender__last_name", "offender__first_name", "pk")
+    )
+    return CaseFilter(data=filters or {}, queryset=qs, request_now=now).qs
+
+
+@dataclass(frozen=True)
+class CaseloadSummary:
+    total: int
+    overdue: int
+    due_today: int
+    open_violations: int
+
+
+def caseload_summary(*, actor: User, now: datetime | None = None) -> CaseloadSummary:
+    """The counts at the top of the caseload, over every open case in scope (one query)."""
+    now = now or timezone.now()
+    open_violations = Violation.objects.filter(supervision=OuterRef("pk"), status=ViolationStatus.OPEN)
+    totals = (
+        _caseload_base(actor=actor, now=now)
+        .exclude(status=SupervisionStatus.CLOSED)
+        .annotate(has_open_violation=Exists(open_violations))
+        .aggregate(
+            total=Count("pk"),
+            overdue=Count("pk", filter=Q(attention=ATTENTION_OVERDUE)),
+            due_today=Count("pk", filter=Q(attention=ATTENTION_DUE_TODAY)),
+            open_violations=Count("pk", filter=Q(has_open_violation=True)),
+        )
+    )
+    return CaseloadSummary(**totals)
+
+
+# --- One case ---------------------------------------------------------------------------------------
+
+
+def case_get(*, actor: User, case_id: Any) -> Supervision:
+    """One case in the actor's scope with the person and the conditions, or 404 (missing or not yours)."""
+    try:
+        case_id = int(case_id)
+    except (TypeError, ValueError):
+        raise Http404("No such case.") from None
+    today = timezone.localdate()
+    qs = (
+        supervisions_visible_to(actor)
+        .select_related("offender", "officer", "unit", "court", "parole_board")
+        .prefetch_related(
+            Prefetch(
+                "conditions",
+                queryset=Condition.objects.select_related("condition_type").order_by("ended_on", "imposed_on", "id"),
+            ),
+            "offender__aliases",
+            "offender__emergency_contacts",
+            Prefetch(
+                "offender__addresses",
+                queryset=Address.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=today)),
+                to_attr="current_addresses",
+            ),
+            Prefetch(
+                "offender__employments",
+                queryset=Employment.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=today)),
+                to_attr="current_employments",
+            ),
+        )
+    )
+    supervision = qs.filter(pk=case_id).first()
+    if supervision is None:
+        raise Http404("No such case.")
+    return supervision
+
+
+def case_for_action(*, actor: User, case_id: Any) -> Supervision:
+    """A case in scope, without the extras: for forms that record something on it. 404 otherwise."""
+    try:
+        case_id = int(case_id)
+    except (TypeError, ValueError):
+        raise Http404("No such case.") from None
+    supervision = supervisions_visible_to(actor).select_related("offender").filter(pk=case_id).first()
+    if supervision is None:
+        raise Http404("No such case.")
+    return supervision
+
+
+def _record_in_case(queryset: QuerySet, *, actor: User, supervision: Supervision, record_id: Any):
+    try:
+        record_id = int(record_id)
+    except (TypeError, ValueError):
+        raise Http404("No such record.") from None
+    record = case_records_visible_to(actor, queryset).filter(supervision=supervision, pk=record_id).first()
+    if record is None:
+        raise Http404("No such record.")
+    return record
+
+
+def check_in_get(*, actor: User, supervision: Supervision, check_in_id: Any) -> CheckIn:
+    return _record_in_case(CheckIn.objects.all(), actor=actor, supervision=supervision, record_id=check_in_id)
+
+
+def referral_get(*, actor: User, supervision: Supervision, referral_id: Any) -> Referral:
+    return _record_in_case(Referral.objects.all(), actor=actor, supervision=supervision, record_id=referral_id)
+
+
+def violation_report_get(*, actor: User, supervision: Supervision, report_id: Any) -> ViolationReport:
+    qs = ViolationReport.objects.select_related("author", "reviewed_by", "court", "parole_board").prefetch_related(
+        Prefetch("violations", queryset=Violation.objects.order_by("-occurred_on", "-id"))
+    )
+    return _record_in_case(qs, actor=actor, supervision=supervision, record_id=report_id)
+
+
+def case_open_check_ins(*, supervision: Supervision, now: datetime | None = None, days_ahead: int = 14):
+    """Scheduled check-ins that are overdue, open now, or open within ``days_ahead`` days."""
+    now = now or timezone.now()
+    return list(
+        CheckIn.objects.filter(
+            supervision=supervision, status=CheckInStatus.SCHEDULED, window_start__lte=now + timedelta(days=days_ahead)
+        ).order_by("due_at", "id")[:10]
+    )
+
+
+def case_reportable_violations(*, supervision: Supervision, report: ViolationReport | None = None) -> QuerySet:
+    """Violations that can go into a report of this case: open or answered, plus those already in ``report``."""
+    condition = Q(status__in=(ViolationStatus.OPEN, ViolationStatus.SANCTIONED))
+    if report is not None and report.pk:
+        condition |= Q(reports=report)
+    return Violation.objects.filter(condition, supervision=supervision).distinct().order_by("-occurred_on", "-id")
+
+
+def case_reports_in_progress(*, supervision: Supervision) -> list[ViolationReport]:
+    return list(
+        ViolationReport.objects.filter(
+            supervision=supervision,
+            status__in=(ReportStatus.DRAFT, ReportStatus.RETURNED, ReportStatus.SUBMITTED, ReportStatus.APPROVED),
+        ).order_by("-created_at", "-id")[:10]
+    )
+
+
+# --- The timeline -----------------------------------------------------------------------------------
+
+TIMELINE_KINDS = {
+    "check_in": "Check-ins",
+    "drug_test": "Drug tests",
+    "note": "Notes",
+    "referral": "Referrals",
+    "community_service": "Community service",
+    "violation": "Violations",
+    "report": "Reports",
+}
+
+
+@dataclass
+class TimelineEntry:
+    kind: str
+    at: datetime
+    obj: Any = field(default=None)
+
+    @property
+    def kind_label(self) -> str:
+        return TIMELINE_KINDS[self.kind]
+
+
+def _as_datetime(field_name: str) -> Cast:
+    return Cast(field_name, output_field=DateTimeField())
+
+
+def _timeline_sources(supervision: Supervision) -> dict[str, QuerySet]:
+    """Per kind: (kind, id, at) rows of the case, ready for one UNION ordered by time."""
+
+    def rows(qs: QuerySet, kind: str, at) -> QuerySet:
+        return qs.annotate(entry_kind=Value(kind, output_field=CharField()), entry_at=at).values_list(
+            "entry_kind", "pk", "entry_at"
+        )
+
+    return {
+        "check_in": rows(
+            CheckIn.objects.filter(supervision=supervision).exclude(status=CheckInStatus.SCHEDULED),
+            "check_in",
+            Coalesce("completed_at", "due_at"),
+        ),
+        "drug_test": rows(DrugTest.objects.filter(supervision=supervision), "drug_test", F("collected_at")),
+        "note": rows(CaseNote.objects.filter(supervision=supervision), "note", F("created_at")),
+        "referral": rows(Referral.objects.filter(supervision=supervision), "referral", _as_datetime("referred_on")),
+        "community_service": rows(
+            CommunityServiceEntry.objects.filter(condition__supervision=supervision),
+            "community_service",
+            _as_datetime("performed_on"),
+        ),
+        "violation": rows(Violation.objects.filter(supervision=supervision), "violation", _as_datetime("occurred_on")),
+        "report": rows(ViolationReport.objects.filter(supervision=supervision), "report", F("created_at")),
+    }
+
+
+def _timeline_loaders() -> dict[str, QuerySet]:
+    """Per kind: how to load the entries of one page (one query each, plus their prefetches)."""
+    return {
+        "check_in": CheckIn.objects.select_related("recorded_by"),
+        "drug_test": DrugTest.objects.select_related("recorded_by").prefetch_related(
+            Prefetch("substance_results", queryset=DrugTestSubstanceResult.objects.order_by("substance"))
+        ),
+        "note": CaseNote.objects.select_related("author"),
+        "referral": Referral.objects.select_related("referred_by"),
+        "community_service": CommunityServiceEntry.objects.select_related("condition__condition_type", "recorded_by"),
+        "violation": Violation.objects.select_related("check_in", "drug_test", "condition__condition_type"),
+        "report": ViolationReport.objects.select_related("author").annotate(violation_count=Count("violations")),
+    }
+
+
+def case_timeline(
+    *, actor: User, supervision: Supervision, kind: str | None = None, page: Any = 1, per_page: int = 25
+) -> Page:
+    """One timeline of the case, newest first: check-ins (not the ones still scheduled), drug tests,
+    notes, referrals, community service, violations and reports; ``kind`` keeps one of them.
+
+    Runs a fixed number of queries: a count and a page of one UNION, then one query per kind present
+    on the page (at most seven, plus the drug tests' substances). The page's ``object_list`` holds
+    ``TimelineEntry`` objects."""
+    if not supervisions_visible_to(actor).filter(pk=supervision.pk).exists():
+        raise Http404("No such case.")
+    sources = _timeline_sources(supervision)
+    chosen = [sources[kind]] if kind in sources else list(sources.values())
+    union = chosen[0].union(*chosen[1:], all=True) if len(chosen) > 1 else chosen[0]
+    union = union.order_by("-entry_at", "-entry_kind", "-pk")
+    page_obj = Paginator(union, per_page).get_page(page)
+    rows = list(page_obj.object_list)
+    ids_by_kind: dict[str, list[int]] = {}
+    for entry_kind, pk, _at in rows:
+        ids_by_kind.setdefault(entry_kind, []).append(pk)
+    loaders = _timeline_loaders()
+    loaded = {k: loaders[k].in_bulk(ids) for k, ids in ids_by_kind.items()}
+    page_obj.object_list = [
+        TimelineEntry(kind=entry_kind, at=at, obj=loaded[entry_kind].get(pk)) for entry_kind, pk, at in rows
+    ]
+    return page_obj

@@ -1,0 +1,26 @@
+"""The officer's workspace in the browser."""
+
+from django.urls import path
+
+from supervision import views
+
+app_name = "supervision"
+
+urlpatterns = [
+    path("caseload/", views.caseload, name="caseload"),
+    path("cases/<int:case_id>/", views.case_detail, name="case_detail"),
+    path(
+        "cases/<int:case_id>/check-ins/<int:check_in_id>/complete/", views.check_in_complete, name="check_in_complete"
+    ),
+    path("cases/<int:case_id>/check-ins/<int:check_in_id>/excuse/", views.check_in_excuse, name="check_in_excuse"),
+    path("cases/<int:case_id>/contacts/new/", views.contact_new, name="contact_new"),
+    path("cases/<int:case_id>/drug-tests/new/", views.drug_test_new, name="drug_test_new"),
+    path("cases/<int:case_id>/notes/new/", views.note_new, name="note_new"),
+    path("cases/<int:case_id>/referrals/new/", views.referral_new, name="referral_new"),
+    path("cases/<int:case_id>/referrals/<int:referral_id>/status/", views.referral_status, name="referral_status"),
+    path("cases/<int:case_id>/community-service/new/", views.community_service_new, name="community_service_new"),
+    path("cases/<int:case_id>/violations/new/", views.violation_new, name="violation_new"),
+    path("cases/<int:case_id>/reports/new/", views.report_new, name="report_new"),
+    path("cases/<int:case_id>/reports/<int:report_id>/", views.report_detail, name="report_detail"),
+    path("cases/<int:case_id>/reports/<int:report_id>/submit/", views.report_submit, name="report_submit"),
+]

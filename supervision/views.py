@@ -1,0 +1,425 @@
+"""The officer's workspace: the caseload, the case page and the short forms that record on a case.
+
+Views are thin: parse the input with a form, call one service, redirect with a message (POST, redirect,
+GET) or render the form again with the service's errors next to the fields. Cases come from the
+selectors, which scope them by the user: a case out of scope is the same 404 as one that does not exist.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from agency.audit import audit_record
+from agency.choices import Role
+from agency.errors import ApplicationError
+from supervision import selectors, services
+from supervision.choices import CheckInStatus, ReportStatus
+from supervision.filtersets import CaseFilter
+from supervision.forms import (
+    CaseNoteForm,
+    CheckInCompleteForm,
+    CheckInExcuseForm,
+    CommunityServiceForm,
+    ContactForm,
+    DrugTestForm,
+    ReferralForm,
+    ReferralStatusForm,
+    ViolationForm,
+    ViolationReportForm,
+    form_add_service_error,
+)
+from supervision.models import Condition, Supervision
+
+# The browser workspace is for the people who run cases. Clerks and board staff have their inbox,
+# integrators the API, administrators the admin.
+WORKSPACE_ROLES = (Role.OFFICER, Role.SUPERVISOR)
+CASELOAD_PAGE_SIZE = 25
+TIMELINE_PAGE_SIZE = 25
+
+
+def workspace_view(view: Callable) -> Callable:
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.user.role not in WORKSPACE_ROLES:
+            raise PermissionDenied("The case workspace is for supervision officers and unit supervisors.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def case_url(supervision: Supervision) -> str:
+    return reverse("supervision:case_detail", args=[supervision.pk])
+
+
+# --- The caseload -----------------------------------------------------------------------------------
+
+
+@require_GET
+@workspace_view
+def caseload(request: HttpRequest) -> HttpResponse:
+    filterset = CaseFilter(data=request.GET or None, queryset=Supervision.objects.none())
+    cases = selectors.case_list(actor=request.user, filters=request.GET)
+    page = Paginator(cases, CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
+    summary = selectors.caseload_summary(actor=request.user)
+    is_unit = request.user.role == Role.SUPERVISOR
+    filtered = any(request.GET.get(name) for name in ("q", "supervision_type", "level", "status", "due"))
+    return render(
+        request,
+        "supervision/caseload.html",
+        {
+            "filter": filterset,
+            "page_obj": page,
+            "summary": summary,
+            "is_unit": is_unit,
+            "filtered": filtered,
+            "title": f"{request.user.unit.name if is_unit and request.user.unit_id else 'Unit'} caseload"
+            if is_unit
+            else "My caseload",
+        },
+    )
+
+
+# --- The case page ----------------------------------------------------------------------------------
+
+
+def _timeline_kind(request: HttpRequest) -> str:
+    kind = request.GET.get("kind", "")
+    return kind if kind in selectors.TIMELINE_KINDS else ""
+
+
+@require_GET
+@workspace_view
+def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+    supervision = selectors.case_get(actor=request.user, case_id=case_id)
+    audit_record(actor=request.user, action="supervision.viewed", obj=supervision)
+    kind = _timeline_kind(request)
+    timeline = selectors.case_timeline(
+        actor=request.user, supervision=supervision, kind=kind, page=request.GET.get("page"), per_page=25
+    )
+    timeline_context = {
+        "case": supervision,
+        "timeline": timeline,
+        "kind": kind,
+        "timeline_kinds": selectors.TIMELINE_KINDS,
+    }
+    if request.htmx and request.htmx.target == "timeline":
+        response = render(request, "supervision/_timeline.html", timeline_context)
+        patch_vary_headers(response, ("HX-Request", "HX-Target"))
+        return response
+    conditions = list(supervision.conditions.all())
+    response = render(
+        request,
+        "supervision/case_detail.html",
+        {
+            "case": supervision,
+            "offender": supervision.offender,
+            "authority": services.supervision_authority(supervision=supervision),
+            "conditions": conditions,
+            "tracks_hours": any(c.condition_type.tracks_hours and not c.ended_on for c in conditions),
+            "open_check_ins": selectors.case_open_check_ins(supervision=supervision),
+            "reports": selectors.case_reports_in_progress(supervision=supervision),
+            "open_violations": list(selectors.case_reportable_violations(supervision=supervision)[:10]),
+            "now_dt": timezone.now(),
+            **timeline_context,
+        },
+    )
+    patch_vary_headers(response, ("HX-Request", "HX-Target"))
+    return response
+
+
+# --- Recording on a case ------------------------------------------------------------------------------
+
+
+def _record(
+    request: HttpRequest,
+    *,
+    supervision: Supervision,
+    form: Form,
+    call: Callable[[dict[str, Any]], Any],
+    success: Callable[[Any], str] | str,
+    title: str,
+    template: str = "supervision/record_form.html",
+    field_map: dict[str, str] | None = None,
+    next_url: Callable[[Any], str] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """Validate ``form``; on success call the service, flash ``success`` and go back to the case.
+    A service's errors are shown on the form, which is rendered again (status 200, nothing saved)."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = call(form.cleaned_data)
+        except (ValidationError, ApplicationError) as error:
+            form_add_service_error(form, error, field_map)
+        else:
+            messages.success(request, success(result) if callable(success) else success)
+            return redirect(next_url(result) if next_url else case_url(supervision))
+    context = {"case": supervision, "offender": supervision.offender, "form": form, "title": title}
+    return render(request, template, {**context, **(extra or {})})
+
+
+def _data(request: HttpRequest):
+    return request.POST if request.method == "POST" else None
+
+
+@require_http_methods(["GET", "POST"])
+@workspace_view
+def check_in_complete(request: HttpRequest, case_id: int, check_in_id: int) -> HttpResponse:
+    supervision = selectors.case_for_action(actor=request.user, case_id=case_id)
+    check_in = selectors.check_in_get(actor=request.user, supervision=supervision, check_in_id=check_in_id)
+    form = CheckInCompleteForm(_data(request), initial={"kind": check_in.kind})
+    return _record(
+        request,
+        supervision=supervision,
+        form=form,
+        call=lambda data: services.check_in_complete(actor=request.user, check_in=check_in, **data),
+        success=lambda c: f"{c.get_kind_display()} recorded as completed.",
+        title="Complete a check-in",
+        template="supervision/check_in_form.html",
+        extra={"check_in": check_in, "is_open": check_in.status == CheckInStatus.SCHEDULED},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@workspace_view
+def check_in_excuse(request: HttpRequest, case_id: int, check_in_id: int) -> HttpResponse:
+    supervision = selectors.case_for_action(actor=request.user, case_id=case_id)
+    check_in = selectors.check_in_get(actor=request.user, supervision=supervision, check_in_id=check_in_id)
+    form = CheckInExcuseForm(_data(request))
+    return _record(
+        request,
+        supervision=supervision,
+        form=form,
+        call=lambda data: services.check_in_excuse(actor=request.user, check_in=check_in, **data),
+        success="Check-in excused.",
+        title="Excuse a check-in",
+        template="supervision/check_in_form.html",
+        extra={"check_in": check_in, "is_open": check_in.status == CheckInStatus.SCHEDULED, "excuse": True},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@workspace_view
+def contact_new(request: HttpRequest, case_id: int) -> HttpResponse:
+    supervision = selectors.case_for_action(actor=request.user, case_id=case_id)
+    return _record(
+        request,
+        supervision=supervision,
+        form=ContactForm(_data(request)),
+        call=lambda data: services.contact_record(actor=request.user, supervision=supervision, **data),
+        success=lambda c: f"{c.get_kind_display()} recorded.",
+        title="Record an unscheduled contact",
+        extra={"intro": "A contact you made outside the schedule: a home visit after hours, an employer check …"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@workspace_view
+def drug_test_new(request: HttpRequest, case_id: int) -> HttpResponse:
+    supervision = selectors.case_for_action(actor=request.user, case_id=case_id)
+    form = DrugTestForm(_data(request))
+
+    def call(data: dict[str, Any]):
+        fields = {k: v for k, v in data.items() if not k.startswith("substance_")}
+        return services.drug_test_record(
+            actor=request.user, supervision=supervision, substance_results=form.substance_results, **fields
+        )
+
+    def success(test) -> str:
+        violation = test.violations.first()
+        if violation is not None:
+            return f"Drug test recorded ({test.get_result_display().lower()}). It opened a violation: {violation.description}"  # noqa: E501
+        return f"Drug test recorded ({test.get_result_display().lower()})."
+
+    return _record(
+        request,
+        supervision=supervision,
+        form=form,
+        call=call,
+        success=success,
+        title="Record a drug test",
+        template="supervision/drug_test_form.html",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@workspace_view
+def note_new(request: HttpRequest, case_id: int) -> HttpResponse:
+    supervision = selectors.case_for_action(actor=request.user, case_id=case_id)
+    return _record(
+        request,
+        supervision=supervision,
+        form=CaseNoteForm(_data(request)),
+        call=lambda data: services.case_note_add(actor=request.user, supervision=supervision, **data),
+        success="Case note added.",
+        title="Add a case note",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@workspace_view
+def referral_new(request: HttpRequest, case_id: int) -> HttpResponse:
+    supervision = selectors.case_for_action(actor=request.user, case_id=case_id)
+    return _record(
+        request,
+        supervision=supervision,
+        form=ReferralForm(_data(request)),
+        call=lambda data: services.referral_create(actor=request.user, supervision=supervision, **data),
+        success=lambda r: f"Referral to {r.provider} recorded.",
+        title="Add a referral",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@workspace_view
+def referral_status(request: HttpRequest, case_id: int, referral_id: int) -> HttpResponse:
+    supervision = selectors.case_for_action(actor=request.user, case_id=case_id)
+    referral = selectors.referral_get(actor=request.user, supervision=supervision, referral_id=referral_id)
+    form = ReferralStatusForm(_data(request), initial={"status": referral.status})
+    return _record(
+        request,
+        supervision=supervision,
+        form=form,
+        call=lambda data: services.referral_status_update(actor=request.user, referral=referral, **data),
+        success=lambda r: f"Referral to {r.provider}: {r.get_status_display().lower()}.",
+        title="Update a referral",
+        extra={
+            "intro": f"{referral.get_kind_display()} at {referral.provider}, referred on "
+            f"{referral.referred_on:%b %d, %Y}: now {referral.get_status_display().lower()}."
+        },
+    )
+
+
+def _hour_conditions(supervision: Supervision):
+    return (
+        Condition.objects.filter(supervision=supervision, condition_type__tracks_hours=True, ended_on__isnull=True)
+        .select_related("condition_type")
+        .order_by("imposed_on", "id")
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@workspace_view
+def community_service_new(request: HttpRequest, case_id: int) -> HttpResponse:
+    supervision = selectors.case_for_action(actor=request.user, case_id=case_id)
+    conditions = _hour_conditions(supervision)
+    form = CommunityServiceForm(_data(request), conditions=conditions)
+    return _record(
+        request,
+        supervision=supervision,
+        form=form,
+        call=lambda data: services.community_service_log(actor=request.user, **data),
+        success=lambda e: f"{e.hours:g} hours at {e.organisation} logged.",
+        title="Log community service hours",
+        extra={
+            "empty": None if conditions.exists() else "This case has no condition that orders community service hours."
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@workspace_view
+def violation_new(request: HttpRequest, case_id: int) -> HttpResponse:
+    supervision = selectors.case_for_action(actor=request.user, case_id=case_id)
+    conditions = Condition.objects.filter(supervision=supervision).select_related("condition_type")
+    return _record(
+        request,
+        supervision=supervision,
+        form=ViolationForm(_data(request), conditions=conditions),
+        call=lambda data: services.violation_record(actor=request.user, supervision=supervision, **data),
+        success="Violation recorded.",
+        title="Record a violation",
+    )
+
+
+# --- Violation reports --------------------------------------------------------------------------------
+
+
+def report_url(report) -> str:
+    return reverse("supervision:report_detail", args=[report.supervision_id, report.pk])
+
+
+@require_http_methods(["GET", "POST"])
+@workspace_view
+def report_new(request: HttpRequest, case_id: int) -> HttpResponse:
+    supervision = selectors.case_for_action(actor=request.user, case_id=case_id)
+    violations = selectors.case_reportable_violations(supervision=supervision)
+    initial = {"violations": [v for v in request.GET.getlist("violation") if v.isdigit()]}
+    form = ViolationReportForm(_data(request), violations=violations, initial=initial)
+    return _record(
+        request,
+        supervision=supervision,
+        form=form,
+        call=lambda data: services.violation_report_draft(actor=request.user, supervision=supervision, **data),
+        success="Violation report saved as a draft. Read it over, then submit it to your supervisor.",
+        title="Draft a violation report",
+        template="supervision/report_form.html",
+        next_url=report_url,
+        extra={"no_violations": not violations.exists()},
+    )
+
+
+EDITABLE_REPORT_STATUSES = (ReportStatus.DRAFT, ReportStatus.RETURNED)
+
+
+@require_http_methods(["GET", "POST"])
+@workspace_view
+def report_detail(request: HttpRequest, case_id: int, report_id: int) -> HttpResponse:
+    supervision = selectors.case_for_action(actor=request.user, case_id=case_id)
+    report = selectors.violation_report_get(actor=request.user, supervision=supervision, report_id=report_id)
+    editable = report.status in EDITABLE_REPORT_STATUSES
+    extra = {"report": report, "editable": editable}
+    if not editable:
+        return render(
+            request, "supervision/report_form.html", {"case": supervision, "offender": supervision.offender, **extra}
+        )
+    violations = selectors.case_reportable_violations(supervision=supervision, report=report)
+    form = ViolationReportForm(
+        _data(request),
+        violations=violations,
+        initial={
+            "violations": list(report.violations.all()),
+            "narrative": report.narrative,
+            "recommendation": report.recommendation,
+        },
+    )
+    return _record(
+        request,
+        supervision=supervision,
+        form=form,
+        call=lambda data: services.violation_report_update(actor=request.user, report=report, **data),
+        success="Violation report saved.",
+        title=f"Violation report #{report.pk}",
+        template="supervision/report_form.html",
+        next_url=report_url,
+        extra=extra,
+    )
+
+
+@require_POST
+@workspace_view
+def report_submit(request: HttpRequest, case_id: int, report_id: int) -> HttpResponse:
+    supervision = selectors.case_for_action(actor=request.user, case_id=case_id)
+    report = selectors.violation_report_get(actor=request.user, supervision=supervision, report_id=report_id)
+    try:
+        services.violation_report_submit(actor=request.user, report=report)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect(report_url(report))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(report_url(report))
+    messages.success(request, f"Violation report #{report.pk} submitted to your supervisor for approval.")
+    return redirect(case_url(supervision))
