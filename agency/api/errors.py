@@ -69,8 +69,10 @@ def api_exception_handler(exc, context):
         response.status_code = status.HTTP_400_BAD_REQUEST
         return response
     detail = response.data.get("detail") if isinstance(response.data, dict) else None
-    if isinstance(exc, exceptions.NotFound):
+    if isinstance(exc, exceptions.NotFound) and str(detail) == str(exceptions.NotFound.default_detail):
         detail = "Not found: it does not exist, or it is not in your caseload or your token's scope."
+    elif isinstance(exc, exceptions.NotFound):
+        detail = f"{detail} Follow the “next” and “previous” links of the list."
     elif isinstance(exc, exceptions.NotAuthenticated):
         detail = "Sign in, or send an API token as “Authorization: Token <token>”."
     elif isinstance(exc, exceptions.AuthenticationFailed):

@@ -97,9 +97,7 @@ def test_clerks_and_board_staff_have_no_case_resources(world, client_for, caller
 def test_violation_reports_of_agency_roles_are_those_of_their_cases(world, client_for, caller):
     client = _client(client_for, caller)
     visible = CALLERS[caller][2]
-    expected = {
-        world.records[(kind, case)].pk for case in visible for kind in ("draft-reports", "violation-reports")
-    }
+    expected = {world.records[(kind, case)].pk for case in visible for kind in ("draft-reports", "violation-reports")}
 
     response = client.get("/api/v1/violation-reports/")
 
