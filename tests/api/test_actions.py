@@ -10,7 +10,6 @@ from agency.models import AuditEvent
 from offenders.models import Offender
 from supervision.choices import ReportStatus
 from supervision.models import CaseNote, CheckIn, DrugTest, Supervision, Violation, ViolationReport
-from tests.api.conftest import routed_report
 from tests.supervision.factories import ViolationFactory, ViolationReportFactory
 
 pytestmark = pytest.mark.django_db
