@@ -1,0 +1,279 @@
+"""The Django admin for the organisation: staff and their roles, units, courts, parole boards, and the
+audit trail (read-only). The behaviour every Caseline admin shares lives in ``AuditedAdminMixin``."""
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import models, router, transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.utils.decorators import method_decorator
+from django.views.decorators.debug import sensitive_post_parameters
+from knox.models import AuthToken
+from simple_history.admin import SimpleHistoryAdmin
+
+from agency.api.admin import ApiTokenIssueMixin
+from agency.api.tokens import api_token_revoke
+from agency.audit import audit_record
+from agency.models import ApiTokenScope, AuditEvent, Court, ParoleBoard, Unit, User
+
+NEVER_DELETED = (
+    "Nothing in Caseline is ever deleted: close, void or correct a record instead; "
+    "deactivate reference data with “active”."
+)
+
+
+class AuditedAdminMixin:
+    """Shared by every Caseline ModelAdmin and inline.
+
+    - Nothing is hard-deleted: no delete permission, no bulk delete action (reference data is
+      deactivated with ``is_active``; case records are closed, voided or corrected).
+    - Every save made through the admin, of the object and of its inline rows, writes an audit row
+      in the same transaction as the change.
+    - Web addresses typed without a scheme are taken as https (webhooks must be).
+    """
+
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
+        return False
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def save_model(self, request: HttpRequest, obj: models.Model, form: Any, change: bool) -> None:
+        # The admin's change form is already atomic; the history "revert" view is not, so make sure.
+        with transaction.atomic(using=router.db_for_write(obj.__class__)):
+            super().save_model(request, obj, form, change)
+            _audit_admin_save(request, obj, created=not change)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        with transaction.atomic(using=router.db_for_write(formset.model)):
+            super().save_formset(request, form, formset, change)
+            for obj in formset.new_objects:
+                _audit_admin_save(request, obj, created=True)
+            for obj, _changed_fields in formset.changed_objects:
+                _audit_admin_save(request, obj, created=False)
+
+
+class ReadOnlyAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """Records only the application writes (the audit trail, deliveries, job records): view only."""
+
+    def has_add_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
+        return False
+
+
+def _audit_admin_save(request: HttpRequest, obj: models.Model, *, created: bool) -> None:
+    audit_record(
+        actor=request.user,
+        action=f"{obj._meta.model_name}.admin_saved",
+        obj=obj,
+        detail={"created": created},
+    )
+
+
+@admin.action(description="Deactivate the selected entries (they stay on record)")
+def deactivate_selected(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+    """Reference data is never deleted: it is switched off, and the switch is audited."""
+    count = 0
+    with transaction.atomic(using=router.db_for_write(queryset.model)):
+        for obj in queryset.filter(is_active=True):
+            obj.is_active = False
+            obj.save(update_fields=["is_active"])
+            audit_record(actor=request.user, action=f"{obj._meta.model_name}.admin_deactivated", obj=obj)
+            count += 1
+    modeladmin.message_user(request, f"{count} deactivated.", messages.SUCCESS)
+
+
+@admin.register(Court)
+class CourtAdmin(AuditedAdminMixin, SimpleHistoryAdmin):
+    list_display = ("name", "jurisdiction", "clerk_name", "clerk_email", "clerk_phone", "is_active")
+    list_filter = ("is_active",)
+    search_fields = ("name", "jurisdiction", "clerk_name", "clerk_email")
+    actions = [deactivate_selected]
+    fieldsets = (
+        (None, {"fields": ("name", "jurisdiction", "is_active")}),
+        (
+            "Clerk's office",
+            {
+                "fields": ("clerk_name", "clerk_email", "clerk_phone"),
+                "description": "Approved violation reports of this court's probation cases are sent here.",
+            },
+        ),
+        (
+            "Electronic delivery",
+            {
+                "fields": ("webhook_url", "webhook_secret"),
+                "description": "Optional. Reports are also POSTed to the URL, signed with the secret.",
+            },
+        ),
+    )
+
+
+@admin.register(ParoleBoard)
+class ParoleBoardAdmin(AuditedAdminMixin, SimpleHistoryAdmin):
+    list_display = ("name", "jurisdiction", "email", "phone", "is_active")
+    list_filter = ("is_active",)
+    search_fields = ("name", "jurisdiction", "email")
+    actions = [deactivate_selected]
+    fieldsets = (
+        (None, {"fields": ("name", "jurisdiction", "is_active")}),
+        (
+            "Contact",
+            {
+                "fields": ("email", "phone"),
+                "description": "Approved violation reports of this board's parole cases are sent here.",
+            },
+        ),
+        (
+            "Electronic delivery",
+            {
+                "fields": ("webhook_url", "webhook_secret"),
+                "description": "Optional. Reports are also POSTed to the URL, signed with the secret.",
+            },
+        ),
+    )
+
+
+@admin.register(Unit)
+class UnitAdmin(AuditedAdminMixin, SimpleHistoryAdmin):
+    list_display = ("code", "name", "office", "supervisor")
+    list_select_related = ("supervisor",)
+    search_fields = ("code", "name", "office")
+    autocomplete_fields = ("supervisor",)
+    prepopulated_fields = {"code": ("name",)}
+
+
+@admin.register(User)
+class UserAdmin(AuditedAdminMixin, SimpleHistoryAdmin, DjangoUserAdmin):
+    """Staff and integration accounts. The role decides what a user may see; the organisation fields
+    tie the user to the unit, court or parole board whose work they see. Deactivate, never delete."""
+
+    list_display = ("username", "first_name", "last_name", "role", "unit", "court", "parole_board", "is_active")
+    list_filter = ("role", "is_active", "is_staff", "unit", "court", "parole_board")
+    list_select_related = ("unit", "court", "parole_board")
+    search_fields = ("username", "first_name", "last_name", "email", "badge_number")
+    ordering = ("last_name", "first_name", "username")
+    _ORGANISATION = (
+        "Role and organisation",
+        {
+            "fields": ("role", "unit", "court", "parole_board", "phone", "badge_number"),
+            "description": (
+                "Officers and supervisors belong to a unit (integrators may be limited to one); "
+                "a court clerk to exactly one court; parole board staff to exactly one board. "
+                "Leave the others empty."
+            ),
+        },
+    )
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        ("Personal info", {"fields": ("first_name", "last_name", "email")}),
+        _ORGANISATION,
+        (
+            "Access",
+            {
+                "fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions"),
+                "description": (
+                    "Untick “active” to end someone's access; accounts are never deleted. "
+                    "“Staff status” opens this admin site: give it to administrators only."
+                ),
+            },
+        ),
+        ("Important dates", {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "usable_password", "password1", "password2"),
+            },
+        ),
+        ("Personal info", {"fields": ("first_name", "last_name", "email")}),
+        _ORGANISATION,
+    )
+
+    @method_decorator(sensitive_post_parameters())
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
+        """Setting a password through the admin is audited too (it does not go through save_model)."""
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            response = super().user_change_password(request, id, form_url)
+            if request.method == "POST" and response.status_code == 302:
+                user = self.get_object(request, unquote(id))
+                audit_record(actor=request.user, action="user.admin_password_set", obj=user)
+        return response
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    """The audit trail, read-only: it is written only by ``agency.audit.audit_record``."""
+
+    list_display = (
+        "occurred_at",
+        "actor_label",
+        "action",
+        "object_type",
+        "object_id",
+        "offender_id",
+        "outcome",
+        "source_ip",
+    )
+    list_filter = ("outcome",)
+    search_fields = ("=actor_label", "action", "=object_type", "=object_id", "=request_id")
+    date_hierarchy = "occurred_at"
+    raw_id_fields = ("actor",)
+    show_full_result_count = False  # the trail grows without end: skip the second COUNT(*)
+
+
+# Integrator tokens are issued (with their scope) and revoked through ApiTokenScope below, or with
+# ``manage.py create_api_token``; knox's own admin would issue tokens without a scope and delete them
+# without an audit row.
+if admin.site.is_registered(AuthToken):
+    admin.site.unregister(AuthToken)
+
+
+@admin.action(description="Revoke the selected tokens (they stop working at once)", permissions=["revoke"])
+def revoke_selected(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+    records = list(queryset.filter(revoked_at__isnull=True))
+    for record in records:
+        api_token_revoke(actor=request.user, record=record)
+    modeladmin.message_user(request, f"{len(records)} revoked.", messages.SUCCESS)
+
+
+@admin.register(ApiTokenScope)
+class ApiTokenScopeAdmin(ApiTokenIssueMixin, ReadOnlyAdmin):
+    """Integrator tokens: who they act as, what they may do, whether they still work. "Add" issues one
+    through ``agency.api.tokens`` and shows it once (it is stored hashed by knox); an issued token is
+    never edited, only revoked."""
+
+    list_display = (
+        "label",
+        "user",
+        "scope",
+        "unit",
+        "token_key",
+        "created_at",
+        "expires_at",
+        "revoked_at",
+        "works",
+    )
+    list_filter = ("scope", "unit")
+    list_select_related = ("user", "unit", "created_by")
+    search_fields = ("label", "user__username", "=token_key")
+    date_hierarchy = "created_at"
+    actions = [revoke_selected]
+
+    @admin.display(boolean=True, description="works")
+    def works(self, obj: ApiTokenScope) -> bool:
+        return obj.is_active
+
+    def has_revoke_permission(self, request: HttpRequest) -> bool:
+        opts = self.opts
+        return request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}")

@@ -1,0 +1,114 @@
+"""The Django admin for the people under supervision and their history. Records are corrected or
+end-dated, never deleted; every save is audited (see ``agency.admin.AuditedAdminMixin``)."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from agency.admin import AuditedAdminMixin
+from offenders.models import Address, Alias, EmergencyContact, Employment, Offender, RiskAssessment
+
+_OFFENDER_SEARCH = ("offender__agency_number", "offender__last_name", "offender__first_name", "offender__state_id")
+
+
+class AliasInline(AuditedAdminMixin, admin.TabularInline):
+    model = Alias
+    extra = 0
+
+
+class AddressInline(AuditedAdminMixin, admin.TabularInline):
+    model = Address
+    extra = 0
+    fields = ("kind", "line1", "line2", "city", "state", "postal_code", "start_date", "end_date", "verified_on")
+
+
+class EmploymentInline(AuditedAdminMixin, admin.StackedInline):
+    model = Employment
+    extra = 0
+    fields = (
+        ("employer_name", "position"),
+        ("employer_contact_name", "employer_phone"),
+        "employer_address",
+        ("start_date", "end_date", "last_verified_on"),
+    )
+
+
+class EmergencyContactInline(AuditedAdminMixin, admin.TabularInline):
+    model = EmergencyContact
+    extra = 0
+
+
+class RiskAssessmentInline(AuditedAdminMixin, admin.TabularInline):
+    model = RiskAssessment
+    extra = 0
+    autocomplete_fields = ("assessor",)
+
+
+@admin.register(Offender)
+class OffenderAdmin(AuditedAdminMixin, SimpleHistoryAdmin):
+    list_display = ("agency_number", "last_name", "first_name", "date_of_birth", "state_id", "fbi_number", "updated_at")
+    search_fields = ("=agency_number", "last_name", "first_name", "=state_id", "=fbi_number", "aliases__last_name")
+    readonly_fields = ("agency_number", "created_at", "updated_at")
+    date_hierarchy = "updated_at"
+    show_full_result_count = False
+    fieldsets = (
+        (
+            "Identity",
+            {
+                "fields": (
+                    "agency_number",
+                    ("first_name", "middle_name", "last_name"),
+                    "date_of_birth",
+                    ("state_id", "fbi_number"),
+                ),
+                "description": "The agency number is generated when the person is first recorded.",
+            },
+        ),
+        ("Contact", {"fields": ("phone", "email", "primary_language")}),
+        ("Record", {"fields": ("created_at", "updated_at")}),
+    )
+    inlines = [AliasInline, AddressInline, EmploymentInline, EmergencyContactInline, RiskAssessmentInline]
+
+
+class OffenderRecordAdmin(AuditedAdminMixin, SimpleHistoryAdmin):
+    """One row of a person's history, shown with the person it belongs to."""
+
+    autocomplete_fields = ("offender",)
+    list_select_related = ("offender",)
+    search_fields = _OFFENDER_SEARCH
+
+
+@admin.register(Alias)
+class AliasAdmin(OffenderRecordAdmin):
+    list_display = ("last_name", "first_name", "kind", "offender")
+    list_filter = ("kind",)
+    search_fields = ("last_name", "first_name", *_OFFENDER_SEARCH)
+
+
+@admin.register(Address)
+class AddressAdmin(OffenderRecordAdmin):
+    list_display = ("line1", "city", "state", "postal_code", "kind", "start_date", "end_date", "offender")
+    list_filter = ("kind",)
+    search_fields = ("line1", "city", "postal_code", *_OFFENDER_SEARCH)
+    date_hierarchy = "start_date"
+
+
+@admin.register(Employment)
+class EmploymentAdmin(OffenderRecordAdmin):
+    list_display = ("employer_name", "position", "start_date", "end_date", "last_verified_on", "offender")
+    search_fields = ("employer_name", *_OFFENDER_SEARCH)
+    date_hierarchy = "start_date"
+
+
+@admin.register(EmergencyContact)
+class EmergencyContactAdmin(OffenderRecordAdmin):
+    list_display = ("name", "relationship", "phone", "offender")
+    search_fields = ("name", *_OFFENDER_SEARCH)
+
+
+@admin.register(RiskAssessment)
+class RiskAssessmentAdmin(OffenderRecordAdmin):
+    list_display = ("offender", "instrument", "score", "level", "assessed_on", "assessor")
+    list_filter = ("instrument", "level")
+    list_select_related = ("offender", "assessor")
+    autocomplete_fields = ("offender", "assessor")
+    date_hierarchy = "assessed_on"
