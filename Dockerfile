@@ -1,0 +1,34 @@
+# Caseline's image: web (gunicorn), worker and beat (Celery) and the one-shot migrate all run it.
+# See docker-compose.yml; every setting comes from the environment (see .env.example).
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+WORKDIR /app
+
+# A non-root user runs everything; it owns only var/ (the embedded-mode folder settings.py creates).
+RUN groupadd --system caseline \
+    && useradd --system --gid caseline --home-dir /app --no-create-home --shell /usr/sbin/nologin caseline
+
+# The runtime dependencies from pyproject.toml (wheels only: psycopg2-binary, argon2-cffi …).
+COPY . /app
+RUN pip install /app
+
+# Static files, fingerprinted and compressed, served by WhiteNoise from gunicorn. The settings need a
+# secret key and a non-filesystem broker to load with DEBUG off; neither is kept in the image.
+RUN SECRET_KEY=collectstatic-only-not-a-real-key \
+    DATABASE_URL=sqlite:////tmp/collectstatic.sqlite3 \
+    CELERY_BROKER_URL=memory:// \
+    python manage.py collectstatic --noinput \
+    && rm -f /tmp/collectstatic.sqlite3 \
+    && mkdir -p /app/var \
+    && chown -R caseline:caseline /app/var
+
+USER caseline
+
+EXPOSE 8000
+
+CMD ["gunicorn", "agency.wsgi", "--bind=0.0.0.0:8000", "--workers=3", "--access-logfile=-"]
