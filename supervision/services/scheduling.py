@@ -81,9 +81,10 @@ def check_ins_schedule_all(*, now: datetime | None = None, chunk_size: int = 500
             break
         after_pk = chunk[-1].pk
         with transaction.atomic():
-            replanned, excused = _replan_changed_levels(chunk, now)
+            replanned, excused, scheduled = _replan_changed_levels(chunk, now, standards, horizon_days)
             counts["replanned"] += replanned
             counts["excused"] += excused
+            counts["scheduled"] += scheduled
             for supervision in chunk:
                 counts["supervisions"] += 1
                 standard = standards.get(supervision.level)
@@ -98,22 +99,48 @@ def check_ins_schedule_all(*, now: datetime | None = None, chunk_size: int = 500
     return counts
 
 
-def _replan_changed_levels(chunk: list[Supervision], now: datetime) -> tuple[int, int]:
-    """Record the planned level of new cases; for cases whose level changed since they were planned,
-    excuse the old standard's future check-ins (the caller then plans the new standard)."""
+def _replan_changed_levels(
+    chunk: list[Supervision], now: datetime, standards: dict[str, ContactStandard], horizon_days: int
+) -> tuple[int, int, int]:
+    """Record the planned level of new cases. For a case whose level changed since it was planned, plan
+    the new standard's windows from the last check-in that already opened, keep the future check-ins
+    that fall on one of them, excuse the others (never delete) and create the missing ones.
+    Returns (supervisions re-planned, check-ins excused, check-ins scheduled)."""
     missing = [s for s in chunk if s.planned_level is None]
     CheckInPlan.objects.bulk_create(
         [CheckInPlan(supervision=s, level=s.level, planned_at=now) for s in missing], ignore_conflicts=True
     )
     changed = [s for s in chunk if s.planned_level is not None and s.planned_level != s.level]
-    excused = 0
+    excused = scheduled = 0
     for supervision in changed:
-        ids = check_ins_excuse_future(
-            check_ins=CheckIn.objects.filter(supervision=supervision, window_start__gt=now),
-            reason=REPLAN_REASON,
-            now=now,
+        standard = standards.get(supervision.level)
+        windows = _windows_from_now(supervision, standard, now, horizon_days) if standard else []
+        future = CheckIn.objects.filter(supervision=supervision, window_start__gt=now)
+        if standard:
+            future = future.exclude(kind=standard.check_in_kind, window_start__in=windows)
+        ids = check_ins_excuse_future(check_ins=future, reason=REPLAN_REASON, now=now)
+        if standard:
+            kept = set(
+                CheckIn.objects.filter(
+                    supervision=supervision, kind=standard.check_in_kind, window_start__in=windows
+                ).values_list("window_start", flat=True)
+            )
+            windows = [start for start in windows if start not in kept]
+        created = CheckIn.objects.bulk_create(
+            [
+                CheckIn(
+                    supervision=supervision,
+                    kind=standard.check_in_kind,
+                    origin=CheckInOrigin.SCHEDULED,
+                    window_start=start,
+                    due_at=start + timedelta(days=standard.window_days),
+                )
+                for start in windows
+            ],
+            ignore_conflicts=True,  # a concurrent run planned it: once is enough
         )
         excused += len(ids)
+        scheduled += len(created)
         CheckInPlan.objects.filter(supervision=supervision).update(level=supervision.level, planned_at=now)
         audit_record(
             actor=None,
@@ -122,7 +149,36 @@ def _replan_changed_levels(chunk: list[Supervision], now: datetime) -> tuple[int
             obj=supervision,
             detail={"from_level": supervision.planned_level, "to_level": supervision.level, "excused": ids},
         )
-    return len(changed), excused
+        supervision.planned_level = supervision.level
+        supervision.last_planned = None  # let check_ins_schedule see what is left to plan, if anything
+    return len(changed), excused, scheduled
+
+
+def _windows_from_now(
+    supervision: Supervision, standard: ContactStandard, now: datetime, horizon_days: int
+) -> list[datetime]:
+    """The new standard's windows up to the horizon, stepping from the last check-in that already opened."""
+    anchor = (
+        CheckIn.objects.filter(
+            supervision=supervision,
+            origin=CheckInOrigin.SCHEDULED,
+            kind=standard.check_in_kind,
+            window_start__lte=now,
+        )
+        .exclude(status=CheckInStatus.EXCUSED)
+        .order_by("-window_start")
+        .values_list("window_start", flat=True)
+        .first()
+    )
+    interval = timedelta(days=standard.check_in_interval_days)
+    first_day = max(supervision.start_date, timezone.localdate(now))
+    day = max(timezone.localdate(anchor) + interval, first_day) if anchor else first_day
+    horizon_end = min(timezone.localdate(now) + timedelta(days=horizon_days), supervision.end_date)
+    windows = []
+    while day <= horizon_end:
+        windows.append(timezone.make_aware(datetime.combine(day, datetime.min.time())))
+        day += interval
+    return windows
 
 
 def _stand_down_inactive(now: datetime) -> int:
