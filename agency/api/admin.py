@@ -73,7 +73,8 @@ class ApiTokenIssueMixin:
             label=data.get("label", ""),
             expires_days=data.get("expires_days"),
         )
-        obj.pk = record.pk
+        for model_field in record._meta.concrete_fields:  # the admin's own messages and log name the record
+            setattr(obj, model_field.attname, getattr(record, model_field.attname))
         obj._state.adding = False
         self.message_user(
             request,
