@@ -4,11 +4,13 @@ case record for corrections. Nothing is deleted here and every save is audited (
 violation report through its lifecycle) happens on the case pages and the API, which apply the rules
 of ``supervision.services``."""
 
+from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from agency.admin import AuditedAdminMixin, ReadOnlyAdmin, deactivate_selected
+from agency.choices import Role
 from offenders.models import Offender
 from supervision.models import (
     CaseNote,
@@ -119,8 +121,42 @@ class ConditionInline(AuditedAdminMixin, admin.TabularInline):
     )
 
 
+class SupervisionAdminForm(forms.ModelForm):
+    """The case follows its officer: assigned to an officer, in the officer's unit (as when a case is
+    opened on the case pages), so that the right supervisor sees it."""
+
+    class Meta:
+        model = Supervision
+        fields = (
+            "offender",
+            "supervision_type",
+            "docket_number",
+            "offense",
+            "court",
+            "parole_board",
+            "start_date",
+            "end_date",
+            "status",
+            "closed_on",
+            "closure_reason",
+            "level",
+            "officer",
+            "unit",
+        )
+
+    def clean(self):
+        data = super().clean()
+        officer, unit = data.get("officer"), data.get("unit")
+        if officer is not None and (officer.role != Role.OFFICER or not officer.unit_id):
+            self.add_error("officer", "A case must be assigned to an officer who belongs to a unit.")
+        elif officer is not None and unit is not None and unit.pk != officer.unit_id:
+            self.add_error("unit", f"The case belongs to its officer's unit: {officer.unit}.")
+        return data
+
+
 @admin.register(Supervision)
 class SupervisionAdmin(AuditedAdminMixin, SimpleHistoryAdmin):
+    form = SupervisionAdminForm
     list_display = (
         "docket_number",
         "offender",

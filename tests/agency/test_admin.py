@@ -38,6 +38,7 @@ from tests.agency.factories import (
     IntegratorFactory,
     OfficerFactory,
     ParoleBoardFactory,
+    SupervisorFactory,
     UnitFactory,
 )
 from tests.offenders.factories import AddressFactory, EmploymentFactory, OffenderFactory
@@ -381,6 +382,28 @@ def test_parole_cannot_be_made_inactive_in_the_admin(client, administrator):
     # then the page says why and nothing is created
     assert response.status_code == 200
     assert "Parole is always active supervision: it cannot be inactive." in response.content.decode()
+    assert Supervision.objects.count() == 0
+
+
+def test_a_case_must_be_in_its_officers_unit(client, administrator):
+    # given the add form of a case whose unit is not its officer's
+    officer = OfficerFactory()
+    data = _supervision_form(court=str(CourtFactory().pk), officer=str(officer.pk), unit=str(UnitFactory().pk))
+    # when it is posted
+    response = client.post(_url(Supervision, "add"), data)
+    # then the page names the officer's unit and nothing is created
+    assert response.status_code == 200
+    assert f"The case belongs to its officer&#x27;s unit: {officer.unit}." in response.content.decode()
+    assert Supervision.objects.count() == 0
+    assert AuditEvent.objects.count() == 0
+
+
+def test_a_case_must_be_assigned_to_an_officer(client, administrator):
+    supervisor = SupervisorFactory()
+    data = _supervision_form(court=str(CourtFactory().pk), officer=str(supervisor.pk), unit=str(supervisor.unit_id))
+    response = client.post(_url(Supervision, "add"), data)
+    assert response.status_code == 200
+    assert "A case must be assigned to an officer who belongs to a unit." in response.content.decode()
     assert Supervision.objects.count() == 0
 
 
