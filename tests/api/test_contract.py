@@ -3,6 +3,7 @@
 import pytest
 from django.utils.dateparse import parse_datetime
 
+from agency.models import AuditEvent
 from supervision.choices import ReportStatus
 
 pytestmark = pytest.mark.django_db
@@ -140,3 +141,24 @@ def test_me_with_a_unit_token_shows_its_scope(world, client_for):
 
     assert body["role"] == "integrator"
     assert {k: body["token"][k] for k in ("scope", "unit")} == {"scope": "write", "unit": world.units["south"].pk}
+
+
+def test_reading_a_persons_record_is_audited(world, client_for):
+    # given
+    offender = world.cases["mine"].offender
+    client = client_for("officer", token="read")
+
+    # when
+    client.get(f"/api/v1/offenders/{offender.pk}/")
+    client.get("/api/v1/supervisions/?type=probation")
+
+    # then
+    viewed = AuditEvent.objects.get(action="offender.viewed")
+    listed = AuditEvent.objects.get(action="supervision.listed")
+    assert (viewed.actor, viewed.offender_id, viewed.object_id, viewed.detail) == (
+        world.users["officer"],
+        offender.pk,
+        str(offender.pk),
+        {"via": "api"},
+    )
+    assert listed.detail == {"via": "api", "ids": [world.cases["mine"].pk], "query": {"type": "probation"}}
