@@ -37,7 +37,19 @@
     if (invalid && typeof invalid.focus === "function") invalid.focus();
   }
 
+  // Drug test: a substance marked positive stands out.
+  function markPositive(select) {
+    select.classList.toggle("is-positive", select.value === "positive");
+  }
+  function wireSubstances(root) {
+    root.querySelectorAll(".cl-substances select").forEach(function (select) {
+      markPositive(select);
+      select.addEventListener("change", function () { markPositive(select); });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    wireSubstances(document);
     wireRows(document);
     wireAutoSubmit(document);
     focusFirstError();

@@ -144,3 +144,15 @@ def render_widget(bound_field, extra_class: str = ""):
     if described:
         attrs["aria-describedby"] = " ".join(described)
     return bound_field.as_widget(attrs=attrs)
+
+
+@register.filter
+def hours(value) -> str:
+    """Hours without trailing zeros: 26.5, 40, 0.25."""
+    if value is None or value == "":
+        return ""
+    try:
+        number = Decimal(value)
+    except (TypeError, ValueError, ArithmeticError):
+        return str(value)
+    return f"{number.normalize():f}"
