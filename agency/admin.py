@@ -267,6 +267,7 @@ class ApiTokenScopeAdmin(ApiTokenIssueMixin, ReadOnlyAdmin):
     list_filter = ("scope", "unit")
     list_select_related = ("user", "unit", "created_by")
     search_fields = ("label", "user__username", "=token_key")
+    autocomplete_fields = ("user",)
     date_hierarchy = "created_at"
     actions = [revoke_selected]
 
