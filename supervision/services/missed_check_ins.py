@@ -1,9 +1,10 @@
 """The missed check-in sweep: every scheduled check-in whose window has closed becomes *missed*.
 
-Set-based: on PostgreSQL one SQL statement (data-modifying CTEs) flags the check-ins, opens one
-technical violation per check-in, writes the history rows, the in-app notifications to the assigned
-officers, the audit rows and the possible-absconder alerts, whatever the number of cases; then one
-query reads the recipients' addresses for the emails sent after commit. Its cost grows with the number
+Set-based: on PostgreSQL two SQL statements, whatever the number of cases. The first flags the
+check-ins (UPDATE … RETURNING); the second (data-modifying CTEs) opens one technical violation per
+check-in, writes the history rows, the in-app notifications to the assigned officers, the audit rows
+and the possible-absconder alerts. After commit one query reads the recipients' addresses for the
+emails. Its cost grows with the number
 of check-ins due (the partial index ``check_in_open_due_idx``), not with the size of the database.
 
 Idempotent: the UPDATE only takes rows still ``scheduled`` (a second worker waiting on the same rows
@@ -103,8 +104,21 @@ def _history_insert(model, source: str, change_reason: str | None, history_type:
     return f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(values)} FROM {source} AS {source}"  # noqa: S608
 
 
-def flag_missed_sql() -> str:
-    """The sweep's one statement (PostgreSQL). Parameters: now, tz, threshold, history_reason."""
+def flag_missed_update_sql() -> str:
+    """Statement 1: flag the check-ins whose window closed. Only rows still ``scheduled`` are taken: a
+    second sweep waiting on the same rows re-checks them after the first commits and skips them."""
+    return f"""
+UPDATE {CheckIn._meta.db_table}
+   SET status = '{CheckInStatus.MISSED}', updated_at = %(now)s
+ WHERE status = '{CheckInStatus.SCHEDULED}' AND due_at < %(now)s
+RETURNING id, supervision_id
+"""  # noqa: S608 (table name and constants from the models; every value is a parameter)
+
+
+def flag_missed_follow_up_sql() -> str:
+    """Statement 2: everything that follows from the flagged check-ins (``ids``, on the cases ``sids``).
+    The id arrays tell the planner how few rows there are: index lookups, never a scan of the table.
+    Parameters: now, tz, threshold, history_reason, ids, sids."""
     checkin = CheckIn._meta.db_table
     supervision = Supervision._meta.db_table
     violation = Violation._meta.db_table
@@ -114,14 +128,10 @@ def flag_missed_sql() -> str:
     due_day = "to_char(f.due_at AT TIME ZONE %(tz)s, 'YYYY-MM-DD')"
     return f"""
 WITH flagged AS (
-    UPDATE {checkin} AS c
-       SET status = '{CheckInStatus.MISSED}', updated_at = %(now)s
-      FROM {supervision} AS s
-     WHERE s.id = c.supervision_id
-       AND c.status = '{CheckInStatus.SCHEDULED}'
-       AND c.due_at < %(now)s
-    RETURNING c.*, s.officer_id AS s_officer_id, s.offender_id AS s_offender_id, s.unit_id AS s_unit_id,
-              s.docket_number AS s_docket_number
+    SELECT c.*, s.officer_id AS s_officer_id, s.offender_id AS s_offender_id, s.unit_id AS s_unit_id,
+           s.docket_number AS s_docket_number
+      FROM {checkin} AS c JOIN {supervision} AS s ON s.id = c.supervision_id
+     WHERE c.id = ANY(%(ids)s::bigint[]) AND s.id = ANY(%(sids)s::bigint[])
 ),
 new_violations AS (
     INSERT INTO {violation} (supervision_id, kind, severity, status, occurred_on, description, check_in_id,
@@ -160,21 +170,22 @@ audit_rows AS (
 touched AS (
     SELECT DISTINCT supervision_id, s_unit_id, s_docket_number FROM flagged
 ),
+recent AS (
+    -- Missed and completed check-ins of the touched cases (the flagged ones are already missed).
+    SELECT c.id, c.supervision_id, c.status, c.due_at, c.completed_at
+      FROM {checkin} AS c
+     WHERE c.supervision_id = ANY(%(sids)s::bigint[])
+       AND c.status IN ('{CheckInStatus.MISSED}', '{CheckInStatus.COMPLETED}')
+),
 last_completed AS (
-    SELECT c.supervision_id, max(c.completed_at) AS at
-      FROM {checkin} AS c JOIN touched AS t ON t.supervision_id = c.supervision_id
-     WHERE c.status = '{CheckInStatus.COMPLETED}'
-     GROUP BY c.supervision_id
+    SELECT supervision_id, max(completed_at) AS at FROM recent
+     WHERE status = '{CheckInStatus.COMPLETED}' GROUP BY supervision_id
 ),
 streaks AS (
-    -- The statement sees the check-ins as they were before the UPDATE: the flagged ones count as missed.
-    SELECT c.supervision_id, count(*) AS misses, (array_agg(c.id ORDER BY c.due_at, c.id))[1] AS first_id
-      FROM {checkin} AS c
-      JOIN touched AS t ON t.supervision_id = c.supervision_id
-      LEFT JOIN last_completed AS lc ON lc.supervision_id = c.supervision_id
-     WHERE (c.status = '{CheckInStatus.MISSED}' OR c.id IN (SELECT id FROM flagged))
-       AND (lc.at IS NULL OR c.due_at > lc.at)
-     GROUP BY c.supervision_id
+    SELECT r.supervision_id, count(*) AS misses, (array_agg(r.id ORDER BY r.due_at, r.id))[1] AS first_id
+      FROM recent AS r LEFT JOIN last_completed AS lc ON lc.supervision_id = r.supervision_id
+     WHERE r.status = '{CheckInStatus.MISSED}' AND (lc.at IS NULL OR r.due_at > lc.at)
+     GROUP BY r.supervision_id
     HAVING count(*) >= %(threshold)s
 ),
 alerts AS (
@@ -198,14 +209,25 @@ UNION ALL SELECT 'notifications', NULL, count(*) FROM officer_notifications
 
 
 def _flag_missed_postgresql(now: datetime) -> FlagMissedResult:
-    params = {
-        "now": now,
-        "tz": settings.TIME_ZONE,
-        "threshold": absconder_threshold(),
-        "history_reason": HISTORY_REASON,
-    }
     with connection.cursor() as cursor:
-        cursor.execute(flag_missed_sql(), params)
+        # The partial index check_in_open_due_idx is the access path by design. The planner cannot know
+        # that past-due rows are rare among scheduled ones (it multiplies the two selectivities), so on a
+        # large table it could prefer a sequential scan: rule that out for this one statement.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(flag_missed_update_sql(), {"now": now})
+        flagged = cursor.fetchall()
+        cursor.execute("SET LOCAL enable_seqscan = on")
+        if not flagged:
+            return FlagMissedResult()
+        params = {
+            "now": now,
+            "tz": settings.TIME_ZONE,
+            "threshold": absconder_threshold(),
+            "history_reason": HISTORY_REASON,
+            "ids": [check_in_id for check_in_id, _ in flagged],
+            "sids": sorted({supervision_id for _, supervision_id in flagged}),
+        }
+        cursor.execute(flag_missed_follow_up_sql(), params)
         rows = cursor.fetchall()
     result = FlagMissedResult()
     officer_notifications = 0
