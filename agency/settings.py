@@ -261,6 +261,12 @@ CASELINE = {
     "ABSCONDER_CONSECUTIVE_MISSES": env.int("ABSCONDER_CONSECUTIVE_MISSES", default=3),
     # How people are reminded of a check-in that opens tomorrow: a supervision.services.reminders sender.
     "REMINDER_SENDER": env.str("REMINDER_SENDER", default="supervision.services.reminders.EmailReminderSender"),
+    # A full caseload for one officer, in weighted cases, by supervision type (the supervisor dashboard).
+    "CASELOAD_STANDARD": {"parole": 50, "probation": 100},
+    # How much one case counts towards a caseload, by supervision level (medium counts 1).
+    "LEVEL_WEIGHTS": {"high": 2.0, "medium": 1.0, "low": 0.5, "administrative": 0.25},
+    # An inactive (non-reporting) probation case counts this much, whatever its level.
+    "INACTIVE_WEIGHT": 0.1,
 }
 
 LOGGING = {
