@@ -47,6 +47,10 @@ def _now_local():
     return timezone.localtime().replace(second=0, microsecond=0)
 
 
+def _hours(value) -> str:
+    return f"{Decimal(value or 0).normalize():f}"
+
+
 def _today():
     return timezone.localdate()
 
@@ -158,7 +162,7 @@ class CommunityServiceForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["condition"].queryset = conditions
         self.fields["condition"].label_from_instance = lambda c: (
-            f"{c.condition_type.name} — {c.hours_completed:g} of {c.hours_required or 0:g} h"
+            f"{c.condition_type.name}: {_hours(c.hours_completed)} of {_hours(c.hours_required)} h done"
         )
 
     def clean_performed_on(self):

@@ -6,6 +6,7 @@ selectors, which scope them by the user: a case out of scope is the same 404 as 
 """
 
 from collections.abc import Callable
+from decimal import Decimal
 from functools import wraps
 from typing import Any
 
@@ -321,7 +322,7 @@ def community_service_new(request: HttpRequest, case_id: int) -> HttpResponse:
         supervision=supervision,
         form=form,
         call=lambda data: services.community_service_log(actor=request.user, **data),
-        success=lambda e: f"{e.hours:g} hours at {e.organisation} logged.",
+        success=lambda e: f"{Decimal(e.hours).normalize():f} hours at {e.organisation} logged.",
         title="Log community service hours",
         extra={
             "empty": None if conditions.exists() else "This case has no condition that orders community service hours."

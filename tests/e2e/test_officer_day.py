@@ -219,3 +219,23 @@ def test_each_form_page_renders_and_shows_errors(live_server, page, screenshot, 
     page.get_by_role("button", name="Save").click()
     expect(page.locator("#id_hours_error")).to_contain_text("greater than or equal to 0.25")
     screenshot("17-form-error")
+
+
+def test_pages_work_on_a_phone(live_server, page, screenshot, morning):
+    """Responsive: on a phone the navigation collapses and the caseload and case page still read well."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(_url(live_server, "/accounts/login/"))
+    page.get_by_label("Username").fill("ofc.ramirez")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="My caseload")).to_be_visible()
+    expect(page.get_by_role("button", name="Show navigation")).to_be_visible()
+    screenshot("20-phone-caseload")
+
+    page.get_by_role("button", name="Show navigation").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    page.get_by_role("button", name="Show navigation").click()
+
+    page.get_by_role("link", name="Reyes, Marcus").click()
+    expect(page.get_by_role("heading", name="Marcus J Reyes")).to_be_visible()
+    screenshot("21-phone-case")
