@@ -1,0 +1,112 @@
+"""``demo_seed``: the whole demo agency in one transaction, idempotent, deterministic with the seed."""
+
+import secrets
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from agency.audit import audit_record
+from agency.demo.cases import STATE_ID_PREFIX, CaseGenerator
+from agency.demo.reference import LOGINS, agency_ensure, logins_set_password
+from agency.demo.vocabulary import name_pools
+from agency.demo.writer import BulkWriter
+from agency.models import User
+from offenders.models import Offender
+
+CHUNK = 2000  # offenders generated between two flushes: bounds the memory, whatever --offenders is
+
+
+@dataclass
+class DemoSeedResult:
+    offenders_before: int
+    offenders_total: int
+    counts: dict[str, int]  # rows created by this run, per model label
+    seconds: float
+    logins: dict[str, str]  # username -> role
+    password: str | None  # the generated password, when this run generated one
+    passwords_set: list[str] = field(default_factory=list)
+
+    @property
+    def rows(self) -> int:
+        return sum(self.counts.values())
+
+
+def demo_seed(
+    *,
+    offenders: int = 300,
+    seed: int = 1,
+    password: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> DemoSeedResult:
+    """Create the demo agency with ``offenders`` demo offenders, or top it up to that many.
+
+    Running it again creates nothing new (reference data is got-or-created; demo offenders are counted
+    by their ``DEMO-`` state id and only the missing ones are generated). The six logins get
+    ``password``; without one, logins created now get a generated password (returned), and existing
+    logins keep theirs.
+    """
+    started = time.monotonic()
+    created: Counter[str] = Counter()
+    with transaction.atomic():
+        pools = name_pools(seed)
+        existing_logins = set(User.objects.filter(username__in=list(LOGINS)).values_list("username", flat=True))
+        agency = agency_ensure(offenders=offenders, seed=seed, pools=pools, created=created)
+        new_logins = set(LOGINS) - existing_logins
+        generated = None
+        if password is None and new_logins:
+            generated = password = secrets.token_urlsafe(12)
+        passwords_set = logins_set_password(
+            logins=agency.logins,
+            password=password,
+            usernames=list(LOGINS) if generated is None else sorted(new_logins),
+        )
+
+        before = Offender.objects.filter(state_id__startswith=STATE_ID_PREFIX).count()
+        writer = BulkWriter()
+        generator = CaseGenerator(
+            writer=writer,
+            agency=agency,
+            seed=seed,
+            pools=pools,
+            now=timezone.localtime(),
+            used_numbers=set(Offender.objects.values_list("agency_number", flat=True)),
+        )
+        if offenders > before:
+            writer.start()
+            try:
+                for chunk_start in range(before, offenders, CHUNK):
+                    for index in range(chunk_start, min(chunk_start + CHUNK, offenders)):
+                        generator.build(index)
+                    writer.flush()
+                    if progress:
+                        progress(min(chunk_start + CHUNK, offenders), offenders)
+                writer.finish()
+            finally:
+                writer.close()
+        counts = {label: n for label, n in {**created, **writer.counts()}.items() if n}
+        total = max(before, offenders)
+        audit_record(
+            actor=None,
+            system="seed_demo",
+            action="demo.seeded",
+            detail={
+                "seed": seed,
+                "offenders_before": before,
+                "offenders_total": total,
+                "created": counts,
+                "passwords_set": passwords_set,
+            },
+        )
+    return DemoSeedResult(
+        offenders_before=before,
+        offenders_total=total,
+        counts=counts,
+        seconds=time.monotonic() - started,
+        logins={username: agency.logins[username].role for username in LOGINS},
+        password=generated,
+        passwords_set=passwords_set,
+    )

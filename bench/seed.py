@@ -1,0 +1,76 @@
+"""Benchmark: how long ``seed_demo`` takes for N offenders on a fresh PostgreSQL database.
+
+    .venv/bin/python bench/seed.py [N]        # N defaults to 100000
+
+Drops and recreates the database ``caseline_bench_seed`` (on BENCH_POSTGRES, default
+postgres://postgres@127.0.0.1:5432), migrates it, runs the seed once, prints the rows per table and,
+on the last line, ``offenders=N seconds=S rows=R`` (S is the seed alone, without the migration).
+A benchmark a person runs on purpose: it is not part of the test suite.
+"""
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import psycopg2
+
+ROOT = Path(__file__).resolve().parent.parent
+SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+DATABASE = "caseline_bench_seed"
+
+
+def database_recreate() -> None:
+    connection = psycopg2.connect(f"{SERVER}/postgres")
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+        cursor.execute(f"CREATE DATABASE {DATABASE}")
+    connection.close()
+
+
+def main() -> None:
+    offenders = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    database_recreate()
+    os.environ.update(
+        {
+            "DATABASE_URL": f"{SERVER}/{DATABASE}",
+            "DEBUG": "false",  # no query log kept in memory
+            "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789",
+            "CELERY_BROKER_URL": "memory://",
+            "DJANGO_SETTINGS_MODULE": "agency.settings",
+        }
+    )
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from agency.demo import demo_seed
+
+    started = time.monotonic()
+    call_command("migrate", verbosity=0, interactive=False)
+    print(f"database {DATABASE} migrated in {time.monotonic() - started:.1f} s")
+
+    def progress(done: int, total: int) -> None:
+        if done % 20_000 == 0 or done == total:
+            print(f"  {done:>9,} / {total:,} offenders  {time.monotonic() - seeding:6.1f} s", flush=True)
+
+    seeding = time.monotonic()
+    password = "bench-password-0001"  # noqa: S105 (a throwaway database)
+    result = demo_seed(offenders=offenders, seed=1, password=password, progress=progress)
+    seconds = time.monotonic() - seeding
+
+    for label, count in sorted(result.counts.items(), key=lambda item: -item[1]):
+        print(f"  {label:<42} {count:>11,}")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
+        size = cursor.fetchone()[0]
+    print(f"database size {size}; {result.rows / seconds:,.0f} rows/s")
+    print(f"offenders={offenders} seconds={seconds:.1f} rows={result.rows}")
+
+
+if __name__ == "__main__":
+    main()
