@@ -117,7 +117,8 @@ RETURNING id, supervision_id
 
 def flag_missed_follow_up_sql() -> str:
     """Statement 2: everything that follows from the flagged check-ins (``ids``, on the cases ``sids``).
-    The id arrays tell the planner how few rows there are: index lookups, never a scan of the table.
+    Joined from unnest() of the id arrays, the planner knows how few rows there are: index lookups,
+    never a scan of a table.
     Parameters: now, tz, threshold, history_reason, ids, sids."""
     checkin = CheckIn._meta.db_table
     supervision = Supervision._meta.db_table
@@ -130,8 +131,9 @@ def flag_missed_follow_up_sql() -> str:
 WITH flagged AS (
     SELECT c.*, s.officer_id AS s_officer_id, s.offender_id AS s_offender_id, s.unit_id AS s_unit_id,
            s.docket_number AS s_docket_number
-      FROM {checkin} AS c JOIN {supervision} AS s ON s.id = c.supervision_id
-     WHERE c.id = ANY(%(ids)s::bigint[]) AND s.id = ANY(%(sids)s::bigint[])
+      FROM unnest(%(ids)s::bigint[]) AS ids(id)
+      JOIN {checkin} AS c ON c.id = ids.id
+      JOIN {supervision} AS s ON s.id = c.supervision_id
 ),
 new_violations AS (
     INSERT INTO {violation} (supervision_id, kind, severity, status, occurred_on, description, check_in_id,
@@ -173,9 +175,9 @@ touched AS (
 recent AS (
     -- Missed and completed check-ins of the touched cases (the flagged ones are already missed).
     SELECT c.id, c.supervision_id, c.status, c.due_at, c.completed_at
-      FROM {checkin} AS c
-     WHERE c.supervision_id = ANY(%(sids)s::bigint[])
-       AND c.status IN ('{CheckInStatus.MISSED}', '{CheckInStatus.COMPLETED}')
+      FROM unnest(%(sids)s::bigint[]) AS sids(id)
+      JOIN {checkin} AS c ON c.supervision_id = sids.id
+     WHERE c.status IN ('{CheckInStatus.MISSED}', '{CheckInStatus.COMPLETED}')
 ),
 last_completed AS (
     SELECT supervision_id, max(completed_at) AS at FROM recent
