@@ -633,3 +633,18 @@ def test_garbage_ids_are_404(signed_in, case, url):
 
     # then
     assert response.status_code == 404
+
+
+def test_report_link_from_a_violation_preselects_it(signed_in, case, open_violation):
+    # given
+    other = ViolationFactory(supervision=case, description="Second one.")
+
+    # when
+    response = signed_in.get(reverse("supervision:report_new", args=[case.pk]), {"violation": [open_violation.pk, "x"]})
+
+    # then
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert response.context["form"]["violations"].value() == [str(open_violation.pk)]
+    assert html.count(" checked>") == 1
+    assert f'value="{other.pk}"' in html
