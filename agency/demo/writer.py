@@ -121,6 +121,10 @@ class BulkWriter:
         with connection.cursor() as cursor:
             for sql in statements:
                 cursor.execute(sql)
+            if self.use_copy:
+                # Back to how Django declares its foreign keys (DEFERRABLE INITIALLY DEFERRED), for whatever
+                # else the surrounding transaction does.
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
     def counts(self) -> dict[str, int]:
         return {t.model._meta.label: t.written for t in self.tables.values()}

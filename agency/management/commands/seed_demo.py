@@ -39,8 +39,26 @@ class Command(BaseCommand):
                 f"{result.rows:,} rows created in {result.seconds:.1f} s (seed {seed})."
             )
         )
-        for label, count in sorted(result.counts.items()):
-            self.stdout.write(f"  {label:<40} {count:>10,}")
+        if options["verbosity"] >= 2:
+            for label, count in sorted(result.counts.items()):
+                self.stdout.write(f"  {label:<42} {count:>11,}")
+        elif made:
+            counts = result.counts
+            self.stdout.write(
+                "  "
+                + ", ".join(
+                    f"{counts.get(label, 0):,} {name}"
+                    for label, name in (
+                        ("supervision.Supervision", "supervisions"),
+                        ("supervision.CheckIn", "check-ins"),
+                        ("supervision.DrugTest", "drug tests"),
+                        ("supervision.CaseNote", "case notes"),
+                        ("supervision.Violation", "violations"),
+                        ("supervision.ViolationReport", "violation reports"),
+                    )
+                )
+                + " (-v 2 lists every table)"
+            )
         self.stdout.write("Logins: " + ", ".join(f"{username} ({role})" for username, role in result.logins.items()))
         if result.password:
             self.stdout.write(
