@@ -12,5 +12,7 @@ urlpatterns = [
     path("api/v1/", include("agency.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("dashboard/", include("supervision.dashboard_urls")),
+    path("inbox/", include("supervision.inbox_urls")),
     path("", include("supervision.urls")),
 ]

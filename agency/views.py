@@ -9,11 +9,15 @@ from agency.choices import Role
 @require_GET
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Send each role where its work is: officers and supervisors to the caseload, administrators to
-    the admin; the others to a page that says what Caseline offers them."""
+    """Send each role where its work is: officers to their caseload, supervisors to the unit dashboard,
+    administrators to the admin; the others to a page that says what Caseline offers them."""
     role = request.user.role
-    if role in (Role.OFFICER, Role.SUPERVISOR):
+    if role == Role.SUPERVISOR:
+        return redirect("dashboard:index")
+    if role == Role.OFFICER:
         return redirect("supervision:caseload")
     if role == Role.ADMINISTRATOR:
         return redirect("admin:index")
+    if role in (Role.COURT_CLERK, Role.PAROLE_BOARD_STAFF):
+        return redirect("inbox:inbox")
     return render(request, "home.html", {"role": role, "Role": Role})

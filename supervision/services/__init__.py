@@ -2,6 +2,7 @@
 else writes case state. Each function is atomic, validates, and writes its audit row in the same
 transaction; follow-up work is queued only after commit."""
 
+from supervision.services.assignment import officer_for_intake, supervision_reassign
 from supervision.services.authority import Authority, supervision_authority
 from supervision.services.authority_actions import (
     violation_report_acknowledge,
@@ -53,12 +54,14 @@ __all__ = [
     "community_service_log",
     "contact_record",
     "drug_test_record",
+    "officer_for_intake",
     "referral_create",
     "referral_status_update",
     "report_deliveries_sweep",
     "report_delivery_deliver",
     "supervision_authority",
     "supervision_open",
+    "supervision_reassign",
     "supervisor_digest_send",
     "violation_record",
     "violation_report_acknowledge",

@@ -8,7 +8,7 @@ from django.db import transaction
 from agency.audit import audit_record
 from agency.choices import Role
 from agency.errors import ApplicationError
-from agency.models import Court, ParoleBoard, User
+from agency.models import Court, ParoleBoard, Unit, User
 from offenders.models import Offender
 from supervision.choices import (
     SupervisionLevel,
@@ -35,14 +35,24 @@ def supervision_open(
     offense: str,
     start_date: date,
     end_date: date,
-    officer: User,
+    officer: User | None = None,
     court: Court | None = None,
     parole_board: ParoleBoard | None = None,
     level: str = SupervisionLevel.MEDIUM,
     status: str = SupervisionStatus.ACTIVE,
     now: datetime | None = None,
+    unit: Unit | None = None,
 ) -> Supervision:
-    """Open a supervision and schedule its first check-ins from the contact standard."""
+    """Open a supervision and schedule its first check-ins from the contact standard. Without an
+    ``officer`` the case goes to the officer of ``unit`` (default: the actor's unit) with the lowest
+    weighted caseload."""
+    if officer is None:
+        from supervision.services.assignment import officer_for_intake
+
+        unit = unit or actor.unit
+        if unit is None:
+            raise ApplicationError("Pick the officer or the unit that takes the case.")
+        officer = officer_for_intake(unit=unit)
     if officer.role != Role.OFFICER or not officer.unit_id:
         raise ApplicationError("A case must be assigned to an officer who belongs to a unit.")
     supervision = Supervision(

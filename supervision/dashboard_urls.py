@@ -1,0 +1,21 @@
+"""The supervisor's dashboard, report review and caseload assignment (included under /dashboard/)."""
+
+from django.urls import path
+
+from supervision import dashboard_views as views
+
+app_name = "dashboard"
+
+urlpatterns = [
+    path("", views.unit_dashboard, name="index"),
+    path("me/", views.my_dashboard, name="me"),
+    path("officers/<int:officer_id>/", views.officer_dashboard, name="officer"),
+    path("cases/", views.case_list, name="cases"),
+    path("cases/<int:case_id>/assignments/", views.case_assignments, name="case_assignments"),
+    path("reassign/", views.reassign, name="reassign"),
+    path("reviews/", views.review_queue, name="reviews"),
+    path("reviews/<int:report_id>/", views.review_detail, name="review_detail"),
+    path("reviews/<int:report_id>/approve/", views.review_approve, name="review_approve"),
+    path("reviews/<int:report_id>/return/", views.review_return, name="review_return"),
+    path("export/<slug:table>.csv", views.export, name="export"),
+]

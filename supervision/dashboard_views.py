@@ -1,0 +1,478 @@
+"""The supervisor's dashboard, the officer's own figures, the review queue, caseload assignment and the
+CSV exports. Views are thin: parse the filters with a form, read through dashboard_selectors, act
+through the services, render or redirect with a message."""
+
+import csv
+from collections.abc import Callable, Iterable
+from functools import wraps
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from agency.audit import audit_record
+from agency.choices import Role
+from agency.errors import ApplicationError
+from supervision import dashboard_selectors as selectors
+from supervision import services
+from supervision.dashboard_forms import CaseListForm, DashboardFilterForm, ReassignForm, ReportReturnForm
+from supervision.selectors import case_for_action, violation_report_get
+
+CASE_LIST_PAGE_SIZE = 50
+
+
+def role_view(*roles: str) -> Callable:
+    """Signed-in users of ``roles`` only; anyone else signed in gets 403."""
+
+    def decorate(view: Callable) -> Callable:
+        @login_required
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if request.user.role not in roles:
+                raise PermissionDenied("The dashboard is for unit supervisors and, for their own figures, officers.")
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+supervisor_view = role_view(Role.SUPERVISOR)
+staff_view = role_view(Role.SUPERVISOR, Role.OFFICER)
+
+
+def _query(filters: selectors.DashboardFilters, **extra: Any) -> str:
+    return urlencode({**filters.as_query(), **{k: v for k, v in extra.items() if v not in (None, "")}})
+
+
+def _dashboard_context(request: HttpRequest, *, filters, form, mode: str, title: str, officer=None) -> dict:
+    data = selectors.dashboard_get(actor=request.user, filters=filters)
+    without_officer = selectors.DashboardFilters(supervision_type=filters.supervision_type, level=filters.level)
+    return {
+        "data": data,
+        "form": form,
+        "mode": mode,
+        "title": title,
+        "officer": officer,
+        "q": _query(filters),
+        "q_types": _query(without_officer),
+        "charts": [
+            {
+                "id": f"chart-{key.replace('_', '-')}",
+                "data_id": f"chart-{key.replace('_', '-')}-data",
+                "table": f"trend-{key.replace('_', '-')}",
+                "trend": trend,
+                "data": trend.chart_data(),
+            }
+            for key, trend in data.trends.items()
+        ],
+        "reassignments": selectors.unit_reassignments(actor=request.user, filters=filters),
+        "standard": settings.CASELINE["CASELOAD_STANDARD"],
+        "weights": settings.CASELINE["LEVEL_WEIGHTS"],
+    }
+
+
+@require_GET
+@supervisor_view
+def unit_dashboard(request: HttpRequest) -> HttpResponse:
+    form = DashboardFilterForm(request.GET or None, actor=request.user)
+    filters = form.filters()
+    unit = request.user.unit
+    title = f"{unit.name} dashboard" if unit else "Unit dashboard"
+    return render(
+        request,
+        "dashboard/dashboard.html",
+        _dashboard_context(request, filters=filters, form=form, mode="unit", title=title),
+    )
+
+
+@require_GET
+@supervisor_view
+def officer_dashboard(request: HttpRequest, officer_id: int) -> HttpResponse:
+    officer = selectors.unit_officer_get(actor=request.user, officer_id=officer_id)
+    form = DashboardFilterForm(request.GET or None, actor=request.user, with_officer=False)
+    filters = form.filters(officer=officer)
+    title = officer.get_full_name() or officer.username
+    context = _dashboard_context(request, filters=filters, form=form, mode="officer", title=title, officer=officer)
+    return render(request, "dashboard/dashboard.html", context)
+
+
+@require_GET
+@role_view(Role.OFFICER)
+def my_dashboard(request: HttpRequest) -> HttpResponse:
+    form = DashboardFilterForm(request.GET or None, actor=request.user, with_officer=False)
+    filters = form.filters(officer=request.user)
+    context = _dashboard_context(
+        request, filters=filters, form=form, mode="me", title="My figures", officer=request.user
+    )
+    return render(request, "dashboard/dashboard.html", context)
+
+
+# --- The cases behind a figure, and reassignment --------------------------------------------------------
+
+
+def _case_list_filters(request: HttpRequest) -> tuple[CaseListForm, selectors.DashboardFilters, str]:
+    is_supervisor = request.user.role == Role.SUPERVISOR
+    form = CaseListForm(request.GET or None, actor=request.user, with_officer=is_supervisor)
+    filters = form.filters(officer=None if is_supervisor else request.user)
+    return form, filters, form.figure_value()
+
+
+@require_GET
+@staff_view
+def case_list(request: HttpRequest) -> HttpResponse:
+    form, filters, figure = _case_list_filters(request)
+    cases = selectors.dashboard_case_list(actor=request.user, filters=filters, figure=figure)
+    page = Paginator(cases, CASE_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    is_supervisor = request.user.role == Role.SUPERVISOR
+    return render(
+        request,
+        "dashboard/case_list.html",
+        {
+            "form": form,
+            "figure": figure,
+            "figure_label": selectors.FIGURES[figure],
+            "page_obj": page,
+            "q": _query(filters, figure=figure),
+            "reassign_form": ReassignForm(actor=request.user) if is_supervisor else None,
+            "is_supervisor": is_supervisor,
+            "next": request.get_full_path(),
+        },
+    )
+
+
+def _safe_next(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return default
+
+
+@require_POST
+@supervisor_view
+def reassign(request: HttpRequest) -> HttpResponse:
+    form = ReassignForm(request.POST, actor=request.user)
+    back = _safe_next(request, reverse("dashboard:cases"))
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(back)
+    try:
+        moved = services.supervision_reassign(
+            actor=request.user,
+            supervisions=form.cleaned_data["cases"],
+            officer=form.cleaned_data["officer"],
+            reason=form.cleaned_data["reason"],
+        )
+    except (ApplicationError, ValidationError) as error:
+        messages.error(request, _message(error))
+        return redirect(back)
+    officer = form.cleaned_data["officer"]
+    name = officer.get_full_name() or officer.username
+    if moved:
+        messages.success(request, f"{len(moved)} case{'s' if len(moved) != 1 else ''} reassigned to {name}.")
+    else:
+        messages.info(request, f"{name} already holds the selected cases: nothing changed.")
+    return redirect(back)
+
+
+@require_GET
+@staff_view
+def case_assignments(request: HttpRequest, case_id: int) -> HttpResponse:
+    supervision = case_for_action(actor=request.user, case_id=case_id)
+    is_supervisor = request.user.role == Role.SUPERVISOR
+    return render(
+        request,
+        "dashboard/case_assignments.html",
+        {
+            "case": supervision,
+            "history": selectors.case_assignment_history(supervision=supervision),
+            "reassign_form": ReassignForm(actor=request.user, initial={"cases": [supervision.pk]})
+            if is_supervisor and supervision.status != "closed"
+            else None,
+            "next": request.get_full_path(),
+        },
+    )
+
+
+# --- Report review ---------------------------------------------------------------------------------------
+
+
+@require_GET
+@supervisor_view
+def review_queue(request: HttpRequest) -> HttpResponse:
+    reports = list(selectors.review_queue(actor=request.user)[:200])
+    now = timezone.now()
+    for report in reports:
+        report.age_days = (now - report.submitted_at).days if report.submitted_at else None
+    return render(
+        request,
+        "dashboard/review_queue.html",
+        {"reports": reports, "warning_days": selectors.REPORT_AGE_WARNING_DAYS},
+    )
+
+
+def _review_page(request: HttpRequest, report, form: ReportReturnForm, status: int = 200) -> HttpResponse:
+    full = violation_report_get(actor=request.user, supervision=report.supervision, report_id=report.pk)
+    return render(
+        request,
+        "dashboard/review_detail.html",
+        {
+            "report": full,
+            "case": report.supervision,
+            "offender": report.supervision.offender,
+            "history": selectors.report_history(report=report),
+            "form": form,
+            "can_review": report.status == "submitted" and report.author_id != request.user.pk,
+        },
+        status=status,
+    )
+
+
+@require_GET
+@supervisor_view
+def review_detail(request: HttpRequest, report_id: int) -> HttpResponse:
+    report = selectors.review_report_get(actor=request.user, report_id=report_id)
+    audit_record(actor=request.user, action="violation_report.viewed", obj=report)
+    return _review_page(request, report, ReportReturnForm())
+
+
+def _message(error: Exception) -> str:
+    if isinstance(error, ApplicationError):
+        return error.message
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error)
+
+
+@require_POST
+@supervisor_view
+def review_approve(request: HttpRequest, report_id: int) -> HttpResponse:
+    report = selectors.review_report_get(actor=request.user, report_id=report_id)
+    try:
+        services.violation_report_approve(actor=request.user, report=report)
+    except (ApplicationError, ValidationError) as error:
+        messages.error(request, _message(error))
+        return redirect("dashboard:review_detail", report_id=report.pk)
+    authority = "the sentencing court" if report.supervision.supervision_type == "probation" else "the parole board"
+    messages.success(request, f"Violation report #{report.pk} approved: it is being sent to {authority}.")
+    return redirect("dashboard:reviews")
+
+
+@require_http_methods(["POST"])
+@supervisor_view
+def review_return(request: HttpRequest, report_id: int) -> HttpResponse:
+    report = selectors.review_report_get(actor=request.user, report_id=report_id)
+    form = ReportReturnForm(request.POST)
+    if form.is_valid():
+        try:
+            services.violation_report_return(actor=request.user, report=report, comment=form.cleaned_data["comment"])
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        except ValidationError as error:
+            form.add_error("comment" if "comment" in getattr(error, "message_dict", {}) else None, _message(error))
+        else:
+            messages.success(request, f"Violation report #{report.pk} returned to its author with your comments.")
+            return redirect("dashboard:reviews")
+    report.refresh_from_db()
+    return _review_page(request, report, form)
+
+
+# --- CSV exports ----------------------------------------------------------------------------------------
+
+
+def _cell(value: Any) -> Any:
+    """Spreadsheets run a cell that starts with = + - @ as a formula: quote it."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return "" if value is None else value
+
+
+def _officer_name(user) -> str:
+    return (user.get_full_name() or user.username) if user is not None else ""
+
+
+def _export_rows(request: HttpRequest, table: str, filters, figure: str) -> tuple[list[str], Iterable[list[Any]]]:
+    actor = request.user
+    if table == "cases":
+        cases = selectors.dashboard_case_list(actor=actor, filters=filters, figure=figure)
+        header = [
+            "case_id",
+            "agency_number",
+            "last_name",
+            "first_name",
+            "type",
+            "level",
+            "status",
+            "officer",
+            "start_date",
+            "end_date",
+            "open_violations",
+        ]
+        return header, (
+            [
+                c.pk,
+                c.offender.agency_number,
+                c.offender.last_name,
+                c.offender.first_name,
+                c.supervision_type,
+                c.level,
+                c.status,
+                _officer_name(c.officer),
+                c.start_date,
+                c.end_date,
+                c.open_violation_count,
+            ]
+            for c in cases.iterator(chunk_size=500)
+        )
+    if table == "reviews":
+        if actor.role != Role.SUPERVISOR:
+            raise Http404("No such table.")
+        now = timezone.now()
+        return ["report_id", "case_id", "person", "author", "submitted_at", "age_days", "violations"], (
+            [
+                r.pk,
+                r.supervision_id,
+                f"{r.supervision.offender.last_name}, {r.supervision.offender.first_name}",
+                _officer_name(r.author),
+                r.submitted_at.isoformat() if r.submitted_at else "",
+                (now - r.submitted_at).days if r.submitted_at else "",
+                r.violation_count,
+            ]
+            for r in selectors.review_queue(actor=actor)
+        )
+    if table == "reassignments":
+        return ["at", "case_id", "person", "from_officer", "to_officer", "by", "reason"], (
+            [
+                r["at"].isoformat(),
+                r["case_id"],
+                f"{r['offender'].last_name}, {r['offender'].first_name}",
+                _officer_name(r["previous_officer"]),
+                _officer_name(r["officer"]),
+                r["by"],
+                r["reason"],
+            ]
+            for r in selectors.unit_reassignments(actor=actor, filters=filters, limit=1000)
+        )
+    data = selectors.dashboard_get(actor=actor, filters=filters)
+    if table == "caseload":
+        return [
+            "officer_id",
+            "officer",
+            "open_cases",
+            "parole",
+            "probation",
+            "high",
+            "medium",
+            "low",
+            "administrative",
+            "inactive",
+            "weighted",
+            "percent_of_standard",
+        ], (
+            [
+                o.officer.pk,
+                _officer_name(o.officer),
+                o.cases,
+                o.parole,
+                o.probation,
+                o.by_level["high"],
+                o.by_level["medium"],
+                o.by_level["low"],
+                o.by_level["administrative"],
+                o.inactive,
+                o.weighted_display,
+                o.load_pct,
+            ]
+            for o in data.officers
+        )
+    if table == "figures":
+        return ["figure", "label", "value", "detail"], ([f.key, f.label, f.value, f.detail] for f in data.figures)
+    if table == "compliance":
+        return [
+            "days",
+            "check_ins_completed",
+            "check_ins_missed",
+            "cases_with_missed",
+            "completion_rate",
+            "drug_tests",
+            "positive",
+            "cases_with_positive",
+            "positive_rate",
+        ], (
+            [
+                p["days"],
+                p["completed"],
+                p["missed"],
+                p["missed_cases"],
+                p["completion_rate"],
+                p["tests"],
+                p["positive"],
+                p["positive_cases"],
+                p["positive_rate"],
+            ]
+            for p in data.periods
+        )
+    if table == "violations":
+        return ["kind", "open_violations", "cases"], ([v["kind"], v["violations"], v["cases"]] for v in data.violations)
+    trend_key = table.removeprefix("trend-").replace("-", "_")
+    if table.startswith("trend-") and trend_key in data.trends:
+        trend = data.trends[trend_key]
+        return ["month", *[key for key, _ in trend.columns]], (
+            [row["month"].strftime("%Y-%m"), *[row[key] for key, _ in trend.columns]] for row in trend.rows
+        )
+    raise Http404("No such table.")
+
+
+EXPORT_TABLES = (
+    "figures",
+    "caseload",
+    "compliance",
+    "violations",
+    "trend-check-ins",
+    "trend-drug-tests",
+    "trend-violations",
+    "reviews",
+    "reassignments",
+    "cases",
+)
+
+
+@require_GET
+@staff_view
+def export(request: HttpRequest, table: str) -> HttpResponse:
+    if table not in EXPORT_TABLES:
+        raise Http404("No such table.")
+    _form, filters, figure = _case_list_filters(request)
+    header, rows = _export_rows(request, table, filters, figure)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="caseline-{table}-{stamp}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(header)
+    count = 0
+    for row in rows:
+        writer.writerow([_cell(value) for value in row])
+        count += 1
+    audit_record(
+        actor=request.user,
+        action="dashboard.exported",
+        detail={
+            "table": table,
+            "figure": figure if table == "cases" else "",
+            "filters": filters.describe(),
+            "rows": count,
+        },
+    )
+    return response
