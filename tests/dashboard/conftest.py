@@ -5,7 +5,14 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from supervision.choices import CheckInOrigin, CheckInStatus, DrugTestResult, ReportStatus, ViolationKind, ViolationStatus
+from supervision.choices import (
+    CheckInOrigin,
+    CheckInStatus,
+    DrugTestResult,
+    ReportStatus,
+    ViolationKind,
+    ViolationStatus,
+)
 from tests.agency.factories import OfficerFactory, SupervisorFactory, UnitFactory
 from tests.offenders.factories import OffenderFactory
 from tests.supervision.factories import (
