@@ -1,5 +1,10 @@
 """What a court clerk or parole board staff member does with a report routed to them: acknowledge
-receipt, schedule the hearing, record the disposition. A revocation closes the supervision."""
+receipt, schedule the hearing, record the disposition. A revocation closes the supervision.
+
+Each step flows back into the case in the same transaction: a case note (authored by the clerk or board
+member, so the officer sees who did what and when on the case's timeline); the disposition also
+notifies the case's officer and the unit supervisor. The action's audit row names the note and the
+people notified."""
 
 import logging
 from collections.abc import Iterable
@@ -8,6 +13,7 @@ from datetime import date, datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
 from agency.audit import audit_record
 from agency.choices import Role
@@ -20,10 +26,14 @@ from supervision.choices import (
     SupervisionStatus,
     ViolationStatus,
 )
-from supervision.models import Supervision, ViolationReport
+from supervision.models import CaseNote, Notification, Supervision, ViolationReport
 from supervision.services.reports import lock_report
 
 logger = logging.getLogger(__name__)
+
+# Notification kind of an authority's decision. Not (yet) one of NotificationKind's choices: adding it
+# there needs a migration of supervision.Notification.kind (choices only; the column is unchanged).
+NOTIFICATION_REPORT_DISPOSED = "report_disposed"
 
 
 def _require_authority_staff(actor: User, report: ViolationReport) -> None:
@@ -58,7 +68,12 @@ def violation_report_acknowledge(*, actor: User, report: ViolationReport) -> Vio
     report.received_at = timezone.now()
     report.received_by = actor
     report.save(update_fields=["status", "received_at", "received_by", "updated_at"])
-    audit_record(actor=actor, action="violation_report.received", obj=report)
+    note = _case_note(
+        actor=actor,
+        report=report,
+        body=f"Violation report #{report.pk} received by {_authority_name(report)} ({_staff_name(actor)}).",
+    )
+    audit_record(actor=actor, action="violation_report.received", obj=report, detail={"case_note_id": note.pk})
     return report
 
 
@@ -72,16 +87,28 @@ def violation_report_schedule_hearing(
     _require_status(report, (ReportStatus.RECEIVED, ReportStatus.HEARING_SCHEDULED), "given a hearing")
     if hearing_at is None:
         raise ValidationError({"hearing_at": "Give the date and time of the hearing."})
+    if hearing_at <= timezone.now():
+        raise ValidationError({"hearing_at": "A hearing is scheduled for a date and time in the future."})
     report.status = ReportStatus.HEARING_SCHEDULED
     report.hearing_at = hearing_at
     report.hearing_location = location.strip()
     report.full_clean()
     report.save(update_fields=["status", "hearing_at", "hearing_location", "updated_at"])
+    where = f" at {report.hearing_location}" if report.hearing_location else ""
+    note = _case_note(
+        actor=actor,
+        report=report,
+        body=(
+            f"Hearing on violation report #{report.pk} set for "
+            f"{date_format(timezone.localtime(hearing_at), 'l, F j, Y, g:i A')}{where} "
+            f"by {_authority_name(report)} ({_staff_name(actor)})."
+        ),
+    )
     audit_record(
         actor=actor,
         action="violation_report.hearing_scheduled",
         obj=report,
-        detail={"hearing_at": hearing_at.isoformat(), "location": report.hearing_location},
+        detail={"hearing_at": hearing_at.isoformat(), "location": report.hearing_location, "case_note_id": note.pk},
     )
     return report
 
@@ -96,7 +123,9 @@ def violation_report_dispose(
     note: str = "",
 ) -> ViolationReport:
     """Record the authority's decision. The report's violations are resolved (dismissed with the
-    report when it is dismissed); a revocation closes the supervision as revoked on that date."""
+    report when it is dismissed); a revocation closes the supervision as revoked on that date; modified
+    conditions (the note says which) are recorded on the case as a case note. The case's officer and
+    the unit supervisor are notified."""
     report = lock_report(report)
     _require_authority_staff(actor, report)
     _require_status(report, (ReportStatus.RECEIVED, ReportStatus.HEARING_SCHEDULED), "disposed")
@@ -105,6 +134,10 @@ def violation_report_dispose(
     disposed_on = disposed_on or timezone.localdate()
     if disposed_on > timezone.localdate():
         raise ValidationError({"disposed_on": "A disposition cannot be recorded for a future date."})
+    if report.received_at and disposed_on < timezone.localdate(report.received_at):
+        raise ValidationError({"disposed_on": "The order cannot be dated before the report was received."})
+    if disposition == Disposition.CONDITIONS_MODIFIED and not note.strip():
+        raise ValidationError({"note": "Say which conditions the order adds, changes or removes."})
     report.status = ReportStatus.DISPOSED
     report.disposition = disposition
     report.disposition_on = disposed_on
@@ -113,10 +146,79 @@ def violation_report_dispose(
     report.save(update_fields=["status", "disposition", "disposition_on", "disposition_note", "updated_at"])
     violation_status = ViolationStatus.DISMISSED if disposition == Disposition.DISMISSED else ViolationStatus.RESOLVED
     report.violations.update(status=violation_status, updated_at=timezone.now())
-    audit_record(actor=actor, action="violation_report.disposed", obj=report, detail={"disposition": disposition})
+    case_note = _case_note(actor=actor, report=report, body=_disposition_note_body(actor, report))
+    notified = _notify_disposed(report)
+    audit_record(
+        actor=actor,
+        action="violation_report.disposed",
+        obj=report,
+        detail={"disposition": disposition, "case_note_id": case_note.pk, "notified": notified},
+    )
     if disposition == Disposition.REVOKED:
         _supervision_close_revoked(actor=actor, supervision_id=report.supervision_id, closed_on=disposed_on)
     return report
+
+
+def _authority_name(report: ViolationReport) -> str:
+    return str(report.court or report.parole_board)
+
+
+def _staff_name(actor: User) -> str:
+    return f"{actor.get_full_name() or actor.username}, {actor.get_role_display().lower()}"
+
+
+def _case_note(*, actor: User, report: ViolationReport, body: str) -> CaseNote:
+    """The authority's step, on the case's timeline, by the clerk or board member who took it."""
+    note = CaseNote(supervision_id=report.supervision_id, author=actor, body=body)
+    note.full_clean()
+    note.save()
+    return note
+
+
+def _disposition_note_body(actor: User, report: ViolationReport) -> str:
+    order = f"order of {date_format(report.disposition_on, 'F j, Y')}"
+    if report.disposition == Disposition.CONDITIONS_MODIFIED:
+        head = (
+            f"Conditions of supervision modified by {_authority_name(report)} ({order}) "
+            f"on violation report #{report.pk}"
+        )
+    else:
+        head = (
+            f"Violation report #{report.pk} disposed by {_authority_name(report)}: "
+            f"{report.get_disposition_display().lower()} ({order})"
+        )
+    body = f"{head}. Recorded by {_staff_name(actor)}."
+    if report.disposition_note:
+        body += f"\n{report.disposition_note}"
+    return body
+
+
+def _notify_disposed(report: ViolationReport) -> list[int]:
+    """The case's officer and the unit supervisor, once each per report (the key is unique)."""
+    supervision = report.supervision
+    recipients = [supervision.officer_id]
+    supervisor_id = supervision.unit.supervisor_id
+    if supervisor_id and supervisor_id not in recipients:
+        recipients.append(supervisor_id)
+    message = (
+        f"{_authority_name(report)} disposed of violation report #{report.pk} "
+        f"(docket {supervision.docket_number}): {report.get_disposition_display().lower()}."
+    )[:300]
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient_id=recipient_id,
+                kind=NOTIFICATION_REPORT_DISPOSED,
+                message=message,
+                supervision=supervision,
+                report=report,
+                key=f"report_disposed:{report.pk}:{recipient_id}",
+            )
+            for recipient_id in recipients
+        ],
+        ignore_conflicts=True,
+    )
+    return recipients
 
 
 def _supervision_close_revoked(*, actor: User, supervision_id: int, closed_on: date) -> None:

@@ -24,7 +24,7 @@ import smtplib
 from datetime import datetime, timedelta
 
 import requests
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -38,6 +38,7 @@ from supervision.models import (
     ReportDelivery,
     ViolationReport,
 )
+from supervision.pdf import pdf_filename, violation_report_pdf
 from supervision.services.reports import lock_report
 
 logger = logging.getLogger(__name__)
@@ -171,15 +172,17 @@ def _send_email(delivery: ReportDelivery, report: ViolationReport, now: datetime
     address = delivery.court.clerk_email if delivery.court else delivery.parole_board.email
     if address:
         try:
-            send_mail(
+            message = EmailMessage(
                 subject=f"Violation report #{report.pk} for docket {report.supervision.docket_number}",
-                message=(
+                body=(
                     f"A violation report has been routed to {delivery.court or delivery.parole_board}.\n"
                     f"Open it in Caseline: /inbox/reports/{report.pk}/\n"
+                    "The report is attached as a PDF.\n"
                 ),
-                from_email=None,
-                recipient_list=[address],
+                to=[address],
             )
+            message.attach(pdf_filename(report), violation_report_pdf(report), "application/pdf")
+            message.send()
         except (smtplib.SMTPException, OSError) as exc:
             raise DeliveryTransientError(f"Email to the authority failed: {exc}") from exc
     delivery.emailed_at = now

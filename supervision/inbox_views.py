@@ -1,0 +1,260 @@
+"""The inbox of a court clerk or of parole board staff: the violation reports routed to their court or
+board, each report as the authority needs it, its PDF, and the three steps the authority records
+(acknowledge receipt, schedule the hearing, record the disposition).
+
+Reports come from ``agency.access.violation_reports_visible_to``: a clerk sees only the reports routed
+to their court (a board member, to their board) from routing on, so a report of another court, a
+parole report or a draft is the same 404 as one that does not exist. Nothing here links to the
+officer's pages: the authority sees of a case what its reports contain. The writes go through the
+services, which check the actor and the report's state again; a wrong state is a message, never a 500.
+"""
+
+from collections.abc import Callable, Mapping
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from agency.access import violation_reports_visible_to
+from agency.audit import audit_record
+from agency.choices import Role
+from agency.errors import ApplicationError
+from agency.models import User
+from supervision import services
+from supervision.choices import DeliveryStatus, ReportStatus
+from supervision.forms import form_add_service_error
+from supervision.inbox_forms import INBOX_FILTERS, DispositionForm, HearingForm, InboxFilterForm
+from supervision.models import ReportDelivery, ViolationReport
+from supervision.pdf import (
+    conditions_violated,
+    pdf_filename,
+    report_document_queryset,
+    report_violations,
+    violation_report_pdf,
+)
+
+INBOX_ROLES = (Role.COURT_CLERK, Role.PAROLE_BOARD_STAFF)
+INBOX_PAGE_SIZE = 25
+
+
+def inbox_view(view: Callable) -> Callable:
+    """Signed-in court clerks and parole board staff only; everyone else gets 403 (anonymous: sign in)."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.user.role not in INBOX_ROLES:
+            raise PermissionDenied("The inbox is for court clerks and parole board staff.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+# --- Reads (always from the actor's scope) ---------------------------------------------------------------
+
+
+def _with_routed_at(queryset: QuerySet[ViolationReport]) -> QuerySet[ViolationReport]:
+    """When the report reached the authority: its delivery's time."""
+    delivered = ReportDelivery.objects.filter(report=OuterRef("pk"), status=DeliveryStatus.DELIVERED).order_by(
+        "-delivered_at"
+    )
+    return queryset.annotate(routed_at=Subquery(delivered.values("delivered_at")[:1]))
+
+
+def _searched(queryset: QuerySet[ViolationReport], text: str) -> QuerySet[ViolationReport]:
+    """Every word must match the docket (or parole) number or one of the person's names."""
+    for word in text.split()[:6]:
+        queryset = queryset.filter(
+            Q(supervision__docket_number__icontains=word)
+            | Q(supervision__offender__last_name__icontains=word)
+            | Q(supervision__offender__first_name__icontains=word)
+            | Q(supervision__offender__middle_name__icontains=word)
+        )
+    return queryset
+
+
+def inbox_list(*, actor: User, filters: Mapping[str, str]) -> QuerySet[ViolationReport]:
+    """The reports routed to the actor's court or board, newest first, searched and filtered."""
+    queryset = _searched(violation_reports_visible_to(actor), filters.get("q", ""))
+    show = filters.get("show", "")
+    if show in INBOX_FILTERS:
+        queryset = queryset.filter(status=INBOX_FILTERS[show][0])
+    return (
+        _with_routed_at(queryset)
+        .select_related("supervision__offender", "court", "parole_board")
+        .annotate(violation_count=Count("violations"))
+        .order_by(F("routed_at").desc(nulls_last=True), F("reviewed_at").desc(nulls_last=True), "-pk")
+    )
+
+
+def inbox_counts(*, actor: User, filters: Mapping[str, str]) -> dict[str, int]:
+    """How many reports each filter shows (with the search applied): one query."""
+    aggregates = {key: Count("pk", filter=Q(status=status)) for key, (status, _label) in INBOX_FILTERS.items()}
+    return _searched(violation_reports_visible_to(actor), filters.get("q", "")).aggregate(all=Count("pk"), **aggregates)
+
+
+def inbox_report_get(*, actor: User, report_id: Any) -> ViolationReport:
+    """One report in the actor's inbox with everything the page shows, or 404 (missing or not theirs)."""
+    report = _with_routed_at(report_document_queryset(violation_reports_visible_to(actor))).filter(pk=report_id).first()
+    if report is None:
+        raise Http404("No such report in your inbox.")
+    return report
+
+
+def _report_for_action(*, actor: User, report_id: Any) -> ViolationReport:
+    report = violation_reports_visible_to(actor).filter(pk=report_id).first()
+    if report is None:
+        raise Http404("No such report in your inbox.")
+    return report
+
+
+# --- Pages ----------------------------------------------------------------------------------------------
+
+
+def report_url(report: ViolationReport) -> str:
+    return reverse("inbox:report_detail", args=[report.pk])
+
+
+@require_GET
+@inbox_view
+def inbox(request: HttpRequest) -> HttpResponse:
+    form = InboxFilterForm(request.GET or None)
+    filters = form.filters() if request.GET else {}
+    reports = inbox_list(actor=request.user, filters=filters)
+    page_obj = Paginator(reports, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = inbox_counts(actor=request.user, filters=filters)
+    authority = request.user.court or request.user.parole_board
+    return render(
+        request,
+        "inbox/inbox.html",
+        {
+            "form": form,
+            "page_obj": page_obj,
+            "counts": counts,
+            "tabs": [(key, label, counts[key]) for key, (_status, label) in INBOX_FILTERS.items()],
+            "show": filters.get("show", ""),
+            "q": filters.get("q", ""),
+            "authority": authority,
+        },
+    )
+
+
+def _render_report(
+    request: HttpRequest,
+    report: ViolationReport,
+    *,
+    hearing_form: Form | None = None,
+    disposition_form: Form | None = None,
+    open_form: str = "",
+) -> HttpResponse:
+    violations = report_violations(report)
+    can_act = report.status in (ReportStatus.RECEIVED, ReportStatus.HEARING_SCHEDULED)
+    initial_hearing = {"location": report.hearing_location}
+    if report.hearing_at:
+        initial_hearing["hearing_at"] = report.hearing_at
+    return render(
+        request,
+        "inbox/report_detail.html",
+        {
+            "report": report,
+            "case": report.supervision,
+            "offender": report.supervision.offender,
+            "violations": violations,
+            "conditions_violated": conditions_violated(violations),
+            "authority": report.court or report.parole_board,
+            "can_acknowledge": report.status == ReportStatus.ROUTED,
+            "can_schedule": can_act,
+            "can_dispose": can_act,
+            "hearing_form": hearing_form or HearingForm(initial=initial_hearing),
+            "disposition_form": disposition_form or DispositionForm(),
+            "open_form": open_form,
+        },
+    )
+
+
+@require_GET
+@inbox_view
+def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
+    report = inbox_report_get(actor=request.user, report_id=report_id)
+    audit_record(actor=request.user, action="violation_report.viewed", obj=report)
+    return _render_report(request, report)
+
+
+@require_GET
+@inbox_view
+def report_pdf(request: HttpRequest, report_id: int) -> HttpResponse:
+    report = _report_for_action(actor=request.user, report_id=report_id)
+    content = violation_report_pdf(report)
+    audit_record(actor=request.user, action="violation_report.pdf_downloaded", obj=report)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{pdf_filename(report)}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _refused(request: HttpRequest, report: ViolationReport, error: ApplicationError) -> HttpResponse:
+    messages.error(request, error.message)
+    return redirect(report_url(report))
+
+
+@require_POST
+@inbox_view
+def report_acknowledge(request: HttpRequest, report_id: int) -> HttpResponse:
+    report = _report_for_action(actor=request.user, report_id=report_id)
+    try:
+        services.violation_report_acknowledge(actor=request.user, report=report)
+    except ApplicationError as error:
+        return _refused(request, report, error)
+    messages.success(request, f"Receipt of violation report #{report.pk} acknowledged. The officer can see it.")
+    return redirect(report_url(report))
+
+
+@require_POST
+@inbox_view
+def report_hearing(request: HttpRequest, report_id: int) -> HttpResponse:
+    report = _report_for_action(actor=request.user, report_id=report_id)
+    form = HearingForm(request.POST)
+    if form.is_valid():
+        try:
+            services.violation_report_schedule_hearing(actor=request.user, report=report, **form.cleaned_data)
+        except ApplicationError as error:
+            return _refused(request, report, error)
+        except ValidationError as error:
+            form_add_service_error(form, error)
+        else:
+            messages.success(request, f"Hearing on violation report #{report.pk} scheduled.")
+            return redirect(report_url(report))
+    report = inbox_report_get(actor=request.user, report_id=report.pk)
+    return _render_report(request, report, hearing_form=form, open_form="hearing")
+
+
+@require_POST
+@inbox_view
+def report_disposition(request: HttpRequest, report_id: int) -> HttpResponse:
+    report = _report_for_action(actor=request.user, report_id=report_id)
+    form = DispositionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.violation_report_dispose(actor=request.user, report=report, **form.cleaned_data)
+        except ApplicationError as error:
+            return _refused(request, report, error)
+        except ValidationError as error:
+            form_add_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                f"Disposition of violation report #{report.pk} recorded. The officer and the unit supervisor "
+                "have been notified.",
+            )
+            return redirect(report_url(report))
+    report = inbox_report_get(actor=request.user, report_id=report.pk)
+    return _render_report(request, report, disposition_form=form, open_form="disposition")

@@ -1,0 +1,539 @@
+"""The violation report as a court document: a PDF generated on the server with ReportLab.
+
+One function, ``violation_report_pdf``, makes the file that the court clerk or parole board downloads
+from the inbox and that the delivery job attaches to the email it sends the authority. It is laid out
+like a filing: the court or board in the header, the case caption, numbered sections (the supervisee,
+the supervision, the conditions violated, each violation with its evidence, the officer's narrative,
+the recommendation), then the signature block of the officer and the approving supervisor.
+
+``report_document_queryset`` owns the joins the document needs (the inbox's report page uses it too),
+so a report with any number of violations loads in a fixed number of queries.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from io import BytesIO
+from xml.sax.saxutils import escape
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.text import slugify
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY
+from reportlab.lib.pagesizes import LETTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import inch
+from reportlab.pdfgen import canvas
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from supervision.choices import SupervisionType
+from supervision.models import Condition, DrugTestSubstanceResult, Violation, ViolationReport
+
+# --- What the document shows -------------------------------------------------------------------------
+
+
+def report_document_queryset(queryset: QuerySet[ViolationReport]) -> QuerySet[ViolationReport]:
+    """``queryset`` (already scoped by the caller) with everything the report page and the PDF show:
+    three queries whatever the number of violations (the report, its violations with their evidence,
+    the drug tests' substance results)."""
+    violations = Violation.objects.select_related(
+        "check_in", "drug_test", "condition__condition_type", "recorded_by"
+    ).prefetch_related(
+        Prefetch("drug_test__substance_results", queryset=DrugTestSubstanceResult.objects.order_by("substance"))
+    )
+    return queryset.select_related(
+        "supervision__offender",
+        "supervision__officer",
+        "supervision__unit",
+        "author",
+        "reviewed_by",
+        "received_by",
+        "court",
+        "parole_board",
+    ).prefetch_related(Prefetch("violations", queryset=violations.order_by("occurred_on", "id")))
+
+
+@dataclass(frozen=True)
+class ConditionViolated:
+    condition: Condition
+    numbers: list[int]  # the numbers of the violations (1-based, as in the document) that cite it
+
+
+def report_violations(report: ViolationReport) -> list[Violation]:
+    """The report's violations in the document's order (oldest first), as prefetched."""
+    return sorted(report.violations.all(), key=lambda v: (v.occurred_on, v.pk))
+
+
+def conditions_violated(violations: Iterable[Violation]) -> list[ConditionViolated]:
+    """The conditions the violations cite, each with the numbers of the violations citing it."""
+    cited: dict[int, ConditionViolated] = {}
+    for number, violation in enumerate(violations, start=1):
+        if violation.condition is None:
+            continue
+        entry = cited.setdefault(violation.condition.pk, ConditionViolated(violation.condition, []))
+        entry.numbers.append(number)
+    return sorted(cited.values(), key=lambda c: (c.condition.imposed_on, c.condition.pk))
+
+
+def pdf_filename(report: ViolationReport) -> str:
+    return f"violation-report-{report.pk}-{slugify(report.supervision.docket_number) or 'case'}.pdf"
+
+
+# --- Layout ------------------------------------------------------------------------------------------
+
+SERIF = "Times-Roman"
+SERIF_BOLD = "Times-Bold"
+SERIF_ITALIC = "Times-Italic"
+INK = colors.HexColor("#1b1b1b")
+MUTED = colors.HexColor("#555555")
+RULE = colors.HexColor("#999999")
+
+BODY = ParagraphStyle("body", fontName=SERIF, fontSize=11, leading=14.5, textColor=INK, alignment=TA_JUSTIFY)
+PLAIN = ParagraphStyle("plain", parent=BODY, alignment=0)
+SMALL = ParagraphStyle("small", parent=PLAIN, fontSize=9.5, leading=12)
+LABEL = ParagraphStyle("label", parent=SMALL, fontName=SERIF_BOLD, textColor=MUTED)
+CENTER = ParagraphStyle("center", parent=PLAIN, alignment=TA_CENTER)
+COURT = ParagraphStyle("court", parent=CENTER, fontName=SERIF_BOLD, fontSize=13, leading=16)
+TITLE = ParagraphStyle("title", parent=CENTER, fontName=SERIF_BOLD, fontSize=12.5, leading=16, spaceBefore=14)
+SECTION = ParagraphStyle(
+    "section", parent=PLAIN, fontName=SERIF_BOLD, fontSize=11.5, leading=15, spaceBefore=12, spaceAfter=5
+)
+SUBSECTION = ParagraphStyle("subsection", parent=PLAIN, fontName=SERIF_BOLD, spaceBefore=8, spaceAfter=3)
+INDENTED = ParagraphStyle("indented", parent=BODY, leftIndent=0.3 * inch)
+
+PAGE_WIDTH, PAGE_HEIGHT = LETTER
+MARGIN = 1 * inch
+FRAME_WIDTH = PAGE_WIDTH - 2 * MARGIN
+
+
+def _text(value) -> str:
+    """Escape a person's text for ReportLab's paragraph markup; keep line breaks."""
+    return escape(str(value or "")).replace("\r\n", "\n").replace("\n", "<br/>")
+
+
+def _date(value) -> str:
+    return date_format(value, "F j, Y") if value else "—"
+
+
+def _datetime(value) -> str:
+    return date_format(timezone.localtime(value), "F j, Y, g:i A") if value else "—"
+
+
+def _person(user) -> str:
+    return (user.get_full_name() or user.username) if user else "—"
+
+
+def _rows_table(rows: list[tuple[str, str]], label_width: float = 1.9 * inch) -> Table:
+    """Label / value rows, the way a filing lists identifiers."""
+    data = [[Paragraph(_text(label), LABEL), Paragraph(value, PLAIN)] for label, value in rows]
+    table = Table(data, colWidths=[label_width, FRAME_WIDTH - label_width - 0.3 * inch], hAlign="RIGHT")
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+                ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+            ]
+        )
+    )
+    return table
+
+
+class _Rule(Flowable):
+    """A horizontal rule across the frame."""
+
+    def __init__(self, width: float, thickness: float = 0.6, space: float = 4):
+        super().__init__()
+        self.width, self.thickness, self.space = width, thickness, space
+
+    def wrap(self, available_width, available_height):
+        return self.width, self.thickness + 2 * self.space
+
+    def draw(self):
+        self.canv.setStrokeColor(INK)
+        self.canv.setLineWidth(self.thickness)
+        self.canv.line(0, self.space, self.width, self.space)
+
+
+def _authority(report: ViolationReport):
+    return report.court or report.parole_board or report.supervision.court or report.supervision.parole_board
+
+
+def _is_probation(report: ViolationReport) -> bool:
+    return report.supervision.supervision_type == SupervisionType.PROBATION
+
+
+def _header(report: ViolationReport) -> list[Flowable]:
+    authority = _authority(report)
+    supervision = report.supervision
+    offender = supervision.offender
+    court_line = f"IN THE {authority.name.upper()}" if report.court_id or _is_probation(report) else None
+    heading = court_line or f"BEFORE THE {authority.name.upper()}"
+    number_label = "Docket No." if _is_probation(report) else "Parole No."
+    caption_left = Paragraph(
+        f"In the matter of<br/><br/><b>{_text(offender.full_name.upper())}</b>,<br/>"
+        f"born {_text(_date(offender.date_of_birth))},<br/><br/>"
+        f"<i>{'Probationer' if _is_probation(report) else 'Parolee'}.</i>",
+        PLAIN,
+    )
+    caption_right = Paragraph(
+        f"{number_label} <b>{_text(supervision.docket_number)}</b><br/><br/>"
+        f"Violation report No. {report.pk}<br/>"
+        f"Agency number {_text(offender.agency_number)}",
+        PLAIN,
+    )
+    brackets = Paragraph("<br/>".join([")"] * 7), CENTER)
+    caption = Table(
+        [[caption_left, brackets, caption_right]],
+        colWidths=[FRAME_WIDTH * 0.52, 0.3 * inch, FRAME_WIDTH * 0.48 - 0.3 * inch],
+    )
+    caption.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("LINEBELOW", (0, 0), (0, 0), 0.6, INK),
+            ]
+        )
+    )
+    kind = "probation" if _is_probation(report) else "parole"
+    addressee = "the Court" if _is_probation(report) else "the Board"
+    return [
+        Paragraph(_text(heading), COURT),
+        Paragraph(_text(authority.jurisdiction), CENTER),
+        Spacer(1, 16),
+        caption,
+        Paragraph(f"REPORT OF VIOLATION OF {kind.upper()}", TITLE),
+        Spacer(1, 8),
+        Paragraph(
+            f"The undersigned supervision officer of the {_text(supervision.unit.name)} unit reports to "
+            f"{addressee} that the {'probationer' if _is_probation(report) else 'parolee'} named above has "
+            f"violated the conditions of {kind}, as set out below, and submits the following for "
+            f"{addressee}'s consideration.",
+            BODY,
+        ),
+    ]
+
+
+def _section(number: int, title: str) -> Paragraph:
+    return Paragraph(f"{number}.&nbsp;&nbsp;{_text(title.upper())}", SECTION)
+
+
+def _supervisee(report: ViolationReport) -> list[Flowable]:
+    offender = report.supervision.offender
+    return [
+        _rows_table(
+            [
+                ("Name", _text(offender.full_name)),
+                ("Date of birth", _text(_date(offender.date_of_birth))),
+                ("Agency number", _text(offender.agency_number)),
+                ("State identification (SID)", _text(offender.state_id or "—")),
+                ("FBI number", _text(offender.fbi_number or "—")),
+            ]
+        )
+    ]
+
+
+def _supervision(report: ViolationReport) -> list[Flowable]:
+    supervision = report.supervision
+    officer = supervision.officer
+    officer_parts = [_person(officer)]
+    if officer.badge_number:
+        officer_parts.append(f"badge {officer.badge_number}")
+    officer_parts.append(supervision.unit.name)
+    contact = " · ".join(part for part in (officer.phone, officer.email) if part)
+    return [
+        _rows_table(
+            [
+                ("Type", _text(supervision.get_supervision_type_display())),
+                (
+                    "Docket number" if _is_probation(report) else "Parole number",
+                    _text(supervision.docket_number),
+                ),
+                ("Offence", _text(supervision.offense)),
+                ("Term", f"{_text(_date(supervision.start_date))} to {_text(_date(supervision.end_date))} (expected)"),
+                ("Status", _text(supervision.get_status_display())),
+                (
+                    "Supervising officer",
+                    _text(", ".join(officer_parts)) + (f"<br/>{_text(contact)}" if contact else ""),
+                ),
+            ]
+        )
+    ]
+
+
+def _conditions(violations: list[Violation]) -> list[Flowable]:
+    cited = conditions_violated(violations)
+    if not cited:
+        return [Paragraph("The violations set out in section 4 do not cite a specific condition.", INDENTED)]
+    flowables: list[Flowable] = []
+    for letter, entry in zip("abcdefghijklmnopqrstuvwxyz", cited, strict=False):
+        condition = entry.condition
+        numbers = ", ".join(f"4.{n}" for n in entry.numbers)
+        text = (
+            f"({letter})&nbsp;&nbsp;<b>{_text(condition.condition_type.name)}</b>, imposed "
+            f"{_text(_date(condition.imposed_on))}."
+            + (f" <i>{_text(condition.details)}</i>" if condition.details else "")
+            + f" Compliance: {_text(condition.get_compliance_status_display().lower())}."
+            + f" Violated: see {numbers}."
+        )
+        flowables.append(Paragraph(text, INDENTED))
+    return flowables
+
+
+def _evidence_rows(violation: Violation) -> list[tuple[str, str]]:
+    rows: list[tuple[str, str]] = []
+    check_in = violation.check_in
+    if check_in is not None:
+        text = (
+            f"{_text(check_in.get_kind_display())}, window {_text(_datetime(check_in.window_start))} to "
+            f"{_text(_datetime(check_in.due_at))}: {_text(check_in.get_status_display().lower())}."
+        )
+        if check_in.location:
+            text += f" Place: {_text(check_in.location)}."
+        rows.append(("Check-in", text))
+        if check_in.notes:
+            rows.append(("Check-in notes", _text(check_in.notes)))
+    test = violation.drug_test
+    if test is not None:
+        text = (
+            f"{_text(test.get_reason_display())} test, {_text(test.get_specimen_display().lower())} specimen, "
+            f"{_text(test.panel)}, collected {_text(_datetime(test.collected_at))}. "
+            f"Result: <b>{_text(test.get_result_display().lower())}</b>."
+        )
+        if test.lab_confirmation != "not_requested":
+            text += f" {_text(test.get_lab_confirmation_display())}"
+            text += f" ({_text(test.lab_name)})." if test.lab_name else "."
+        rows.append(("Drug test", text))
+        results = list(test.substance_results.all())
+        if results:
+            parts = []
+            for row in results:
+                level = f", {row.level_ng_ml.normalize():f} ng/mL" if row.level_ng_ml is not None else ""
+                part = f"{_text(row.get_substance_display())}: {_text(row.get_result_display().lower())}{level}"
+                parts.append(f"<b>{part}</b>" if row.result == "positive" else part)
+            rows.append(("Substances", "; ".join(parts) + "."))
+        if test.notes:
+            rows.append(("Test notes", _text(test.notes)))
+    if violation.condition is not None:
+        rows.append(("Condition", _text(violation.condition.condition_type.name)))
+    if violation.response:
+        rows.append(("Graduated response", _text(violation.response)))
+    return rows
+
+
+def _violations(violations: list[Violation]) -> list[Flowable]:
+    flowables: list[Flowable] = []
+    for number, violation in enumerate(violations, start=1):
+        title = (
+            f"4.{number}&nbsp;&nbsp;{_text(_date(violation.occurred_on))}: "
+            f"{_text(violation.get_kind_display())} violation ({_text(violation.get_severity_display().lower())} "
+            "severity)"
+        )
+        block: list[Flowable] = [
+            Paragraph(title, SUBSECTION),
+            Paragraph(_text(violation.description), INDENTED),
+        ]
+        rows = _evidence_rows(violation)
+        if rows:
+            block.append(Spacer(1, 3))
+            block.append(_rows_table(rows, label_width=1.35 * inch))
+        if not violation.recorded_by_id:
+            block.append(Paragraph("Opened automatically by the agency's missed check-in check.", INDENTED))
+        flowables.append(KeepTogether(block))
+    return flowables
+
+
+def _proceedings(report: ViolationReport) -> list[Flowable]:
+    rows: list[tuple[str, str]] = []
+    if report.received_at:
+        rows.append(("Received", f"{_text(_datetime(report.received_at))} by {_text(_person(report.received_by))}"))
+    if report.hearing_at:
+        where = f", {_text(report.hearing_location)}" if report.hearing_location else ""
+        rows.append(("Hearing", f"{_text(_datetime(report.hearing_at))}{where}"))
+    if report.disposition:
+        text = f"<b>{_text(report.get_disposition_display())}</b>, order of {_text(_date(report.disposition_on))}"
+        if report.disposition_note:
+            text += f"<br/>{_text(report.disposition_note)}"
+        rows.append(("Disposition", text))
+    return [_rows_table(rows)] if rows else []
+
+
+def _signatures(report: ViolationReport) -> Flowable:
+    author = report.author
+    reviewer = report.reviewed_by
+    author_title = author.get_role_display() if author else ""
+    unit = report.supervision.unit.name
+
+    def block(intro: str, user, title: str, details: list[str]) -> list[Flowable]:
+        return [
+            Paragraph(intro, PLAIN),
+            Spacer(1, 22),
+            Paragraph(f"<i>/s/ {_text(_person(user))}</i>", PLAIN),
+            _Rule(FRAME_WIDTH / 2 - 0.35 * inch, 0.5, 2),
+            Paragraph(f"<b>{_text(_person(user))}</b>, {_text(title)}", SMALL),
+            *[Paragraph(_text(line), SMALL) for line in details if line],
+        ]
+
+    left = block(
+        "Respectfully submitted,",
+        author,
+        author_title,
+        [
+            f"Badge {author.badge_number}" if author and author.badge_number else "",
+            unit,
+            f"Submitted {_datetime(report.submitted_at)}" if report.submitted_at else "",
+        ],
+    )
+    right = block(
+        "Reviewed and approved,",
+        reviewer,
+        "Unit supervisor",
+        [unit, f"Approved {_datetime(report.reviewed_at)}" if report.reviewed_at else "Not yet approved"],
+    )
+    table = Table([[left, right]], colWidths=[FRAME_WIDTH / 2, FRAME_WIDTH / 2])
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
+    return KeepTogether([Spacer(1, 18), table])
+
+
+def _story(report: ViolationReport) -> list[Flowable]:
+    violations = report_violations(report)
+    recommendation = report.get_recommendation_display()
+    story: list[Flowable] = [*_header(report)]
+    story += [_section(1, "The supervisee"), *_supervisee(report)]
+    story += [_section(2, "The supervision"), *_supervision(report)]
+    story += [_section(3, "Conditions violated"), *_conditions(violations)]
+    story += [
+        _section(4, f"Violations and evidence ({len(violations)})"),
+        *_violations(violations),
+    ]
+    story += [CondPageBreak(1.2 * inch), _section(5, "Narrative of the supervising officer")]
+    story += [Paragraph(_text(paragraph), BODY) for paragraph in _paragraphs(report.narrative)]
+    story += [
+        _section(6, "Recommendation"),
+        Paragraph(
+            f"The supervising officer respectfully recommends: <b>{_text(recommendation)}</b>.",
+            BODY,
+        ),
+    ]
+    proceedings = _proceedings(report)
+    if proceedings:
+        story += [_section(7, "Proceedings before the authority"), *proceedings]
+    story.append(_signatures(report))
+    return story
+
+
+def _paragraphs(text: str) -> list[str]:
+    """The narrative's paragraphs (blank lines separate them), each shown as one paragraph."""
+    parts = [part.strip() for part in (text or "").replace("\r\n", "\n").split("\n\n")]
+    return [part for part in parts if part] or ["—"]
+
+
+# --- Pages ---------------------------------------------------------------------------------------------
+
+
+class _NumberedCanvas(canvas.Canvas):
+    """Draws 'Page N of M' and the running footer once the number of pages is known."""
+
+    footer_left = ""
+    running_head = ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._pages: list[dict] = []
+
+    def showPage(self):
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self):
+        total = len(self._pages)
+        for state in self._pages:
+            self.__dict__.update(state)
+            self._decorate(total)
+            super().showPage()
+        super().save()
+
+    def _decorate(self, total: int) -> None:
+        number = self.getPageNumber()
+        self.saveState()
+        self.setFillColor(MUTED)
+        self.setStrokeColor(RULE)
+        if number > 1:
+            self.setFont(SERIF_ITALIC, 9)
+            self.drawRightString(PAGE_WIDTH - MARGIN, PAGE_HEIGHT - 0.6 * inch, self.running_head)
+            self.line(MARGIN, PAGE_HEIGHT - 0.66 * inch, PAGE_WIDTH - MARGIN, PAGE_HEIGHT - 0.66 * inch)
+        self.line(MARGIN, 0.72 * inch, PAGE_WIDTH - MARGIN, 0.72 * inch)
+        self.setFont(SERIF, 8.5)
+        self.drawString(MARGIN, 0.55 * inch, self.footer_left)
+        self.drawRightString(PAGE_WIDTH - MARGIN, 0.55 * inch, f"Page {number} of {total}")
+        self.setFont(SERIF_ITALIC, 7.5)
+        self.drawString(
+            MARGIN,
+            0.4 * inch,
+            "Confidential criminal justice information: for the court or parole board and the parties only.",
+        )
+        self.restoreState()
+
+
+def violation_report_pdf(report: ViolationReport) -> bytes:
+    """The report as a PDF court document (bytes). ``report`` is reloaded with its joins, so any
+    instance will do (the inbox's, or the delivery job's locked one)."""
+    report = report_document_queryset(ViolationReport.objects.filter(pk=report.pk)).get()
+    supervision = report.supervision
+    offender = supervision.offender
+    authority = _authority(report)
+
+    class Canvas(_NumberedCanvas):
+        footer_left = (
+            f"Violation report No. {report.pk} · {'Docket' if _is_probation(report) else 'Parole'} No. "
+            f"{supervision.docket_number} · {authority.name}"
+        )
+        running_head = f"In the matter of {offender.full_name} · No. {supervision.docket_number}"
+
+    buffer = BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=LETTER,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=0.9 * inch,
+        bottomMargin=1 * inch,
+        title=f"Violation report No. {report.pk}: {offender.full_name}, {supervision.docket_number}",
+        author=_person(report.author),
+        subject=f"Report of violation of {supervision.get_supervision_type_display().lower()} to {authority.name}",
+        creator="Caseline",
+        invariant=True,
+    )
+    document.build(_story(report), canvasmaker=Canvas)
+    return buffer.getvalue()
+
+
+__all__ = [
+    "ConditionViolated",
+    "conditions_violated",
+    "pdf_filename",
+    "report_document_queryset",
+    "report_violations",
+    "violation_report_pdf",
+]
