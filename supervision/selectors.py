@@ -223,12 +223,33 @@ def case_open_check_ins(*, supervision: Supervision, now: datetime | None = None
     )
 
 
+# Reports that still hold their violations on the agency's side: a violation in one of them is not
+# offered for another report (it becomes "reported" when the report is approved).
+PENDING_REPORT_STATUSES = (ReportStatus.DRAFT, ReportStatus.SUBMITTED, ReportStatus.RETURNED)
+
+
 def case_reportable_violations(*, supervision: Supervision, report: ViolationReport | None = None) -> QuerySet:
-    """Violations that can go into a report of this case: open or answered, plus those already in ``report``."""
-    condition = Q(status__in=(ViolationStatus.OPEN, ViolationStatus.SANCTIONED))
+    """Violations that can go into a report of this case: open or answered and not already in another
+    pending report, plus those already in ``report``."""
+    pending = ViolationReport.objects.filter(violations=OuterRef("pk"), status__in=PENDING_REPORT_STATUSES)
     if report is not None and report.pk:
-        condition |= Q(reports=report)
-    return Violation.objects.filter(condition, supervision=supervision).distinct().order_by("-occurred_on", "-id")
+        pending = pending.exclude(pk=report.pk)
+    condition = Q(status__in=(ViolationStatus.OPEN, ViolationStatus.SANCTIONED)) & ~Q(Exists(pending))
+    if report is not None and report.pk:
+        condition |= Q(Exists(ViolationReport.objects.filter(pk=report.pk, violations=OuterRef("pk"))))
+    return Violation.objects.filter(condition, supervision=supervision).order_by("-occurred_on", "-id")
+
+
+def case_open_violations(*, supervision: Supervision, limit: int = 10) -> list[Violation]:
+    """Open or answered violations, each with the pending report it is already in (``pending_report_id``)."""
+    pending = ViolationReport.objects.filter(violations=OuterRef("pk"), status__in=PENDING_REPORT_STATUSES).order_by(
+        "-created_at"
+    )
+    return list(
+        Violation.objects.filter(supervision=supervision, status__in=(ViolationStatus.OPEN, ViolationStatus.SANCTIONED))
+        .annotate(pending_report_id=Subquery(pending.values("pk")[:1]))
+        .order_by("-occurred_on", "-id")[:limit]
+    )
 
 
 def case_reports_in_progress(*, supervision: Supervision) -> list[ViolationReport]:

@@ -132,7 +132,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
             "tracks_hours": any(c.condition_type.tracks_hours and not c.ended_on for c in conditions),
             "open_check_ins": selectors.case_open_check_ins(supervision=supervision),
             "reports": selectors.case_reports_in_progress(supervision=supervision),
-            "open_violations": list(selectors.case_reportable_violations(supervision=supervision)[:10]),
+            "open_violations": selectors.case_open_violations(supervision=supervision),
             "now_dt": timezone.now(),
             **timeline_context,
         },

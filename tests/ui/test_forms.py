@@ -648,3 +648,19 @@ def test_report_link_from_a_violation_preselects_it(signed_in, case, open_violat
     assert response.context["form"]["violations"].value() == [str(open_violation.pk)]
     assert html.count(" checked>") == 1
     assert f'value="{other.pk}"' in html
+
+
+def test_violation_in_a_pending_report_is_not_offered_for_another(signed_in, case, open_violation):
+    # given
+    free = ViolationFactory(supervision=case, description="Free one.")
+    report = ViolationReportFactory(supervision=case, violations=[open_violation])
+
+    # when
+    new_form = signed_in.get(reverse("supervision:report_new", args=[case.pk])).context["form"]
+    edit_form = signed_in.get(reverse("supervision:report_detail", args=[case.pk, report.pk])).context["form"]
+    case_page = signed_in.get(reverse("supervision:case_detail", args=[case.pk]))
+
+    # then
+    assert list(new_form.fields["violations"].queryset) == [free]
+    assert set(edit_form.fields["violations"].queryset) == {free, open_violation}
+    assert f"In report #{report.pk}" in case_page.content.decode()
