@@ -11,7 +11,9 @@ from django.utils import timezone
 
 from agency.audit import audit_record
 from agency.demo.cases import STATE_ID_PREFIX, CaseGenerator
+from agency.demo.context import DemoContext
 from agency.demo.reference import LOGINS, agency_ensure, logins_set_password
+from agency.demo.tables import DemoTables
 from agency.demo.vocabulary import name_pools
 from agency.demo.writer import BulkWriter
 from agency.models import User
@@ -68,12 +70,14 @@ def demo_seed(
         before = Offender.objects.filter(state_id__startswith=STATE_ID_PREFIX).count()
         writer = BulkWriter()
         generator = CaseGenerator(
-            writer=writer,
-            agency=agency,
-            seed=seed,
-            pools=pools,
-            now=timezone.localtime(),
-            used_numbers=set(Offender.objects.values_list("agency_number", flat=True)),
+            DemoContext(
+                tables=DemoTables(writer),
+                agency=agency,
+                seed=seed,
+                pools=pools,
+                now=timezone.localtime(),
+                used_numbers=set(Offender.objects.values_list("agency_number", flat=True)),
+            )
         )
         if offenders > before:
             writer.start()

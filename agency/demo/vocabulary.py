@@ -31,8 +31,6 @@ TOWNS = (
     ("Stonebridge", "44320"),
 )
 
-STREET_SUFFIXES = ("Street", "Avenue", "Road", "Drive", "Lane", "Court", "Boulevard", "Place", "Way")
-
 # (code, name, description, category, applies_to, tracks_hours, details written on the order)
 CONDITION_CATALOGUE = (
     (
@@ -162,8 +160,6 @@ CONDITION_CATALOGUE = (
         "",
     ),
 )
-
-STANDARD_CONDITIONS = ("report-as-directed", "obey-all-laws", "no-drugs", "no-weapons", "keep-employment", "pay-fees")
 
 PROBATION_OFFENCES = (
     "Theft (misdemeanour)",
