@@ -278,8 +278,9 @@ def review_return(request: HttpRequest, report_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.violation_report_return(actor=request.user, report=report, comment=form.cleaned_data["comment"])
-        except ApplicationError as error:
-            form.add_error(None, error.message)
+        except ApplicationError as error:  # wrong state, not the reviewer: nothing to fix on the form
+            messages.error(request, error.message)
+            return redirect("dashboard:review_detail", report_id=report.pk)
         except ValidationError as error:
             form.add_error("comment" if "comment" in getattr(error, "message_dict", {}) else None, _message(error))
         else:
