@@ -5,6 +5,7 @@ they must do is read from the database, so a lost message is made good by the ne
 from celery import shared_task
 
 from supervision import services
+from supervision.services.missed_check_ins import check_ins_missed_emails_send
 
 
 @shared_task(
@@ -30,6 +31,11 @@ def report_deliveries_sweep_task() -> dict[str, int]:
 @shared_task(acks_late=True)
 def check_ins_flag_missed_task() -> dict[str, int]:
     return services.check_ins_flag_missed().as_dict()
+
+
+@shared_task(acks_late=True)
+def check_ins_missed_emails_send_task(officers: list[list[int]], supervisors: list[list[int]]) -> int:
+    return check_ins_missed_emails_send(officers=officers, supervisors=supervisors)
 
 
 @shared_task(acks_late=True)

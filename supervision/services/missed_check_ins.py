@@ -70,8 +70,8 @@ def check_ins_flag_missed(*, now: datetime | None = None) -> FlagMissedResult:
         result = sweep(now)
         if result.officer_counts or result.supervisor_counts:
             result.recipients = len(result.officer_counts) + len(result.supervisor_counts)
-            officer_counts, supervisor_counts = dict(result.officer_counts), dict(result.supervisor_counts)
-            transaction.on_commit(lambda: _email_recipients(officer_counts, supervisor_counts))
+            officers, supervisors = sorted(result.officer_counts.items()), sorted(result.supervisor_counts.items())
+            transaction.on_commit(lambda: _queue_emails(officers, supervisors))
     if result.flagged:
         logger.info("Flagged missed check-ins: %s", result.as_dict())
     return result
@@ -401,9 +401,23 @@ def _absconder_alerts_portable(due: list[dict], now: datetime) -> list[Notificat
 # --- Emails, after commit -----------------------------------------------------------------------------
 
 
-def _email_recipients(officer_counts: dict[int, int], supervisor_counts: dict[int, int]) -> None:
-    """One email per officer (and per supervisor with a new alert) for this run. Runs after commit: a
-    mail server that is down loses the email, never the violation or the in-app notification."""
+def _queue_emails(officers: list[tuple[int, int]], supervisors: list[tuple[int, int]]) -> None:
+    """After commit, hand the emails to a worker (ids and counts only): a slow mail server never holds
+    the sweep. Without a broker they are sent here instead."""
+    from supervision.tasks import check_ins_missed_emails_send_task
+
+    try:
+        check_ins_missed_emails_send_task.delay(officers, supervisors)
+    except Exception:
+        logger.warning("Could not queue the missed check-in emails; sending them now.", exc_info=True)
+        check_ins_missed_emails_send(officers=officers, supervisors=supervisors)
+
+
+def check_ins_missed_emails_send(*, officers: list[tuple[int, int]], supervisors: list[tuple[int, int]]) -> int:
+    """One email per officer (count of missed check-ins on the caseload) and per supervisor (count of new
+    possible-absconder alerts) of one sweep. A mail server that is down loses the email, never the
+    violation or the in-app notification. Returns the number of emails sent."""
+    officer_counts, supervisor_counts = dict(officers), dict(supervisors)
     users = User.objects.filter(pk__in=set(officer_counts) | set(supervisor_counts)).only("pk", "email")
     emails = {user.pk: user.email for user in users if user.email}
     messages = []
@@ -431,8 +445,9 @@ def _email_recipients(officer_counts: dict[int, int], supervisor_counts: dict[in
                 )
             )
     if not messages:
-        return
+        return 0
     try:
-        send_mass_mail(messages, fail_silently=False, connection=get_connection())
+        return send_mass_mail(messages, fail_silently=False, connection=get_connection())
     except Exception:
         logger.exception("Could not email %s missed check-in notices; the in-app notifications stand.", len(messages))
+        return 0

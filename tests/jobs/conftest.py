@@ -98,6 +98,20 @@ def broker_flush() -> None:
     redis.Redis.from_url(broker_url()).flushdb()
 
 
+@pytest.fixture
+def emails_inline():
+    """The sweep queues its emails after commit: run that task here, in this process, as a worker would."""
+    from unittest import mock
+
+    from supervision import tasks
+
+    def run(*args):
+        tasks.check_ins_missed_emails_send_task.apply(args=json.loads(json.dumps(args)))
+
+    with mock.patch.object(tasks.check_ins_missed_emails_send_task, "delay", side_effect=run) as delay:
+        yield delay
+
+
 @pytest.fixture(scope="module")
 def celery_worker():
     """A real Celery worker (solo pool, in a thread of this process) on the real Redis broker."""

@@ -1,5 +1,6 @@
 import datetime
 import threading
+from unittest import mock
 
 import pytest
 from django.core import mail
@@ -15,6 +16,8 @@ from tests.agency.factories import SupervisorFactory
 from tests.supervision.factories import CheckInFactory, SupervisionFactory
 
 NOW = timezone.make_aware(datetime.datetime(2026, 11, 23, 12, 0))
+
+pytestmark = pytest.mark.usefixtures("emails_inline")
 
 
 def overdue_check_in(supervision=None, *, days_ago=1, **kwargs):
@@ -260,3 +263,22 @@ def test_two_sweeps_at_once_flag_each_check_in_once():
     assert Notification.objects.count() == 40
     assert AuditEvent.objects.filter(action="check_in.missed").count() == 40
     assert connection.vendor == "postgresql"
+
+
+@pytest.mark.django_db
+def test_the_emails_are_sent_by_the_sweep_itself_when_the_broker_is_down(django_capture_on_commit_callbacks):
+    # given
+    from kombu.exceptions import OperationalError
+
+    from supervision import tasks
+
+    check_in = overdue_check_in()
+    # when
+    with (
+        mock.patch.object(tasks.check_ins_missed_emails_send_task, "delay", side_effect=OperationalError("down")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        result = check_ins_flag_missed(now=NOW)
+    # then
+    assert result.flagged == 1
+    assert [m.to for m in mail.outbox] == [[check_in.supervision.officer.email]]

@@ -13,6 +13,8 @@ from tests.supervision.factories import ContactStandardFactory, SupervisionFacto
 
 NOW = timezone.make_aware(datetime.datetime(2026, 11, 23, 12, 0))
 
+pytestmark = pytest.mark.usefixtures("emails_inline")
+
 
 def local_days(check_ins) -> list[int]:
     """Days from NOW's date to each window's opening (local time)."""

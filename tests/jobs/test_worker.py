@@ -18,6 +18,9 @@ from tests.agency.factories import CourtClerkFactory, CourtFactory, ParoleBoardF
 from tests.jobs.conftest import approve, submitted_report, wait_until
 from tests.supervision.factories import ParoleSupervisionFactory, SupervisionFactory
 
+# Both worker modules use the suite's Redis database as the broker: never run them in parallel.
+pytestmark = pytest.mark.xdist_group("celery-broker")
+
 
 def delivered(delivery_id: int) -> bool:
     return ReportDelivery.objects.filter(pk=delivery_id, status=DeliveryStatus.DELIVERED).exists()

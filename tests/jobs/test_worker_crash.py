@@ -26,6 +26,9 @@ from tests.agency.factories import CourtFactory
 from tests.jobs.conftest import broker_flush, broker_url, wait_until
 from tests.supervision.factories import SupervisionFactory
 
+# Both worker modules use the suite's Redis database as the broker: never run them in parallel.
+pytestmark = pytest.mark.xdist_group("celery-broker")
+
 
 def _worker_process(log_path: Path) -> subprocess.Popen:
     """``celery -A agency worker`` in its own process group, on the test database and this suite's Redis."""
