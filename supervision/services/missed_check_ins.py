@@ -1,10 +1,9 @@
 """The missed check-in sweep: every scheduled check-in whose window has closed becomes *missed*.
 
-Set-based: on PostgreSQL two SQL statements, whatever the number of cases. The first flags the
-check-ins (UPDATE … RETURNING); the second (data-modifying CTEs) opens one technical violation per
-check-in, writes the history rows, the in-app notifications to the assigned officers, the audit rows
-and the possible-absconder alerts. After commit one query reads the recipients' addresses for the
-emails. Its cost grows with the number
+Set-based: on PostgreSQL one SQL statement (data-modifying CTEs), whatever the number of cases, flags
+the check-ins, opens one technical violation per check-in, writes the history rows, the in-app
+notifications to the assigned officers, the audit rows and the possible-absconder alerts. After commit
+a task emails each officer (and each supervisor with a new alert) once. Its cost grows with the number
 of check-ins due (the partial index ``check_in_open_due_idx``), not with the size of the database.
 
 Idempotent: the UPDATE only takes rows still ``scheduled`` (a second worker waiting on the same rows
@@ -104,22 +103,15 @@ def _history_insert(model, source: str, change_reason: str | None, history_type:
     return f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(values)} FROM {source} AS {source}"  # noqa: S608
 
 
-def flag_missed_update_sql() -> str:
-    """Statement 1: flag the check-ins whose window closed. Only rows still ``scheduled`` are taken: a
-    second sweep waiting on the same rows re-checks them after the first commits and skips them."""
-    return f"""
-UPDATE {CheckIn._meta.db_table}
-   SET status = '{CheckInStatus.MISSED}', updated_at = %(now)s
- WHERE status = '{CheckInStatus.SCHEDULED}' AND due_at < %(now)s
-RETURNING id, supervision_id
-"""  # noqa: S608 (table name and constants from the models; every value is a parameter)
+def flag_missed_sql() -> str:
+    """The sweep's one statement (PostgreSQL). Parameters: now, tz, threshold, history_reason.
 
-
-def flag_missed_follow_up_sql() -> str:
-    """Statement 2: everything that follows from the flagged check-ins (``ids``, on the cases ``sids``).
-    Joined from unnest() of the id arrays, the planner knows how few rows there are: index lookups,
-    never a scan of a table.
-    Parameters: now, tz, threshold, history_reason, ids, sids."""
+    The UPDATE takes only rows still ``scheduled``: a second sweep waiting on the same rows re-checks
+    them after the first commits and skips them. Everything else starts from the flagged rows and
+    reaches other rows through LATERAL lookups by key, fenced with OFFSET 0 so that the planner runs
+    them row by row (index lookups) whatever it guesses about the number of flagged rows: no table is
+    ever scanned.
+    """
     checkin = CheckIn._meta.db_table
     supervision = Supervision._meta.db_table
     violation = Violation._meta.db_table
@@ -128,12 +120,20 @@ def flag_missed_follow_up_sql() -> str:
     unit = Unit._meta.db_table
     due_day = "to_char(f.due_at AT TIME ZONE %(tz)s, 'YYYY-MM-DD')"
     return f"""
-WITH flagged AS (
-    SELECT c.*, s.officer_id AS s_officer_id, s.offender_id AS s_offender_id, s.unit_id AS s_unit_id,
+WITH updated AS (
+    UPDATE {checkin}
+       SET status = '{CheckInStatus.MISSED}', updated_at = %(now)s
+     WHERE status = '{CheckInStatus.SCHEDULED}' AND due_at < %(now)s
+    RETURNING *
+),
+flagged AS (
+    SELECT u.*, s.officer_id AS s_officer_id, s.offender_id AS s_offender_id, s.unit_id AS s_unit_id,
            s.docket_number AS s_docket_number
-      FROM unnest(%(ids)s::bigint[]) AS ids(id)
-      JOIN {checkin} AS c ON c.id = ids.id
-      JOIN {supervision} AS s ON s.id = c.supervision_id
+      FROM updated AS u
+     CROSS JOIN LATERAL (
+           SELECT officer_id, offender_id, unit_id, docket_number FROM {supervision} WHERE id = u.supervision_id
+           OFFSET 0  -- a fence: looked up row by row, never pulled up into a join over the whole table
+     ) AS s
 ),
 new_violations AS (
     INSERT INTO {violation} (supervision_id, kind, severity, status, occurred_on, description, check_in_id,
@@ -173,11 +173,18 @@ touched AS (
     SELECT DISTINCT supervision_id, s_unit_id, s_docket_number FROM flagged
 ),
 recent AS (
-    -- Missed and completed check-ins of the touched cases (the flagged ones are already missed).
-    SELECT c.id, c.supervision_id, c.status, c.due_at, c.completed_at
-      FROM unnest(%(sids)s::bigint[]) AS sids(id)
-      JOIN {checkin} AS c ON c.supervision_id = sids.id
-     WHERE c.status IN ('{CheckInStatus.MISSED}', '{CheckInStatus.COMPLETED}')
+    -- The statement sees the check-ins as they were before its UPDATE: the flagged ones are added as missed.
+    SELECT r.id, r.supervision_id, r.status, r.due_at, r.completed_at
+      FROM touched AS t
+     CROSS JOIN LATERAL (
+           SELECT c.id, c.supervision_id, c.status::text AS status, c.due_at, c.completed_at
+             FROM {checkin} AS c
+            WHERE c.supervision_id = t.supervision_id
+              AND c.status IN ('{CheckInStatus.MISSED}', '{CheckInStatus.COMPLETED}')
+           OFFSET 0
+     ) AS r
+    UNION ALL
+    SELECT id, supervision_id, '{CheckInStatus.MISSED}', due_at, completed_at FROM flagged
 ),
 last_completed AS (
     SELECT supervision_id, max(completed_at) AS at FROM recent
@@ -198,7 +205,7 @@ alerts AS (
            st.supervision_id, st.first_id, NULL, 'possible_absconder:' || st.first_id, %(now)s, NULL
       FROM streaks AS st
       JOIN touched AS t ON t.supervision_id = st.supervision_id
-      JOIN {unit} AS u ON u.id = t.s_unit_id
+     CROSS JOIN LATERAL (SELECT supervisor_id FROM {unit} WHERE id = t.s_unit_id OFFSET 0) AS u
      WHERE u.supervisor_id IS NOT NULL
     ON CONFLICT DO NOTHING
     RETURNING recipient_id
@@ -211,26 +218,20 @@ UNION ALL SELECT 'notifications', NULL, count(*) FROM officer_notifications
 
 
 def _flag_missed_postgresql(now: datetime) -> FlagMissedResult:
+    params = {
+        "now": now,
+        "tz": settings.TIME_ZONE,
+        "threshold": absconder_threshold(),
+        "history_reason": HISTORY_REASON,
+    }
     with connection.cursor() as cursor:
-        # The partial index check_in_open_due_idx is the access path by design. The planner cannot know
-        # that past-due rows are rare among scheduled ones (it multiplies the two selectivities), so on a
-        # large table it could prefer a sequential scan: rule that out for this one statement.
+        # The partial index check_in_open_due_idx is the UPDATE's access path by design. The planner cannot
+        # know that past-due rows are rare among scheduled ones (it multiplies the two selectivities), so
+        # on a large table it could prefer a sequential scan: rule that out for this statement.
         cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute(flag_missed_update_sql(), {"now": now})
-        flagged = cursor.fetchall()
-        cursor.execute("SET LOCAL enable_seqscan = on")
-        if not flagged:
-            return FlagMissedResult()
-        params = {
-            "now": now,
-            "tz": settings.TIME_ZONE,
-            "threshold": absconder_threshold(),
-            "history_reason": HISTORY_REASON,
-            "ids": [check_in_id for check_in_id, _ in flagged],
-            "sids": sorted({supervision_id for _, supervision_id in flagged}),
-        }
-        cursor.execute(flag_missed_follow_up_sql(), params)
+        cursor.execute(flag_missed_sql(), params)
         rows = cursor.fetchall()
+        cursor.execute("SET LOCAL enable_seqscan = on")
     result = FlagMissedResult()
     officer_notifications = 0
     for kind, recipient_id, count in rows:
