@@ -44,9 +44,11 @@ class Table:
 class BulkWriter:
     """Collects rows per table and writes them in dependency order on ``flush``."""
 
+    copy_on_postgresql = True  # False takes the portable bulk_create path everywhere (a test compares both)
+
     def __init__(self, *, batch_size: int = 2000) -> None:
         self.batch_size = batch_size
-        self.use_copy = connection.vendor == "postgresql"
+        self.use_copy = self.copy_on_postgresql and connection.vendor == "postgresql"
         self.tables: dict[type[models.Model], Table] = {}
         self._sender: ThreadPoolExecutor | None = None
         self._in_flight: Future | None = None
