@@ -1,10 +1,44 @@
+import datetime
+
 import django_filters
+from django import forms
+from django_filters.fields import IsoDateTimeField, IsoDateTimeRangeField
+
+
+class UtcIsoDateTimeField(IsoDateTimeField):
+    """An ISO 8601 date-time, converted to UTC: PostgreSQL refuses offsets beyond ±15:59 that Python
+    accepts, and a filter value must never turn into a server error."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is not None and value.tzinfo is not None:
+            try:
+                value = value.astimezone(datetime.UTC)
+            except OverflowError as exc:
+                raise forms.ValidationError("Enter a date-time between the years 1 and 9999.") from exc
+        return value
+
+
+class UtcIsoDateTimeRangeField(IsoDateTimeRangeField):
+    def __init__(self, *args, **kwargs):
+        fields = (UtcIsoDateTimeField(), UtcIsoDateTimeField())
+        super(IsoDateTimeRangeField, self).__init__(fields, *args, **kwargs)
+
+
+class IsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UtcIsoDateTimeField
+
+
+class IsoDateTimeFromToRangeFilter(django_filters.IsoDateTimeFromToRangeFilter):
+    """``<name>_after`` / ``<name>_before`` (ISO 8601 date-times)."""
+
+    field_class = UtcIsoDateTimeRangeField
 
 
 class UpdatedSinceFilterSet(django_filters.FilterSet):
     """``updated_since`` (ISO 8601 date-time): only what changed at or after it, for incremental sync."""
 
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = IsoDateTimeFilter(
         field_name="updated_at", lookup_expr="gte", help_text="Only records changed at or after this time (ISO 8601)."
     )
 

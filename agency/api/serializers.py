@@ -39,6 +39,8 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
 
 
 class CourtSerializer(serializers.ModelSerializer):
+    clerk_email = serializers.CharField(read_only=True, help_text="An email address, or empty.")
+
     class Meta:
         model = Court
         fields = ["id", "name", "jurisdiction", "clerk_name", "clerk_email", "clerk_phone", "is_active"]
@@ -46,6 +48,8 @@ class CourtSerializer(serializers.ModelSerializer):
 
 
 class ParoleBoardSerializer(serializers.ModelSerializer):
+    email = serializers.CharField(read_only=True, help_text="An email address, or empty.")
+
     class Meta:
         model = ParoleBoard
         fields = ["id", "name", "jurisdiction", "email", "phone", "is_active"]
@@ -60,6 +64,8 @@ class UnitSerializer(serializers.ModelSerializer):
 
 
 class OfficerSerializer(serializers.ModelSerializer):
+    email = serializers.CharField(read_only=True, help_text="An email address, or empty.")
+
     class Meta:
         model = User
         fields = ["id", "username", "first_name", "last_name", "email", "role", "unit", "badge_number", "phone"]

@@ -11,6 +11,15 @@ from agency.api.permissions import RolePermission, TokenScopePermission
 from agency.audit import audit_record
 
 
+def _query_for_audit(request) -> dict[str, str]:
+    """The list's query parameters as the audit row keeps them (PostgreSQL's JSON refuses NUL; long
+    values are cut)."""
+    return {
+        key.replace("\x00", "")[:100]: value.replace("\x00", "")[:200]
+        for key, value in list(request.query_params.items())[:30]
+    }
+
+
 class ScopedReadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """List and retrieve, from ``get_scoped_queryset()`` only. Nothing is ever deleted via the API."""
 
@@ -33,7 +42,7 @@ class ScopedReadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             audit_record(
                 actor=request.user,
                 action=f"{self.audit_name}.listed",
-                detail={"via": "api", "ids": [row["id"] for row in results], "query": request.query_params.dict()},
+                detail={"via": "api", "ids": [row["id"] for row in results], "query": _query_for_audit(request)},
             )
         return response
 

@@ -21,6 +21,8 @@ OFFENDER_FIELDS = [
 
 
 class OffenderSerializer(serializers.ModelSerializer):
+    email = serializers.CharField(read_only=True, help_text="An email address, or empty.")
+
     class Meta:
         model = Offender
         fields = OFFENDER_FIELDS

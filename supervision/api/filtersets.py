@@ -3,7 +3,7 @@ whether an object out of scope exists."""
 
 import django_filters
 
-from agency.api.filtersets import UpdatedSinceFilterSet
+from agency.api.filtersets import IsoDateTimeFromToRangeFilter, UpdatedSinceFilterSet
 from supervision.choices import (
     CheckInKind,
     CheckInOrigin,
@@ -87,8 +87,8 @@ class CheckInFilterSet(CaseRecordFilterSet):
     status = django_filters.MultipleChoiceFilter(choices=CheckInStatus.choices)
     kind = django_filters.MultipleChoiceFilter(choices=CheckInKind.choices)
     origin = django_filters.ChoiceFilter(choices=CheckInOrigin.choices)
-    due_at = django_filters.IsoDateTimeFromToRangeFilter(help_text="due_at_after / due_at_before (ISO 8601)")
-    window_start = django_filters.IsoDateTimeFromToRangeFilter()
+    due_at = IsoDateTimeFromToRangeFilter(help_text="due_at_after / due_at_before (ISO 8601)")
+    window_start = IsoDateTimeFromToRangeFilter()
 
     class Meta:
         model = CheckIn
@@ -108,7 +108,7 @@ class CheckInFilterSet(CaseRecordFilterSet):
 class DrugTestFilterSet(CaseRecordFilterSet):
     result = django_filters.MultipleChoiceFilter(choices=DrugTestResult.choices)
     reason = django_filters.ChoiceFilter(choices=DrugTestReason.choices)
-    collected_at = django_filters.IsoDateTimeFromToRangeFilter()
+    collected_at = IsoDateTimeFromToRangeFilter()
 
     class Meta:
         model = DrugTest
@@ -116,7 +116,7 @@ class DrugTestFilterSet(CaseRecordFilterSet):
 
 
 class CaseNoteFilterSet(CaseRecordFilterSet):
-    created_at = django_filters.IsoDateTimeFromToRangeFilter()
+    created_at = IsoDateTimeFromToRangeFilter()
     is_voided = django_filters.BooleanFilter()
 
     class Meta:
@@ -141,7 +141,7 @@ class ViolationReportFilterSet(CaseRecordFilterSet):
     disposition = django_filters.ChoiceFilter(choices=Disposition.choices)
     court = _ids("court_id", "Only reports routed to this court.")
     parole_board = _ids("parole_board_id", "Only reports routed to this parole board.")
-    created_at = django_filters.IsoDateTimeFromToRangeFilter()
+    created_at = IsoDateTimeFromToRangeFilter()
 
     class Meta:
         model = ViolationReport

@@ -12,6 +12,7 @@ from offenders.models import Offender
 from supervision.choices import (
     AuthorityType,
     CheckInKind,
+    ClosureReason,
     Disposition,
     DrugTestReason,
     DrugTestResult,
@@ -74,6 +75,10 @@ SUPERVISION_FIELDS = [
 
 
 class SupervisionSerializer(serializers.ModelSerializer):
+    closure_reason = serializers.ChoiceField(
+        choices=ClosureReason.choices, allow_blank=True, read_only=True, help_text="Empty while the case is open."
+    )
+
     class Meta:
         model = Supervision
         fields = SUPERVISION_FIELDS
@@ -340,6 +345,9 @@ REPORT_FIELDS = [
 
 class ViolationReportSerializer(serializers.ModelSerializer):
     violations = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    disposition = serializers.ChoiceField(
+        choices=Disposition.choices, allow_blank=True, read_only=True, help_text="Empty until the report is disposed."
+    )
     authority = serializers.SerializerMethodField(
         help_text="Where the report goes: the sentencing court (probation) or the parole board (parole)."
     )

@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from agency.choices import AuditOutcome
 from agency.models import AuditEvent
 from offenders.models import Offender
 from supervision.choices import ReportStatus
@@ -15,12 +16,10 @@ from tests.supervision.factories import ViolationFactory, ViolationReportFactory
 pytestmark = pytest.mark.django_db
 
 
-def _audit_actions() -> list[str]:
-    return list(AuditEvent.objects.order_by("id").values_list("action", flat=True))
-
-
 def _writes() -> list[str]:
-    return [a for a in _audit_actions() if not a.endswith((".listed", ".viewed"))]
+    """The audited changes (reads, and the record of a refused attempt, left out)."""
+    actions = AuditEvent.objects.filter(outcome=AuditOutcome.ALLOWED).order_by("id").values_list("action", flat=True)
+    return [a for a in actions if not a.endswith((".listed", ".viewed"))]
 
 
 # --- Check-ins --------------------------------------------------------------------------------------

@@ -120,3 +120,38 @@ def test_odd_urls_never_give_a_server_error(world, client_for, url):
 
     assert response.status_code in (200, 400, 404)
     assert "detail" in response.json() or "results" in response.json()
+
+
+def test_a_filter_date_with_an_offset_postgresql_refuses_is_converted_not_a_500(world, client_for):
+    # Python accepts offsets up to ±23:59, PostgreSQL only up to ±15:59: the filter converts to UTC
+    client = client_for("officer")
+
+    converted = client.get("/api/v1/check-ins/?due_at_after=0225-01-05T06:10:34-17:05")
+    out_of_range = client.get("/api/v1/check-ins/?updated_since=0001-01-01T00:00:00%2B14:00")
+
+    assert converted.status_code == 200
+    assert {row["id"] for row in converted.json()["results"]} == {world.records[("check-ins", "mine")].pk}
+    assert out_of_range.status_code == 400
+    assert out_of_range.json()["errors"] == {"updated_since": ["Enter a date-time between the years 1 and 9999."]}
+
+
+def test_a_nul_character_in_the_query_is_kept_out_of_the_audit_row(world, client_for):
+    from agency.models import AuditEvent
+
+    response = client_for("officer").get("/api/v1/check-ins/?note=a%00b")
+
+    assert response.status_code == 200
+    assert AuditEvent.objects.get(action="check_in.listed").detail["query"] == {"note": "ab"}
+
+
+def test_blank_choices_and_emails_are_described_as_the_api_returns_them(world, client_for):
+    schema = yaml.safe_load(client_for(None).get("/api/schema/").content)
+    components = schema["components"]["schemas"]
+
+    assert components["Supervision"]["properties"]["closure_reason"]["oneOf"][1] == {
+        "$ref": "#/components/schemas/BlankEnum"
+    }
+    assert components["ViolationReport"]["properties"]["disposition"]["oneOf"][1] == {
+        "$ref": "#/components/schemas/BlankEnum"
+    }
+    assert "format" not in components["Offender"]["properties"]["email"]

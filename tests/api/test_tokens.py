@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 
 from agency.api.throttling import ApiRateThrottle
 from agency.api.tokens import api_token_revoke
-from agency.models import ApiTokenScope, AuditEvent
+from agency.models import ApiTokenScope, AuditEvent, User
 
 pytestmark = pytest.mark.django_db
 
@@ -122,7 +122,7 @@ def test_a_token_sees_no_more_than_its_user(world):
 def test_administrator_issues_a_token_in_the_admin_and_sees_it_once(world):
     # given
     client = Client()  # the admin takes form posts
-    client.force_login(world.users["admin"])
+    client.force_login(User.objects.get(pk=world.users["admin"].pk))
 
     # when
     response = client.post(
@@ -163,7 +163,7 @@ def test_administrator_issues_a_token_in_the_admin_and_sees_it_once(world):
 
 def test_the_admin_form_refuses_a_unit_the_user_cannot_see(world):
     client = Client()  # the admin takes form posts
-    client.force_login(world.users["admin"])
+    client.force_login(User.objects.get(pk=world.users["admin"].pk))
 
     response = client.post(
         "/admin/agency/apitokenscope/add/",
