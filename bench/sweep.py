@@ -5,7 +5,7 @@
 Builds N active supervisions (offenders, officers, units, courts, boards) with four check-ins each (one
 completed, one open, two in the future) plus one check-in whose window has just closed for a fraction
 of them, directly in SQL (INSERT … SELECT generate_series) into a throwaway PostgreSQL database
-(``caseline_bench_sweep_tpl``). Each run then works on a fresh identical copy of it (CREATE DATABASE
+(``caseline_bench_sweep_tpl_<N>``). Each run then works on a fresh identical copy of it (CREATE DATABASE
 … TEMPLATE, a checkpoint, then every table and index read once, as a database in use is warm): the
 service ``check_ins_flag_missed`` (violations, history, notifications, audit, possible-absconder
 alerts; queueing the officers' emails) on one copy, and on another a hand-written statement that only
@@ -30,7 +30,7 @@ import psycopg2
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 SERVER = os.environ.get("BENCH_DATABASE_SERVER", "postgres://postgres@127.0.0.1:5432").rstrip("/")
-TEMPLATE_DB = "caseline_bench_sweep_tpl"
+TEMPLATE_DB = "caseline_bench_sweep_tpl"  # + "_<N>": one template per size, for --reuse
 RUN_DB = "caseline_bench_sweep"
 BIG_TABLES = ("offenders_offender", "supervision_supervision", "supervision_checkin")
 
@@ -243,6 +243,7 @@ def run_hand_sql(now: datetime) -> tuple[float, int]:
     prewarm()
     started = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = off")  # as the service does: compare the work, not JIT compilation
         cursor.execute(HAND_SQL, {"now": now, "tz": settings.TIME_ZONE})
         rows = cursor.rowcount
     return time.perf_counter() - started, rows
@@ -259,6 +260,8 @@ def main() -> None:
     if not 0 <= args.due_fraction <= 1 or args.supervisions < 1 or args.repeat < 1:
         parser.error("--supervisions and --repeat must be at least 1, --due-fraction between 0 and 1.")
 
+    global TEMPLATE_DB
+    TEMPLATE_DB = f"{TEMPLATE_DB}_{args.supervisions}"
     setup_django()
     from django.db import connections
 
