@@ -55,7 +55,7 @@ class HearingForm(forms.Form):
 
 
 class DispositionForm(forms.Form):
-    disposition = forms.ChoiceField(label="Disposition", choices=[("", "Choose…"), *Disposition.choices])
+    disposition = forms.ChoiceField(label="Decision", choices=[("", "Choose…"), *Disposition.choices])
     disposed_on = forms.DateField(
         label="Date of the order", widget=DateInput(), initial=timezone.localdate, help_text="Today or earlier."
     )

@@ -22,6 +22,7 @@ from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_POST
 
 from agency.access import violation_reports_visible_to
@@ -197,7 +198,7 @@ def report_pdf(request: HttpRequest, report_id: int) -> HttpResponse:
     audit_record(actor=request.user, action="violation_report.pdf_downloaded", obj=report)
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{pdf_filename(report)}"'
-    response["Cache-Control"] = "no-store"
+    patch_cache_control(response, no_store=True, private=True)
     return response
 
 

@@ -106,9 +106,19 @@ CENTER = ParagraphStyle("center", parent=PLAIN, alignment=TA_CENTER)
 COURT = ParagraphStyle("court", parent=CENTER, fontName=SERIF_BOLD, fontSize=13, leading=16)
 TITLE = ParagraphStyle("title", parent=CENTER, fontName=SERIF_BOLD, fontSize=12.5, leading=16, spaceBefore=14)
 SECTION = ParagraphStyle(
-    "section", parent=PLAIN, fontName=SERIF_BOLD, fontSize=11.5, leading=15, spaceBefore=12, spaceAfter=5
+    "section",
+    parent=PLAIN,
+    fontName=SERIF_BOLD,
+    fontSize=11.5,
+    leading=15,
+    spaceBefore=12,
+    spaceAfter=5,
+    keepWithNext=1,  # never a heading alone at the foot of a page
 )
-SUBSECTION = ParagraphStyle("subsection", parent=PLAIN, fontName=SERIF_BOLD, spaceBefore=8, spaceAfter=3)
+SUBSECTION = ParagraphStyle(
+    "subsection", parent=PLAIN, fontName=SERIF_BOLD, spaceBefore=8, spaceAfter=3, keepWithNext=1
+)
+NARRATIVE = ParagraphStyle("narrative", parent=BODY, spaceAfter=7, firstLineIndent=0.3 * inch)
 INDENTED = ParagraphStyle("indented", parent=BODY, leftIndent=0.3 * inch)
 
 PAGE_WIDTH, PAGE_HEIGHT = LETTER
@@ -334,7 +344,8 @@ def _evidence_rows(violation: Violation) -> list[tuple[str, str]]:
     return rows
 
 
-def _violations(violations: list[Violation]) -> list[Flowable]:
+def _violations(violations: list[Violation], heading: Flowable) -> list[Flowable]:
+    """Each violation kept on one page; the section's heading stays with the first one."""
     flowables: list[Flowable] = []
     for number, violation in enumerate(violations, start=1):
         title = (
@@ -352,8 +363,8 @@ def _violations(violations: list[Violation]) -> list[Flowable]:
             block.append(_rows_table(rows, label_width=1.35 * inch))
         if not violation.recorded_by_id:
             block.append(Paragraph("Opened automatically by the agency's missed check-in check.", INDENTED))
-        flowables.append(KeepTogether(block))
-    return flowables
+        flowables.append(KeepTogether([heading, *block] if number == 1 else block))
+    return flowables or [heading]
 
 
 def _proceedings(report: ViolationReport) -> list[Flowable]:
@@ -423,12 +434,9 @@ def _story(report: ViolationReport) -> list[Flowable]:
     story += [_section(1, "The supervisee"), *_supervisee(report)]
     story += [_section(2, "The supervision"), *_supervision(report)]
     story += [_section(3, "Conditions violated"), *_conditions(violations)]
-    story += [
-        _section(4, f"Violations and evidence ({len(violations)})"),
-        *_violations(violations),
-    ]
+    story += _violations(violations, heading=_section(4, f"Violations and evidence ({len(violations)})"))
     story += [CondPageBreak(1.2 * inch), _section(5, "Narrative of the supervising officer")]
-    story += [Paragraph(_text(paragraph), BODY) for paragraph in _paragraphs(report.narrative)]
+    story += [Paragraph(_text(paragraph), NARRATIVE) for paragraph in _paragraphs(report.narrative)]
     story += [
         _section(6, "Recommendation"),
         Paragraph(

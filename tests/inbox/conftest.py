@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.utils import timezone
 
+from agency.choices import AuditOutcome
 from agency.models import AuditEvent
 from supervision.choices import DeliveryStatus, Disposition, ReportStatus
 from supervision.models import CaseNote, Notification, ReportDelivery, Supervision, ViolationReport
@@ -21,6 +22,9 @@ from tests.agency.factories import (
     SupervisorFactory,
     UnitFactory,
 )
+
+# The browser fixtures of the end-to-end suite (Debian's chromium, headless) for test_browser.py.
+from tests.e2e.conftest import chromium, page, screenshot  # noqa: F401
 from tests.offenders.factories import OffenderFactory
 from tests.supervision.factories import ParoleSupervisionFactory, SupervisionFactory, ViolationReportFactory
 
@@ -126,9 +130,10 @@ def world() -> World:
 
 
 def snapshot() -> dict:
-    """What a denied request must leave as it was."""
+    """What a denied request must leave as it was. (A refusal itself may be audited with outcome
+    "denied"; nothing else is written.)"""
     return {
-        "audit": AuditEvent.objects.count(),
+        "audit": AuditEvent.objects.exclude(outcome=AuditOutcome.DENIED).count(),
         "notes": CaseNote.objects.count(),
         "notifications": Notification.objects.count(),
         "reports": list(
