@@ -42,39 +42,56 @@ def _client(client_for, caller):
     return client_for(*args, **kwargs)
 
 
-@pytest.mark.parametrize("resource", CASE_RESOURCES)
 @pytest.mark.parametrize("caller", sorted(CALLERS))
-def test_case_resource_detail_own_and_others(world, client_for, caller, resource):
+def test_case_resource_detail_own_and_others(world, client_for, caller):
     # given
     client = _client(client_for, caller)
     visible = CALLERS[caller][2]
 
-    for case in CASES:
-        obj = world.records[(resource, case)]
-        # when
-        response = client.get(f"/api/v1/{resource}/{obj.pk}/")
-        # then
-        expected = 200 if case in visible else 404
-        assert response.status_code == expected, (case, response.json())
-        if expected == 404:
-            assert response.json()["detail"].startswith("Not found")
+    # when: every case resource, on the caller's own objects and on everyone else's
+    statuses = {
+        (resource, case): client.get(f"/api/v1/{resource}/{world.records[(resource, case)].pk}/").status_code
+        for resource in CASE_RESOURCES
+        for case in CASES
+    }
+
+    # then
+    assert statuses == {
+        (resource, case): 200 if case in visible else 404 for resource in CASE_RESOURCES for case in CASES
+    }
 
 
-@pytest.mark.parametrize("resource", CASE_RESOURCES)
+def test_out_of_scope_reads_the_same_as_missing(world, client_for):
+    client = client_for("officer")
+
+    other = client.get(f"/api/v1/supervisions/{world.cases['peer'].pk}/")
+    missing = client.get("/api/v1/supervisions/999999/")
+
+    assert (other.status_code, other.json()) == (missing.status_code, missing.json())
+    assert other.json() == {
+        "detail": "Not found: it does not exist, or it is not in your caseload or your token's scope.",
+        "errors": {},
+    }
+
+
 @pytest.mark.parametrize("caller", sorted(CALLERS))
-def test_case_resource_list_shows_exactly_the_callers_scope(world, client_for, caller, resource):
+def test_case_resource_lists_show_exactly_the_callers_scope(world, client_for, caller):
     # given
     client = _client(client_for, caller)
     visible_cases = [world.cases[case].pk for case in CALLERS[caller][2]]
-    model, to_case = MODELS[resource]
-    expected_ids = set(model.objects.filter(**{f"{to_case}__in": visible_cases}).values_list("pk", flat=True))
+    expected = {}
+    for resource, (model, to_case) in MODELS.items():
+        expected[resource] = set(model.objects.filter(**{f"{to_case}__in": visible_cases}).values_list("pk", flat=True))
 
     # when
-    response = client.get(f"/api/v1/{resource}/")
+    listed = {}
+    for resource in CASE_RESOURCES:
+        response = client.get(f"/api/v1/{resource}/")
+        assert response.status_code == 200
+        listed[resource] = {row["id"] for row in response.json()["results"]}
 
     # then
-    assert response.status_code == 200
-    assert {row["id"] for row in response.json()["results"]} == expected_ids
+    assert listed == expected
 
 
 @pytest.mark.parametrize("resource", (*CASE_RESOURCES, "units", "officers"))
