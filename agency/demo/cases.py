@@ -63,7 +63,7 @@ PROBATION_STATUSES = (
     (0.95, SupervisionStatus.WARRANT),
     (1.0, SupervisionStatus.CLOSED),
 )
-LEVELS = ((0.10, "high"), (0.40, "medium"), (0.75, "low"), (1.0, "administrative"))
+LEVELS = ((0.08, "high"), (0.35, "medium"), (0.75, "low"), (1.0, "administrative"))
 INACTIVE_LEVELS = ((0.7, "administrative"), (1.0, "low"))
 CLOSURE_REASONS = (
     (0.5, ClosureReason.COMPLETED),
@@ -173,7 +173,7 @@ class CaseGenerator:
         if script or status != SupervisionStatus.ACTIVE:
             start = today - timedelta(days=rng.randint(230, 1100))  # old enough for a report's whole lifecycle
         else:
-            start = today - timedelta(days=rng.randint(30, 1100))
+            start = today - timedelta(days=rng.randint(30, 900))
         if index in DUE_TODAY and standard is not None:
             # Start on the grid that has a window closing at the end of today.
             interval, window = standard.check_in_interval_days, standard.window_days

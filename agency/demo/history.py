@@ -12,7 +12,7 @@ DAY = timedelta(days=1)
 MIDNIGHT = time()
 HORIZON_DAYS = 60  # as far ahead as the scheduler plans (settings.CASELINE["CHECK_IN_HORIZON_DAYS"])
 RECENT_MISSES_DAYS = 30  # missed check-ins of the last days get an officer's notification
-TESTS_PER_YEAR = {"high": 8, "medium": 4, "low": 1, "administrative": 0}
+TESTS_PER_YEAR = {"high": 6, "medium": 3, "low": 1, "administrative": 0}
 NOTES_BY_LEVEL = {"high": 2, "medium": 1, "low": 0, "administrative": 0}
 # (specimen, panel, substances tested)
 PANELS = (
@@ -52,13 +52,13 @@ def conditions_choose(context: DemoContext, case: Case) -> None:
     codes = ["report-as-directed", "obey-all-laws"]
     if case.script or rng.random() < 0.85:
         codes.append("no-drugs")
-    if case.parole or rng.random() < 0.5:
+    if case.parole or rng.random() < 0.4:
         codes.append("no-weapons")
-    if rng.random() < 0.5:
+    if rng.random() < 0.35:
         codes.append("keep-employment")
-    if rng.random() < (0.25 if case.parole else 0.8):
+    if rng.random() < (0.2 if case.parole else 0.7):
         codes.append("pay-fees")
-    if rng.random() < 0.5:
+    if rng.random() < 0.3:
         codes.append("travel-restriction")
     codes += rng.sample(SPECIALS[case.supervision_type], rng.randint(1, 2))
     new_id = context.tables.conditions.new_id

@@ -49,7 +49,7 @@ def person_rows(context: DemoContext, case: Case) -> None:
         None,
         today - timedelta(days=rng.randint(0, 120)) if verified else None,
     )
-    if rng.random() < 0.4:
+    if rng.random() < 0.3:
         old_town, old_postal = rng.choice(words.TOWNS)
         tables.addresses.add(
             offender_id,
@@ -80,7 +80,7 @@ def person_rows(context: DemoContext, case: Case) -> None:
             None,
             today - timedelta(days=rng.randint(0, 60)) if open_case else None,
         )
-    if rng.random() < 0.35:
+    if rng.random() < 0.25:
         left = start - timedelta(days=rng.randint(30, 400))
         tables.employments.add(
             offender_id,
@@ -94,7 +94,7 @@ def person_rows(context: DemoContext, case: Case) -> None:
             None,
         )
 
-    for n in range(1 if rng.random() < 0.7 else 2):
+    for n in range(1 if rng.random() < 0.8 else 2):
         relationship = rng.choice(words.RELATIONSHIPS)
         family = relationship not in ("Friend", "Partner", "Spouse")
         contact_first = rng.choice(pools["first_female"] if n == 0 else pools["first_male"])
@@ -119,7 +119,7 @@ def person_rows(context: DemoContext, case: Case) -> None:
         "Pre-release assessment." if case.parole else "Pre-sentence assessment.",
     )
     reassessed = start + timedelta(days=180 + rng.randint(0, 30))
-    if reassessed < today and rng.random() < 0.5:
+    if reassessed < today and rng.random() < 0.35:
         tables.risk_assessments.add(
             offender_id, instrument, rng.randint(low, high), risk_level, reassessed, case.officer_id, ""
         )
