@@ -3,6 +3,7 @@
 Field names are the services' keyword names, so a ValidationError raised by a service lands next to
 the field it is about (see ``form_add_service_error``)."""
 
+from datetime import date, datetime
 from decimal import Decimal
 
 from django import forms
@@ -75,7 +76,32 @@ def form_add_service_error(form: forms.Form, error: Exception, field_map: dict[s
             form.add_error(None, [f"{name.replace('_', ' ').capitalize()}: {message}" for message in errors])
 
 
-class CheckInCompleteForm(forms.Form):
+class CaseForm(forms.Form):
+    """A form that records something on one case: its dates cannot fall before the supervision began
+    (a typo such as 0026 for 2026 is caught here, next to the field)."""
+
+    dated_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args, case_start: date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.case_start = case_start
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.case_start is None:
+            return cleaned
+        for name in self.dated_fields:
+            value = cleaned.get(name)
+            if value is None:
+                continue
+            day = timezone.localdate(value) if isinstance(value, datetime) else value
+            if day < self.case_start:
+                self.add_error(name, f"This is before the supervision began ({self.case_start:%b %d, %Y}).")
+        return cleaned
+
+
+class CheckInCompleteForm(CaseForm):
+    dated_fields = ("completed_at",)
     kind = forms.ChoiceField(label="How the contact took place", choices=CheckInKind.choices)
     completed_at = forms.DateTimeField(label="When", widget=DateTimeLocalInput(), initial=_now_local)
     location = forms.CharField(label="Where", max_length=200, required=False)
@@ -90,7 +116,8 @@ class CheckInExcuseForm(forms.Form):
     )
 
 
-class ContactForm(forms.Form):
+class ContactForm(CaseForm):
+    dated_fields = ("occurred_at",)
     kind = forms.ChoiceField(label="Kind of contact", choices=CheckInKind.choices, initial=CheckInKind.HOME_VISIT)
     occurred_at = forms.DateTimeField(label="When", widget=DateTimeLocalInput(), initial=_now_local)
     location = forms.CharField(label="Where", max_length=200, required=False)
@@ -100,7 +127,8 @@ class ContactForm(forms.Form):
 SUBSTANCE_CHOICES = [("", "Not tested"), *SubstanceResult.choices]
 
 
-class DrugTestForm(forms.Form):
+class DrugTestForm(CaseForm):
+    dated_fields = ("collected_at",)
     collected_at = forms.DateTimeField(label="Collected", widget=DateTimeLocalInput(), initial=_now_local)
     reason = forms.ChoiceField(choices=DrugTestReason.choices, initial=DrugTestReason.RANDOM)
     specimen = forms.ChoiceField(choices=Specimen.choices, initial=Specimen.URINE)
@@ -133,7 +161,8 @@ class CaseNoteForm(forms.Form):
     body = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 8}), max_length=20000)
 
 
-class ReferralForm(forms.Form):
+class ReferralForm(CaseForm):
+    dated_fields = ("referred_on",)
     kind = forms.ChoiceField(label="Programme", choices=ReferralKind.choices)
     provider = forms.CharField(max_length=200, help_text="The organisation the person is referred to.")
     referred_on = forms.DateField(label="Referred on", widget=DateInput(), initial=_today)
@@ -152,7 +181,8 @@ class ReferralStatusForm(forms.Form):
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=10000)
 
 
-class CommunityServiceForm(forms.Form):
+class CommunityServiceForm(CaseForm):
+    dated_fields = ("performed_on",)
     condition = forms.ModelChoiceField(queryset=Condition.objects.none(), empty_label=None)
     performed_on = forms.DateField(label="Worked on", widget=DateInput(), initial=_today)
     hours = forms.DecimalField(max_digits=5, decimal_places=2, min_value=Decimal("0.25"), max_value=Decimal("24"))
@@ -172,7 +202,8 @@ class CommunityServiceForm(forms.Form):
         return value
 
 
-class ViolationForm(forms.Form):
+class ViolationForm(CaseForm):
+    dated_fields = ("occurred_on",)
     kind = forms.ChoiceField(choices=ViolationKind.choices)
     severity = forms.ChoiceField(choices=ViolationSeverity.choices, initial=ViolationSeverity.MEDIUM)
     occurred_on = forms.DateField(label="Occurred on", widget=DateInput(), initial=_today)

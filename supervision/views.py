@@ -180,7 +180,7 @@ def _data(request: HttpRequest):
 def check_in_complete(request: HttpRequest, case_id: int, check_in_id: int) -> HttpResponse:
     supervision = selectors.case_for_action(actor=request.user, case_id=case_id)
     check_in = selectors.check_in_get(actor=request.user, supervision=supervision, check_in_id=check_in_id)
-    form = CheckInCompleteForm(_data(request), initial={"kind": check_in.kind})
+    form = CheckInCompleteForm(_data(request), initial={"kind": check_in.kind}, case_start=supervision.start_date)
     return _record(
         request,
         supervision=supervision,
@@ -218,7 +218,7 @@ def contact_new(request: HttpRequest, case_id: int) -> HttpResponse:
     return _record(
         request,
         supervision=supervision,
-        form=ContactForm(_data(request)),
+        form=ContactForm(_data(request), case_start=supervision.start_date),
         call=lambda data: services.contact_record(actor=request.user, supervision=supervision, **data),
         success=lambda c: f"{c.get_kind_display()} recorded.",
         title="Record an unscheduled contact",
@@ -230,7 +230,7 @@ def contact_new(request: HttpRequest, case_id: int) -> HttpResponse:
 @workspace_view
 def drug_test_new(request: HttpRequest, case_id: int) -> HttpResponse:
     supervision = selectors.case_for_action(actor=request.user, case_id=case_id)
-    form = DrugTestForm(_data(request))
+    form = DrugTestForm(_data(request), case_start=supervision.start_date)
 
     def call(data: dict[str, Any]):
         fields = {k: v for k, v in data.items() if not k.startswith("substance_")}
@@ -276,7 +276,7 @@ def referral_new(request: HttpRequest, case_id: int) -> HttpResponse:
     return _record(
         request,
         supervision=supervision,
-        form=ReferralForm(_data(request)),
+        form=ReferralForm(_data(request), case_start=supervision.start_date),
         call=lambda data: services.referral_create(actor=request.user, supervision=supervision, **data),
         success=lambda r: f"Referral to {r.provider} recorded.",
         title="Add a referral",
@@ -316,7 +316,7 @@ def _hour_conditions(supervision: Supervision):
 def community_service_new(request: HttpRequest, case_id: int) -> HttpResponse:
     supervision = selectors.case_for_action(actor=request.user, case_id=case_id)
     conditions = _hour_conditions(supervision)
-    form = CommunityServiceForm(_data(request), conditions=conditions)
+    form = CommunityServiceForm(_data(request), conditions=conditions, case_start=supervision.start_date)
     return _record(
         request,
         supervision=supervision,
@@ -338,7 +338,7 @@ def violation_new(request: HttpRequest, case_id: int) -> HttpResponse:
     return _record(
         request,
         supervision=supervision,
-        form=ViolationForm(_data(request), conditions=conditions),
+        form=ViolationForm(_data(request), conditions=conditions, case_start=supervision.start_date),
         call=lambda data: services.violation_record(actor=request.user, supervision=supervision, **data),
         success="Violation recorded.",
         title="Record a violation",

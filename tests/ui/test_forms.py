@@ -80,6 +80,8 @@ def test_complete_check_in(signed_in, case, check_in):
         ({"kind": "teleport", "completed_at": "2026-01-01T10:00"}, "kind", "Select a valid choice."),
         ({"kind": "office", "completed_at": "2999-01-01T10:00"}, "completed_at", "in the future"),
         ({"kind": "office", "completed_at": ""}, "completed_at", "This field is required."),
+        ({"kind": "office", "completed_at": "99999-01-01T10:00"}, "completed_at", "Enter a valid date/time."),
+        ({"kind": "office", "completed_at": "0026-01-01T00:00"}, "completed_at", "before the supervision began"),
     ],
 )
 def test_complete_check_in_bad_input(signed_in, case, check_in, data, field, message):
@@ -182,6 +184,9 @@ def test_record_contact(signed_in, case):
     [
         {"kind": "employer", "occurred_at": "2999-12-31T23:59"},
         {"kind": "employer", "occurred_at": "31/31/2020"},
+        {"kind": "employer", "occurred_at": "0026-11-23T10:00"},
+        {"kind": "employer", "occurred_at": "0001-01-01T00:00"},
+        {"kind": "employer", "occurred_at": "9999-12-31T23:59"},
         {"kind": "<script>", "occurred_at": "2026-01-01T10:00"},
         {},
     ],
@@ -415,6 +420,9 @@ def test_log_community_service_finishing_the_hours_satisfies_the_condition(signe
         {"hours": "25", "organisation": "A"},
         {"hours": "2", "organisation": ""},
         {"hours": "2", "organisation": "A", "condition": "999999"},
+        {"hours": "2", "organisation": "A", "condition": "99999999999999999999999"},
+        {"hours": "1e400", "organisation": "A"},
+        {"hours": "NaN", "organisation": "A"},
         {"hours": "2", "organisation": "A", "performed_on": "2999-01-01"},
     ],
 )
@@ -525,6 +533,7 @@ def test_draft_report_then_submit(signed_in, case, open_violation):
         {"violations": [], "narrative": "x", "recommendation": "revoke"},
         {"violations": ["abc"], "narrative": "x", "recommendation": "revoke"},
         {"violations": ["999999"], "narrative": "x", "recommendation": "revoke"},
+        {"violations": ["99999999999999999999999"], "narrative": "x", "recommendation": "revoke"},
         {"narrative": "", "recommendation": "revoke"},
         {"narrative": "x", "recommendation": "hang"},
     ],
