@@ -8,6 +8,8 @@ from django import forms
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from agency.choices import Role
+from agency.models import User
 from offenders.models import Alias
 from supervision.choices import SupervisionLevel, SupervisionStatus, SupervisionType
 from supervision.selectors import ATTENTION_DUE_TODAY, ATTENTION_OVERDUE, ATTENTION_WINDOW_OPEN
@@ -70,9 +72,22 @@ class CaseFilter(django_filters.FilterSet):
     due = django_filters.ChoiceFilter(choices=DUE_CHOICES, method="filter_due", label="Check-ins", empty_label="Any")
     sort = django_filters.ChoiceFilter(choices=SORT_CHOICES, method="sort_by", empty_label=None, label="Sort by")
 
-    def __init__(self, *args, request_now: datetime | None = None, **kwargs):
+    officer = django_filters.ModelChoiceFilter(
+        queryset=User.objects.none(), label="Officer", empty_label="All officers", field_name="officer"
+    )
+
+    def __init__(self, *args, actor: User | None = None, request_now: datetime | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.now = request_now or timezone.now()
+        if actor is not None and actor.role == Role.SUPERVISOR and actor.unit_id:
+            # A supervisor narrows the unit's caseload to one of its officers.
+            officers = User.objects.filter(unit_id=actor.unit_id, role=Role.OFFICER).order_by("last_name", "first_name")
+            self.filters["officer"].queryset = officers
+            self.form.fields["officer"].queryset = officers
+            self.form.fields["officer"].label_from_instance = lambda u: u.get_full_name() or u.username
+        else:
+            del self.filters["officer"]
+            self.form.fields.pop("officer", None)
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         # Open cases unless a status is asked for (a method filter is not called for an empty value).

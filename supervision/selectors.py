@@ -108,7 +108,7 @@ def case_list(
         .annotate(open_violations=Count("violations", filter=Q(violations__status=ViolationStatus.OPEN)))
         .order_by("attention", "next_check_in_due", "offender__last_name", "offender__first_name", "pk")
     )
-    return CaseFilter(data=filters or {}, queryset=qs, request_now=now).qs
+    return CaseFilter(data=filters or {}, queryset=qs, actor=actor, request_now=now).qs
 
 
 @dataclass(frozen=True)

@@ -71,12 +71,12 @@ def case_url(supervision: Supervision) -> str:
 @require_GET
 @workspace_view
 def caseload(request: HttpRequest) -> HttpResponse:
-    filterset = CaseFilter(data=request.GET or None, queryset=Supervision.objects.none())
+    filterset = CaseFilter(data=request.GET or None, queryset=Supervision.objects.none(), actor=request.user)
     cases = selectors.case_list(actor=request.user, filters=request.GET)
     page = Paginator(cases, CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
     summary = selectors.caseload_summary(actor=request.user)
     is_unit = request.user.role == Role.SUPERVISOR
-    filtered = any(request.GET.get(name) for name in ("q", "supervision_type", "level", "status", "due"))
+    filtered = any(request.GET.get(name) for name in ("q", "supervision_type", "level", "status", "due", "officer"))
     return render(
         request,
         "supervision/caseload.html",

@@ -252,3 +252,32 @@ def test_officer_sees_only_their_own(signed_in, officer, colleague_case, other_u
 
     # then
     assert _names(response) == ["Mine"]
+
+
+def test_supervisor_filters_by_officer_of_the_unit(client, supervisor, officer, colleague, other_unit_case):
+    # given
+    _case(officer, "Mine")
+    _case(colleague, "Theirs")
+    client.force_login(supervisor)
+    url = reverse("supervision:caseload")
+
+    # when
+    one = client.get(url, {"officer": colleague.pk})
+    foreign = client.get(url, {"officer": other_unit_case.officer_id, "sort": "name"})
+
+    # then
+    assert _names(one) == ["Theirs"]
+    assert _names(foreign) == ["Mine", "Theirs"]  # not an officer of the unit: the filter is ignored
+    assert set(one.context["filter"].form.fields["officer"].queryset) == {officer, colleague}
+
+
+def test_officer_has_no_officer_filter(signed_in, officer, colleague):
+    # given
+    _case(colleague, "Theirs")
+
+    # when
+    response = signed_in.get(reverse("supervision:caseload"), {"officer": colleague.pk})
+
+    # then
+    assert "officer" not in response.context["filter"].form.fields
+    assert _names(response) == []
