@@ -131,7 +131,7 @@ def celery_worker():
     broker_flush()
 
 
-def wait_until(predicate, *, timeout: float = 30, what: str = "the condition") -> None:
+def wait_until(predicate, *, timeout: float = 60, what: str = "the condition") -> None:
     """Poll the database (or anything) until ``predicate()`` holds; fail with ``what`` after ``timeout``."""
     deadline = time.monotonic() + timeout
     while not predicate():
