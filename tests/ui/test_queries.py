@@ -170,3 +170,42 @@ def test_case_page_shows_the_person_the_authority_and_conditions(client, officer
     assert "Sentencing court" in html
     assert "CR-2025-00042" in html
     assert "0 of 40 h" in html
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"kind": "<script>"},
+        {"page": "-5"},
+        {"page": "abc"},
+        {"page": "99999999999999999999"},
+        {"kind": "note", "page": "9"},
+    ],
+)
+def test_case_page_ignores_garbage_parameters(client, officer, case, params):
+    # given
+    client.force_login(officer)
+    _timeline(case, 2)
+
+    # when
+    response = client.get(reverse("supervision:case_detail", args=[case.pk]), params)
+
+    # then
+    assert response.status_code == 200
+    assert len(response.context["timeline"].object_list) > 0
+
+
+def test_timeline_pages_through_htmx(client, officer, case):
+    # given
+    client.force_login(officer)
+    _timeline(case, 5)  # 35 entries: two pages
+    url = reverse("supervision:case_detail", args=[case.pk])
+
+    # when
+    second = client.get(url, {"page": 2}, headers={"HX-Request": "true", "HX-Target": "timeline"})
+
+    # then
+    assert second.templates[0].name == "supervision/_timeline.html"
+    assert second.context["timeline"].number == 2
+    assert len(second.context["timeline"].object_list) == 10
+    assert second["Vary"].count("HX-Request") == 1
