@@ -10,9 +10,12 @@ the recommendation), then the signature block of the officer and the approving s
 so a report with any number of violations loads in a fixed number of queries.
 """
 
+import functools
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from io import BytesIO
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 from django.db.models import Prefetch, QuerySet
@@ -21,9 +24,12 @@ from django.utils.dateformat import format as date_format
 from django.utils.text import slugify
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY
+from reportlab.lib.fonts import addMapping
 from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.pdfgen import canvas
 from reportlab.platypus import (
     CondPageBreak,
@@ -38,6 +44,8 @@ from reportlab.platypus import (
 
 from supervision.choices import SupervisionType
 from supervision.models import Condition, DrugTestSubstanceResult, Violation, ViolationReport
+
+logger = logging.getLogger(__name__)
 
 # --- What the document shows -------------------------------------------------------------------------
 
@@ -91,35 +99,110 @@ def pdf_filename(report: ViolationReport) -> str:
 
 # --- Layout ------------------------------------------------------------------------------------------
 
-SERIF = "Times-Roman"
-SERIF_BOLD = "Times-Bold"
-SERIF_ITALIC = "Times-Italic"
 INK = colors.HexColor("#1b1b1b")
 MUTED = colors.HexColor("#555555")
 RULE = colors.HexColor("#999999")
 
-BODY = ParagraphStyle("body", fontName=SERIF, fontSize=11, leading=14.5, textColor=INK, alignment=TA_JUSTIFY)
-PLAIN = ParagraphStyle("plain", parent=BODY, alignment=0)
-SMALL = ParagraphStyle("small", parent=PLAIN, fontSize=9.5, leading=12)
-LABEL = ParagraphStyle("label", parent=SMALL, fontName=SERIF_BOLD, textColor=MUTED)
-CENTER = ParagraphStyle("center", parent=PLAIN, alignment=TA_CENTER)
-COURT = ParagraphStyle("court", parent=CENTER, fontName=SERIF_BOLD, fontSize=13, leading=16)
-TITLE = ParagraphStyle("title", parent=CENTER, fontName=SERIF_BOLD, fontSize=12.5, leading=16, spaceBefore=14)
-SECTION = ParagraphStyle(
-    "section",
-    parent=PLAIN,
-    fontName=SERIF_BOLD,
-    fontSize=11.5,
-    leading=15,
-    spaceBefore=12,
-    spaceAfter=5,
-    keepWithNext=1,  # never a heading alone at the foot of a page
+# A serif face that prints people's names as written (Nguyễn, Łukasz, Şahin …), where the system has
+# one: DejaVu Serif (Debian's fonts-dejavu-core: Latin, Greek, Cyrillic in full), else Liberation Serif
+# (fonts-liberation: less of Latin). Without either, ReportLab's built-in Times (Latin-1 only) is used.
+FONT_FAMILIES = (
+    (
+        "/usr/share/fonts/truetype/dejavu",
+        ("DejaVuSerif.ttf", "DejaVuSerif-Bold.ttf", "DejaVuSerif-Italic.ttf", "DejaVuSerif-BoldItalic.ttf"),
+        0.9,  # DejaVu is wide: a little smaller reads like Times at the nominal size
+    ),
+    (
+        "/usr/share/fonts/truetype/liberation",
+        (
+            "LiberationSerif-Regular.ttf",
+            "LiberationSerif-Bold.ttf",
+            "LiberationSerif-Italic.ttf",
+            "LiberationSerif-BoldItalic.ttf",
+        ),
+        1.0,
+    ),
 )
-SUBSECTION = ParagraphStyle(
-    "subsection", parent=PLAIN, fontName=SERIF_BOLD, spaceBefore=8, spaceAfter=3, keepWithNext=1
-)
-NARRATIVE = ParagraphStyle("narrative", parent=BODY, spaceAfter=7, firstLineIndent=0.3 * inch)
-INDENTED = ParagraphStyle("indented", parent=BODY, leftIndent=0.3 * inch)
+
+
+@dataclass(frozen=True)
+class Fonts:
+    regular: str
+    bold: str
+    italic: str
+    scale: float = 1.0
+
+
+@functools.cache
+def document_fonts() -> Fonts:
+    """Registers the first complete serif family found (once per process) and names its faces."""
+    names = ("CaselineSerif", "CaselineSerif-Bold", "CaselineSerif-Italic", "CaselineSerif-BoldItalic")
+    for directory, files, scale in FONT_FAMILIES:
+        paths = [Path(directory) / name for name in files]
+        if not all(path.is_file() for path in paths):
+            continue
+        try:
+            for name, path in zip(names, paths, strict=True):
+                pdfmetrics.registerFont(TTFont(name, str(path)))
+        except (OSError, TTFError):
+            logger.warning("Could not load the fonts in %s; trying the next family.", directory, exc_info=True)
+            continue
+        # <b> and <i> in a paragraph pick the family's bold and italic faces.
+        for bold, italic, face in ((0, 0, names[0]), (1, 0, names[1]), (0, 1, names[2]), (1, 1, names[3])):
+            addMapping(names[0], bold, italic, face)
+        return Fonts(regular=names[0], bold=names[1], italic=names[2], scale=scale)
+    return Fonts(regular="Times-Roman", bold="Times-Bold", italic="Times-Italic")
+
+
+@functools.cache
+def _build_styles() -> dict[str, ParagraphStyle]:
+    fonts = document_fonts()
+    k = fonts.scale
+    body = ParagraphStyle(
+        "body", fontName=fonts.regular, fontSize=11 * k, leading=14.5 * k, textColor=INK, alignment=TA_JUSTIFY
+    )
+    plain = ParagraphStyle("plain", parent=body, alignment=0)
+    small = ParagraphStyle("small", parent=plain, fontSize=9.5 * k, leading=12 * k)
+    center = ParagraphStyle("center", parent=plain, alignment=TA_CENTER)
+    return {
+        "BODY": body,
+        "PLAIN": plain,
+        "SMALL": small,
+        "CENTER": center,
+        "LABEL": ParagraphStyle("label", parent=small, fontName=fonts.bold, textColor=MUTED),
+        "COURT": ParagraphStyle("court", parent=center, fontName=fonts.bold, fontSize=13 * k, leading=16 * k),
+        "TITLE": ParagraphStyle(
+            "title", parent=center, fontName=fonts.bold, fontSize=12.5 * k, leading=16 * k, spaceBefore=14
+        ),
+        "SECTION": ParagraphStyle(
+            "section",
+            parent=plain,
+            fontName=fonts.bold,
+            fontSize=11.5 * k,
+            leading=15 * k,
+            spaceBefore=12,
+            spaceAfter=5,
+            keepWithNext=1,  # never a heading alone at the foot of a page
+        ),
+        "SUBSECTION": ParagraphStyle(
+            "subsection", parent=plain, fontName=fonts.bold, spaceBefore=8, spaceAfter=3, keepWithNext=1
+        ),
+        "NARRATIVE": ParagraphStyle("narrative", parent=body, spaceAfter=7, firstLineIndent=0.3 * inch),
+        "INDENTED": ParagraphStyle("indented", parent=body, leftIndent=0.3 * inch),
+    }
+
+
+class _Styles:
+    """The document's paragraph styles, built on first use: loading the fonts is left to the first PDF."""
+
+    def __getattr__(self, name: str) -> ParagraphStyle:
+        try:
+            return _build_styles()[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+STYLE = _Styles()
 
 PAGE_WIDTH, PAGE_HEIGHT = LETTER
 MARGIN = 1 * inch
@@ -145,7 +228,7 @@ def _person(user) -> str:
 
 def _rows_table(rows: list[tuple[str, str]], label_width: float = 1.9 * inch) -> Table:
     """Label / value rows, the way a filing lists identifiers."""
-    data = [[Paragraph(_text(label), LABEL), Paragraph(value, PLAIN)] for label, value in rows]
+    data = [[Paragraph(_text(label), STYLE.LABEL), Paragraph(value, STYLE.PLAIN)] for label, value in rows]
     table = Table(data, colWidths=[label_width, FRAME_WIDTH - label_width - 0.3 * inch], hAlign="RIGHT")
     table.setStyle(
         TableStyle(
@@ -196,15 +279,15 @@ def _header(report: ViolationReport) -> list[Flowable]:
         f"In the matter of<br/><br/><b>{_text(offender.full_name.upper())}</b>,<br/>"
         f"born {_text(_date(offender.date_of_birth))},<br/><br/>"
         f"<i>{'Probationer' if _is_probation(report) else 'Parolee'}.</i>",
-        PLAIN,
+        STYLE.PLAIN,
     )
     caption_right = Paragraph(
         f"{number_label} <b>{_text(supervision.docket_number)}</b><br/><br/>"
         f"Violation report No. {report.pk}<br/>"
         f"Agency number {_text(offender.agency_number)}",
-        PLAIN,
+        STYLE.PLAIN,
     )
-    brackets = Paragraph("<br/>".join([")"] * 7), CENTER)
+    brackets = Paragraph("<br/>".join([")"] * 7), STYLE.CENTER)
     caption = Table(
         [[caption_left, brackets, caption_right]],
         colWidths=[FRAME_WIDTH * 0.52, 0.3 * inch, FRAME_WIDTH * 0.48 - 0.3 * inch],
@@ -221,24 +304,24 @@ def _header(report: ViolationReport) -> list[Flowable]:
     kind = "probation" if _is_probation(report) else "parole"
     addressee = "the Court" if _is_probation(report) else "the Board"
     return [
-        Paragraph(_text(heading), COURT),
-        Paragraph(_text(authority.jurisdiction), CENTER),
+        Paragraph(_text(heading), STYLE.COURT),
+        Paragraph(_text(authority.jurisdiction), STYLE.CENTER),
         Spacer(1, 16),
         caption,
-        Paragraph(f"REPORT OF VIOLATION OF {kind.upper()}", TITLE),
+        Paragraph(f"REPORT OF VIOLATION OF {kind.upper()}", STYLE.TITLE),
         Spacer(1, 8),
         Paragraph(
             f"The undersigned supervision officer of the {_text(supervision.unit.name)} unit reports to "
             f"{addressee} that the {'probationer' if _is_probation(report) else 'parolee'} named above has "
             f"violated the conditions of {kind}, as set out below, and submits the following for "
             f"{addressee}'s consideration.",
-            BODY,
+            STYLE.BODY,
         ),
     ]
 
 
 def _section(number: int, title: str) -> Paragraph:
-    return Paragraph(f"{number}.&nbsp;&nbsp;{_text(title.upper())}", SECTION)
+    return Paragraph(f"{number}.&nbsp;&nbsp;{_text(title.upper())}", STYLE.SECTION)
 
 
 def _supervisee(report: ViolationReport) -> list[Flowable]:
@@ -287,7 +370,7 @@ def _supervision(report: ViolationReport) -> list[Flowable]:
 def _conditions(violations: list[Violation]) -> list[Flowable]:
     cited = conditions_violated(violations)
     if not cited:
-        return [Paragraph("The violations set out in section 4 do not cite a specific condition.", INDENTED)]
+        return [Paragraph("The violations set out in section 4 do not cite a specific condition.", STYLE.INDENTED)]
     flowables: list[Flowable] = []
     for letter, entry in zip("abcdefghijklmnopqrstuvwxyz", cited, strict=False):
         condition = entry.condition
@@ -299,7 +382,7 @@ def _conditions(violations: list[Violation]) -> list[Flowable]:
             + f" Compliance: {_text(condition.get_compliance_status_display().lower())}."
             + f" Violated: see {numbers}."
         )
-        flowables.append(Paragraph(text, INDENTED))
+        flowables.append(Paragraph(text, STYLE.INDENTED))
     return flowables
 
 
@@ -354,15 +437,15 @@ def _violations(violations: list[Violation], heading: Flowable) -> list[Flowable
             "severity)"
         )
         block: list[Flowable] = [
-            Paragraph(title, SUBSECTION),
-            Paragraph(_text(violation.description), INDENTED),
+            Paragraph(title, STYLE.SUBSECTION),
+            Paragraph(_text(violation.description), STYLE.INDENTED),
         ]
         rows = _evidence_rows(violation)
         if rows:
             block.append(Spacer(1, 3))
             block.append(_rows_table(rows, label_width=1.35 * inch))
         if not violation.recorded_by_id:
-            block.append(Paragraph("Opened automatically by the agency's missed check-in check.", INDENTED))
+            block.append(Paragraph("Opened automatically by the agency's missed check-in check.", STYLE.INDENTED))
         flowables.append(KeepTogether([heading, *block] if number == 1 else block))
     return flowables or [heading]
 
@@ -390,12 +473,12 @@ def _signatures(report: ViolationReport) -> Flowable:
 
     def block(intro: str, user, title: str, details: list[str]) -> list[Flowable]:
         return [
-            Paragraph(intro, PLAIN),
+            Paragraph(intro, STYLE.PLAIN),
             Spacer(1, 22),
-            Paragraph(f"<i>/s/ {_text(_person(user))}</i>", PLAIN),
+            Paragraph(f"<i>/s/ {_text(_person(user))}</i>", STYLE.PLAIN),
             _Rule(FRAME_WIDTH / 2 - 0.35 * inch, 0.5, 2),
-            Paragraph(f"<b>{_text(_person(user))}</b>, {_text(title)}", SMALL),
-            *[Paragraph(_text(line), SMALL) for line in details if line],
+            Paragraph(f"<b>{_text(_person(user))}</b>, {_text(title)}", STYLE.SMALL),
+            *[Paragraph(_text(line), STYLE.SMALL) for line in details if line],
         ]
 
     left = block(
@@ -436,12 +519,12 @@ def _story(report: ViolationReport) -> list[Flowable]:
     story += [_section(3, "Conditions violated"), *_conditions(violations)]
     story += _violations(violations, heading=_section(4, f"Violations and evidence ({len(violations)})"))
     story += [CondPageBreak(1.2 * inch), _section(5, "Narrative of the supervising officer")]
-    story += [Paragraph(_text(paragraph), NARRATIVE) for paragraph in _paragraphs(report.narrative)]
+    story += [Paragraph(_text(paragraph), STYLE.NARRATIVE) for paragraph in _paragraphs(report.narrative)]
     story += [
         _section(6, "Recommendation"),
         Paragraph(
             f"The supervising officer respectfully recommends: <b>{_text(recommendation)}</b>.",
-            BODY,
+            STYLE.BODY,
         ),
     ]
     proceedings = _proceedings(report)
@@ -484,18 +567,19 @@ class _NumberedCanvas(canvas.Canvas):
 
     def _decorate(self, total: int) -> None:
         number = self.getPageNumber()
+        fonts = document_fonts()
         self.saveState()
         self.setFillColor(MUTED)
         self.setStrokeColor(RULE)
         if number > 1:
-            self.setFont(SERIF_ITALIC, 9)
+            self.setFont(fonts.italic, 9 * fonts.scale)
             self.drawRightString(PAGE_WIDTH - MARGIN, PAGE_HEIGHT - 0.6 * inch, self.running_head)
             self.line(MARGIN, PAGE_HEIGHT - 0.66 * inch, PAGE_WIDTH - MARGIN, PAGE_HEIGHT - 0.66 * inch)
         self.line(MARGIN, 0.72 * inch, PAGE_WIDTH - MARGIN, 0.72 * inch)
-        self.setFont(SERIF, 8.5)
+        self.setFont(fonts.regular, 8.5 * fonts.scale)
         self.drawString(MARGIN, 0.55 * inch, self.footer_left)
         self.drawRightString(PAGE_WIDTH - MARGIN, 0.55 * inch, f"Page {number} of {total}")
-        self.setFont(SERIF_ITALIC, 7.5)
+        self.setFont(fonts.italic, 7.5 * fonts.scale)
         self.drawString(
             MARGIN,
             0.4 * inch,

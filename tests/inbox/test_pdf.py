@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from supervision import tasks
 from supervision.choices import CheckInStatus, ReportStatus
 from supervision.models import DrugTestSubstanceResult
-from supervision.pdf import violation_report_pdf
+from supervision.pdf import document_fonts, violation_report_pdf
 from supervision.services import report_delivery_deliver, violation_report_approve
 from tests.agency.factories import CourtClerkFactory, SupervisorFactory
 from tests.inbox.conftest import make_report
@@ -201,3 +201,21 @@ def test_the_routing_email_carries_the_same_pdf(django_capture_on_commit_callbac
     assert "Docket No. CR-2025-00042" in text
     assert "Missed the office visit of the 3rd." in text
     assert case.offender.full_name.upper() in text
+
+
+def test_names_beyond_latin_1_print_as_written():
+    # given: a serif family with the whole of Latin (Debian: fonts-liberation or fonts-dejavu-core)
+    fonts = document_fonts()
+    assert fonts.regular == "CaselineSerif", (
+        "No Unicode serif font found: install fonts-dejavu-core or fonts-liberation "
+        "(without them the PDF falls back to Times, which prints only Latin-1)."
+    )
+    offender = OffenderFactory(first_name="Łukasz", last_name="Nguyễn")
+    report = make_report(SupervisionFactory(offender=offender))
+
+    # when
+    text = _text(violation_report_pdf(report))
+
+    # then
+    assert "In the matter of ŁUKASZ NGUYỄN" in text
+    assert "Łukasz Nguyễn" in text
