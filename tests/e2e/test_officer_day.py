@@ -239,3 +239,53 @@ def test_pages_work_on_a_phone(live_server, page, screenshot, morning):
     page.get_by_role("link", name="Reyes, Marcus").click()
     expect(page.get_by_role("heading", name="Marcus J Reyes")).to_be_visible()
     screenshot("21-phone-case")
+
+
+def _sign_in(page, live_server, username: str, next_path: str) -> None:
+    page.goto(_url(live_server, f"/accounts/login/?next={next_path}"))
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_supervisor_unit_caseload_and_a_returned_report(live_server, page, screenshot, morning):
+    """The unit's caseload as its supervisor sees it; the officer reads the supervisor's comments on a
+    returned report and revises it."""
+    from tests.agency.factories import OfficerFactory as Officer
+    from tests.agency.factories import SupervisorFactory
+    from tests.supervision.factories import ViolationReportFactory
+
+    case = morning["case"]
+    unit = case.unit
+    supervisor = SupervisorFactory(username="sup.chen", first_name="Grace", last_name="Chen", unit=unit)
+    colleague = Officer(username="ofc.baker", first_name="Sam", last_name="Baker", unit=unit)
+    SupervisionFactory(officer=colleague, offender=OffenderFactory(first_name="Tina", last_name="Marsh"))
+    report = ViolationReportFactory(supervision=case, narrative="Missed the office visit.")
+    ViolationReport.objects.filter(pk=report.pk).update(
+        status=ReportStatus.RETURNED,
+        reviewed_by=supervisor,
+        reviewed_at=timezone.now(),
+        review_comment="Add the dates of both missed visits and what he said when you called him.",
+    )
+
+    # The supervisor: the whole unit, with the officer of each case and a filter by officer.
+    _sign_in(page, live_server, "sup.chen", "/caseload/")
+    expect(page.get_by_role("heading", name="Franklin County North caseload")).to_be_visible()
+    expect(page.locator("table tbody tr")).to_have_count(7)
+    expect(page.locator("table")).to_contain_text("Sam Baker")
+    screenshot("18-unit-caseload")
+    page.get_by_label("Officer").select_option(label="Sam Baker")
+    expect(page.locator("table tbody tr")).to_have_count(1)
+    page.get_by_role("button", name="Sign out").click()
+
+    # The officer: the returned report shows the supervisor's comments above the form.
+    _sign_in(page, live_server, "ofc.ramirez", f"/cases/{case.pk}/reports/{report.pk}/")
+    expect(page.get_by_role("note").filter(has_text="Returned by Grace Chen")).to_contain_text(
+        "Add the dates of both missed visits"
+    )
+    screenshot("19-report-returned")
+    page.get_by_label("Narrative").fill("Missed the office visits of Nov 3 and Nov 17; by phone he said he forgot.")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_role("status").filter(has_text="Violation report saved.")).to_be_visible()
+    report.refresh_from_db()
+    assert report.narrative.startswith("Missed the office visits of Nov 3")
