@@ -375,13 +375,13 @@ class Dashboard:
                 "due_week",
                 f"Cases with a check-in due in {DUE_WITHIN_DAYS} days",
                 self.check_ins["due_week_cases"],
-                f"{self.check_ins['due_week']} check-ins",
+                _plural(self.check_ins["due_week"], "check-in"),
             ),
             Figure(
                 "overdue",
                 "Cases with an overdue check-in",
                 self.check_ins["overdue_cases"],
-                f"{self.check_ins['overdue']} check-ins",
+                _plural(self.check_ins["overdue"], "check-in"),
                 "danger" if self.check_ins["overdue_cases"] else "",
             ),
             Figure("warrant", "Warrant issued", self.cases["warrant"], "", "danger" if self.cases["warrant"] else ""),
@@ -410,7 +410,7 @@ class Dashboard:
                     row["figure"],
                     f"Open {row['label'].lower()} violations",
                     row["violations"],
-                    f"in {row['cases']} cases",
+                    f"in {row['cases']} case{'' if row['cases'] == 1 else 's'}",
                 )
             )
         figures.append(
@@ -422,6 +422,10 @@ class Dashboard:
             )
         )
         return figures
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _pct(value: float | None) -> str:
