@@ -172,30 +172,26 @@ audit_rows AS (
 touched AS (
     SELECT DISTINCT supervision_id, s_unit_id, s_docket_number FROM flagged
 ),
-recent AS (
-    -- The statement sees the check-ins as they were before its UPDATE: the flagged ones are added as missed.
-    SELECT r.id, r.supervision_id, r.status, r.due_at, r.completed_at
+streaks AS (
+    -- Per touched case: the misses since its last completed check-in, read through the
+    -- (supervision, due_at) index, so the cost is the streak's length, not the case's history. The
+    -- statement sees the check-ins as they were before its UPDATE: a past-due scheduled one is one it
+    -- flags now.
+    SELECT t.supervision_id, m.misses, m.first_id
       FROM touched AS t
      CROSS JOIN LATERAL (
-           SELECT c.id, c.supervision_id, c.status::text AS status, c.due_at, c.completed_at
+           SELECT count(*) AS misses, (array_agg(c.id ORDER BY c.due_at, c.id))[1] AS first_id
              FROM {checkin} AS c
             WHERE c.supervision_id = t.supervision_id
-              AND c.status IN ('{CheckInStatus.MISSED}', '{CheckInStatus.COMPLETED}')
-           OFFSET 0
-     ) AS r
-    UNION ALL
-    SELECT id, supervision_id, '{CheckInStatus.MISSED}', due_at, completed_at FROM flagged
-),
-last_completed AS (
-    SELECT supervision_id, max(completed_at) AS at FROM recent
-     WHERE status = '{CheckInStatus.COMPLETED}' GROUP BY supervision_id
-),
-streaks AS (
-    SELECT r.supervision_id, count(*) AS misses, (array_agg(r.id ORDER BY r.due_at, r.id))[1] AS first_id
-      FROM recent AS r LEFT JOIN last_completed AS lc ON lc.supervision_id = r.supervision_id
-     WHERE r.status = '{CheckInStatus.MISSED}' AND (lc.at IS NULL OR r.due_at > lc.at)
-     GROUP BY r.supervision_id
-    HAVING count(*) >= %(threshold)s
+              AND c.status IN ('{CheckInStatus.MISSED}', '{CheckInStatus.SCHEDULED}')
+              AND c.due_at < %(now)s
+              AND c.due_at > COALESCE((
+                      SELECT d.due_at FROM {checkin} AS d
+                       WHERE d.supervision_id = t.supervision_id AND d.status = '{CheckInStatus.COMPLETED}'
+                       ORDER BY d.due_at DESC LIMIT 1
+                  ), '-infinity')
+     ) AS m
+     WHERE m.misses >= %(threshold)s
 ),
 alerts AS (
     INSERT INTO {notification} (recipient_id, kind, message, supervision_id, check_in_id, report_id, key,
@@ -369,14 +365,19 @@ def _absconder_alerts_portable(due: list[dict], now: datetime) -> list[Notificat
     history: dict[int, list[CheckIn]] = defaultdict(list)
     for check_in in CheckIn.objects.filter(
         supervision_id__in=cases, status__in=[CheckInStatus.MISSED, CheckInStatus.COMPLETED]
-    ).only("id", "supervision_id", "status", "due_at", "completed_at"):
+    ).only("id", "supervision_id", "status", "due_at"):
         history[check_in.supervision_id].append(check_in)
     alerts = []
     for supervision_id, check_ins in history.items():
-        done = [c.completed_at for c in check_ins if c.status == CheckInStatus.COMPLETED and c.completed_at]
+        # The misses since the last completed check-in (by when each was due), as the SQL path counts them.
+        done = [c.due_at for c in check_ins if c.status == CheckInStatus.COMPLETED]
         last_done = max(done) if done else None
         streak = sorted(
-            (c for c in check_ins if c.status == CheckInStatus.MISSED and (last_done is None or c.due_at > last_done)),
+            (
+                c
+                for c in check_ins
+                if c.status == CheckInStatus.MISSED and c.due_at < now and (last_done is None or c.due_at > last_done)
+            ),
             key=lambda c: (c.due_at, c.id),
         )
         supervisor_id = cases[supervision_id]["supervision__unit__supervisor_id"]

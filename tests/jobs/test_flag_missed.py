@@ -282,3 +282,33 @@ def test_the_emails_are_sent_by_the_sweep_itself_when_the_broker_is_down(django_
     # then
     assert result.flagged == 1
     assert [m.to for m in mail.outbox] == [[check_in.supervision.officer.email]]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("flag_path", ["postgresql", "portable"], indirect=True)
+def test_a_new_streak_after_a_completed_check_in_alerts_again(flag_path):
+    # given: an earlier streak of three (alerted), a completed check-in, then three new misses
+    supervision = SupervisionFactory()
+    supervision.unit.supervisor = SupervisorFactory(unit=supervision.unit)
+    supervision.unit.save()
+    old = [overdue_check_in(supervision, days_ago=days, status=CheckInStatus.MISSED) for days in (90, 76, 62)]
+    Notification.objects.create(
+        recipient=supervision.unit.supervisor,
+        kind=NotificationKind.POSSIBLE_ABSCONDER,
+        message="Possible absconder",
+        supervision=supervision,
+        check_in=old[0],
+        key=f"possible_absconder:{old[0].pk}",
+    )
+    overdue_check_in(
+        supervision, days_ago=48, status=CheckInStatus.COMPLETED, completed_at=NOW - datetime.timedelta(days=49)
+    )
+    new = [overdue_check_in(supervision, days_ago=days, status=CheckInStatus.MISSED) for days in (34, 20)]
+    new.append(overdue_check_in(supervision, days_ago=6))
+    # when
+    result = check_ins_flag_missed(now=NOW)
+    # then
+    assert result.absconder_alerts == 1
+    assert sorted(
+        Notification.objects.filter(kind=NotificationKind.POSSIBLE_ABSCONDER).values_list("key", flat=True)
+    ) == sorted([f"possible_absconder:{old[0].pk}", f"possible_absconder:{new[0].pk}"])
