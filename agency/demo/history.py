@@ -1,7 +1,7 @@
 """A demo case's year of history: conditions, check-ins, contacts, drug tests, violations, community
 service, case notes and referrals."""
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from agency.demo import vocabulary as words
@@ -9,7 +9,7 @@ from agency.demo.context import Case, DemoContext, ViolationDraft, pick
 from supervision.choices import CheckInStatus, DrugTestResult, SupervisionStatus, ViolationKind, ViolationSeverity
 
 DAY = timedelta(days=1)
-MIDNIGHT = time()
+COMPLETION_MINUTES = (0, 10, 20, 30, 45)
 HORIZON_DAYS = 60  # as far ahead as the scheduler plans (settings.CASELINE["CHECK_IN_HORIZON_DAYS"])
 RECENT_MISSES_DAYS = 30  # missed check-ins of the last days get an officer's notification
 TESTS_PER_YEAR = {"high": 6, "medium": 3, "low": 1, "administrative": 0}
@@ -72,7 +72,7 @@ def check_ins_rows(context: DemoContext, case: Case, *, due_today: bool, overdue
     standard = case.standard
     if standard is None or case.status == SupervisionStatus.INACTIVE:
         return  # inactive probation reports to nobody
-    rng, today, now, tz = case.rng, context.today, context.now, context.tz
+    rng, today, now = case.rng, context.today, context.now
     interval, window, kind = standard.check_in_interval_days, standard.window_days, standard.check_in_kind
     step, window_days = timedelta(days=interval), timedelta(days=window)
     start, status = case.start, case.status
@@ -89,7 +89,10 @@ def check_ins_rows(context: DemoContext, case: Case, *, due_today: bool, overdue
     if status == SupervisionStatus.ACTIVE and closed_windows >= skip and (overdue or rng.random() < 0.03):
         overdue_day = start + closed_windows * step
     office = context.unit_office.get(case.unit_id, "") if kind == "office" else ""
-    add, new_id = context.tables.check_ins.add, context.tables.check_ins.new_id
+    # The hot loop of the whole seed (most rows are check-ins): plain random() arithmetic instead of
+    # randint/choice, and row tuples appended directly.
+    table = context.tables.check_ins
+    append, new_id, random_ = table.rows.append, table.new_id, rng.random
     supervision_id, officer_id, p_miss, abscond_day = (
         case.supervision_id,
         case.officer_id,
@@ -97,49 +100,35 @@ def check_ins_rows(context: DemoContext, case: Case, *, due_today: bool, overdue
         case.abscond_day,
     )
     recent = today - timedelta(days=RECENT_MISSES_DAYS)
-    combine = datetime.combine
+    midnight, moment, now_text = context.midnight, context.moment, context.now_text
+    day_offsets = [timedelta(days=d) for d in range(window)]
+    notes, excuses = words.CHECK_IN_NOTES, words.EXCUSE_REASONS
     day = start + skip * step
     while day <= last_day:
         check_in_id = new_id()
-        window_start = combine(day, MIDNIGHT, tzinfo=tz)
+        window_start, window_start_text = midnight[day]
         closes = day + window_days
-        due_at = combine(closes, MIDNIGHT, tzinfo=tz)
-        outcome, done, location, note, excuse, recorded_by = CheckInStatus.SCHEDULED, None, "", "", "", None
+        due_at, due_at_text = midnight[closes]
+        outcome, done_text, location, note, excuse, recorded_by = CheckInStatus.SCHEDULED, None, "", "", "", None
         if due_at <= now and day != overdue_day:  # the window has closed
-            r = rng.random()
+            r = random_()
             if (abscond_day is not None and day >= abscond_day) or r < p_miss:
                 outcome, location = CheckInStatus.MISSED, office
             elif r < p_miss + 0.03:
                 outcome, location, recorded_by = CheckInStatus.EXCUSED, office, officer_id
-                excuse = rng.choice(words.EXCUSE_REASONS)
+                excuse = excuses[int(random_() * len(excuses))]
             else:
                 outcome, location, recorded_by = CheckInStatus.COMPLETED, office, officer_id
-                done = window_start + timedelta(
-                    days=rng.randrange(window), hours=rng.randint(8, 16), minutes=rng.choice((0, 10, 20, 30, 45))
-                )
-                note = rng.choice(words.CHECK_IN_NOTES) if rng.random() < 0.3 else ""
-        elif window_start <= now and not due_today and day != overdue_day and rng.random() < 0.4:
-            done = window_start + timedelta(hours=rng.randint(8, 16))  # open now, and done already today
+                done_day = day + day_offsets[int(random_() * window)]
+                done_text = moment[done_day, 8 + int(random_() * 9), COMPLETION_MINUTES[int(random_() * 5)]][1]
+                note = notes[int(random_() * len(notes))] if random_() < 0.3 else ""
+        elif window_start <= now and not due_today and day != overdue_day and random_() < 0.4:
+            done, text = moment[day, 8 + int(random_() * 9), 0]  # open now, and done already today
             if done <= now:
-                outcome, location, recorded_by = CheckInStatus.COMPLETED, office, officer_id
-            else:
-                done = None
-        add(
-            check_in_id,
-            supervision_id,
-            kind,
-            "scheduled",
-            window_start,
-            due_at,
-            outcome,
-            done,
-            location,
-            note,
-            excuse,
-            recorded_by,
-            window_start if window_start < now else now,
-            now,
-        )
+                outcome, location, recorded_by, done_text = CheckInStatus.COMPLETED, office, officer_id, text
+        created_text = window_start_text if window_start < now else now_text
+        row = (check_in_id, supervision_id, kind, "scheduled", window_start_text, due_at_text, outcome, done_text)
+        append((*row, location, note, excuse, recorded_by, created_text, now_text))
         if outcome == CheckInStatus.MISSED:
             flagged = due_at + timedelta(minutes=5)
             case.missed += 1

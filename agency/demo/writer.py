@@ -92,7 +92,7 @@ class BulkWriter:
                 else:
                     self._bulk_create(table)
                 table.written += len(table.rows)
-                table.rows = []
+                table.rows.clear()  # the same list: a generator may hold its bound append
         if batch:
             self.wait()  # one batch in flight at a time: bounds the memory
             if self._sender is None:
