@@ -310,6 +310,21 @@ class ViolationCreateSerializer(StrictSerializer):
     drug_test = _case_record_field(DrugTest, required=False, allow_null=True, default=None)
     condition = _case_record_field(Condition, required=False, allow_null=True, default=None)
 
+    # One violation per missed check-in and per failed test (a database constraint): say so plainly.
+    def validate_check_in(self, check_in):
+        return self._not_yet_a_violation(check_in, "check-in")
+
+    def validate_drug_test(self, drug_test):
+        return self._not_yet_a_violation(drug_test, "drug test")
+
+    @staticmethod
+    def _not_yet_a_violation(source, noun: str):
+        if source is not None:
+            existing = source.violations.values_list("pk", flat=True).first()
+            if existing is not None:
+                raise serializers.ValidationError(f"This {noun} is already violation #{existing}.")
+        return source
+
 
 # --- Violation reports ----------------------------------------------------------------------------
 

@@ -541,3 +541,23 @@ def test_reference_data_is_read_only(world, client_for, resource):
     deleted = client.delete(f"/api/v1/{resource}/1/")
 
     assert (created.status_code, deleted.status_code) == (405, 405)
+
+
+def test_a_second_violation_for_the_same_check_in_is_a_400_not_a_500(world, client_for):
+    case, check_in = world.records[("supervisions", "mine")], world.records[("check-ins", "mine")]
+    payload = {
+        "supervision": case.pk,
+        "kind": "technical",
+        "occurred_on": timezone.localdate().isoformat(),
+        "description": "Missed the office visit.",
+        "check_in": check_in.pk,
+    }
+    client = client_for("officer")
+    client.post("/api/v1/violations/", payload)
+
+    again = client.post("/api/v1/violations/", payload)
+
+    assert again.status_code == 400
+    assert Violation.objects.filter(check_in=check_in).count() == 1
+    existing = Violation.objects.get(check_in=check_in)
+    assert again.json()["errors"] == {"check_in": [f"This check-in is already violation #{existing.pk}."]}
