@@ -39,3 +39,19 @@ class OffenderCreateSerializer(StrictSerializer):
     phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
     email = serializers.EmailField(required=False, allow_blank=True, default="")
     primary_language = serializers.CharField(max_length=40, required=False, default="English")
+
+    # Unique when given (database constraints): say so in words, not with the constraint's name.
+    def validate_state_id(self, value):
+        return self._unique(value, "state_id", "state identification number")
+
+    def validate_fbi_number(self, value):
+        return self._unique(value, "fbi_number", "FBI number")
+
+    @staticmethod
+    def _unique(value: str, field: str, label: str) -> str:
+        value = value.strip()
+        if value and Offender.objects.filter(**{field: value}).exists():
+            raise serializers.ValidationError(
+                f"A person with this {label} is already registered: ask the agency to find their record."
+            )
+        return value

@@ -561,3 +561,21 @@ def test_a_second_violation_for_the_same_check_in_is_a_400_not_a_500(world, clie
     assert Violation.objects.filter(check_in=check_in).count() == 1
     existing = Violation.objects.get(check_in=check_in)
     assert again.json()["errors"] == {"check_in": [f"This check-in is already violation #{existing.pk}."]}
+
+
+def test_registering_a_person_twice_is_a_field_error(world, client_for):
+    existing = world.cases["mine"].offender
+    count = Offender.objects.count()
+
+    response = client_for("officer").post(
+        "/api/v1/offenders/",
+        {"first_name": "A", "last_name": "B", "date_of_birth": "1990-01-01", "state_id": existing.state_id},
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "state_id": [
+            "A person with this state identification number is already registered: ask the agency to find their record."
+        ]
+    }
+    assert Offender.objects.count() == count
