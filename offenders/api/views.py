@@ -1,6 +1,7 @@
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import status
 
+from agency.api.examples import example
 from agency.api.scoping import api_offenders
 from agency.api.viewsets import ScopedReadViewSet
 from offenders import services
@@ -13,8 +14,13 @@ from offenders.models import Offender
     list=extend_schema(
         summary="List people under supervision",
         description="The people whose supervisions the caller may see. Filter with `updated_since` to sync.",
+        examples=example("offender"),
     ),
-    retrieve=extend_schema(summary="Get a person", description="One person under supervision (the read is audited)."),
+    retrieve=extend_schema(
+        summary="Get a person",
+        description="One person under supervision (the read is audited).",
+        examples=example("offender"),
+    ),
 )
 class OffenderViewSet(ScopedReadViewSet):
     """People under supervision. Every read is audited."""

@@ -7,6 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 
 from agency.access import CASE_ROLES
+from agency.api.examples import example
 from agency.api.scoping import api_case_records, api_supervisions, api_violation_reports
 from agency.api.viewsets import ScopedReadViewSet
 from agency.choices import Role
@@ -24,8 +25,11 @@ def _read_schema(noun: str, plural: str, extra: str = ""):
             summary=f"List {plural}",
             description=f"The {plural} of the cases the caller may see, newest first. Filter with "
             f"`updated_since` for incremental sync.{extra}",
+            examples=example(noun),
         ),
-        retrieve=extend_schema(summary=f"Get a {noun}", description=f"One {noun}; out of scope answers 404."),
+        retrieve=extend_schema(
+            summary=f"Get a {noun}", description=f"One {noun}; out of scope answers 404.", examples=example(noun)
+        ),
     )
 
 
@@ -255,8 +259,13 @@ class ViolationViewSet(ScopedReadViewSet):
         summary="List violation reports",
         description="Agency roles: the reports of their cases. Court clerks and parole board staff: only the "
         "reports routed to their court or board.",
+        examples=example("violation report"),
     ),
-    retrieve=extend_schema(summary="Get a violation report", description="One report; out of scope answers 404."),
+    retrieve=extend_schema(
+        summary="Get a violation report",
+        description="One report; out of scope answers 404.",
+        examples=example("violation report"),
+    ),
 )
 class ViolationReportViewSet(ScopedReadViewSet):
     """Violation reports: drafted by the officer, approved by the supervisor, routed to the authority
