@@ -193,6 +193,16 @@ def test_clerk_receives_decides_and_the_officer_sees_the_outcome(live_server, pa
     )
     assert Supervision.objects.get(pk=case.pk).status == SupervisionStatus.CLOSED
 
+    # On a phone the inbox and the report still read well.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/inbox/")
+    expect(page.locator("table tbody tr")).to_have_count(4)
+    screenshot("inbox-07-phone-list")
+    page.goto(f"{live_server.url}/inbox/reports/{report.pk}/")
+    expect(page.get_by_role("heading", name=f"Violation report #{report.pk}")).to_be_visible()
+    screenshot("inbox-08-phone-report")
+    page.set_viewport_size({"width": 1366, "height": 900})
+
     # The officer signs in and sees the outcome on the case page.
     page.get_by_role("button", name="Sign out").click()
     _sign_in(page, live_server, "ofc.ramirez")
@@ -205,4 +215,4 @@ def test_clerk_receives_decides_and_the_officer_sees_the_outcome(live_server, pa
     expect(timeline).to_contain_text("remanded to the sheriff for 18 months")
     expect(timeline).to_contain_text(f"Violation report #{report.pk} received by Franklin County Court of Common Pleas")
     expect(page.locator("main")).to_contain_text("Closed")
-    screenshot("inbox-07-officer-case")
+    screenshot("inbox-09-officer-case")
