@@ -30,8 +30,9 @@ class TokenScopePermission(BasePermission):
         if not isinstance(request.auth, AuthToken):
             return True
         scope = token_scope(request)
-        if scope is None or scope.revoked_at is not None:
-            return request.method in SAFE_METHODS and scope is not None
+        if scope is None:
+            self.message = "This token has no scope: ask an administrator to issue one with create_api_token."
+            return False
         return request.method in SAFE_METHODS or scope.scope == ApiScope.WRITE
 
 

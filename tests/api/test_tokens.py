@@ -194,3 +194,16 @@ def test_throttling_is_per_token(world, monkeypatch):
     throttled = client.get("/api/v1/me/")
     assert throttled.json()["detail"].startswith("Request was throttled. Expected available in ")
     assert throttled.json()["errors"] == {}
+
+
+def test_a_knox_token_issued_without_a_scope_is_refused(world):
+    # e.g. made in a shell with knox directly: it has no ApiTokenScope, so it may do nothing
+    _token, plain = AuthToken.objects.create(user=world.users["admin"])
+
+    response = _token_client(plain).get("/api/v1/supervisions/")
+
+    assert response.status_code == 403
+    assert response.json() == {
+        "detail": "This token has no scope: ask an administrator to issue one with create_api_token.",
+        "errors": {},
+    }
