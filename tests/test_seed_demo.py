@@ -10,7 +10,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import transaction
+from django.db import connection, transaction
 
 from agency.access import violation_reports_visible_to
 from agency.choices import Role
@@ -380,3 +380,30 @@ def test_the_portable_bulk_create_path_writes_the_same_demo_as_copy(monkeypatch)
     assert _counts() == copied
     assert _agency_numbers() == numbers
     assert set(ViolationReport.objects.values_list("status", flat=True)) == set(ReportStatus.values)
+
+
+def _foreign_keys() -> set[tuple[str, str, str]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE contype = 'f' AND connamespace = 'public'::regnamespace"
+        )
+        return set(cursor.fetchall())
+
+
+def test_a_large_load_checks_the_foreign_keys_at_the_end_and_puts_them_back(monkeypatch):
+    # given what the row-by-row checks write, undone
+    keys = _foreign_keys()
+    with transaction.atomic():
+        _seed(offenders=30, password=PASSWORD)
+        checked_per_row = _counts()
+        transaction.set_rollback(True)
+
+    # when the keys are checked once at the end, as for 20,000 offenders and more
+    monkeypatch.setattr("agency.demo.seed.FOREIGN_KEYS_AT_END_FROM", 1)
+    _seed(offenders=30, password=PASSWORD)
+
+    # then the same rows, and every key back as it was
+    assert _counts() == checked_per_row
+    assert _foreign_keys() == keys
+    assert any(table == "supervision_checkin" for table, _name, _definition in keys)

@@ -20,6 +20,9 @@ from agency.models import User
 from offenders.models import Offender
 
 CHUNK = 2000  # offenders generated between two flushes: bounds the memory, whatever --offenders is
+# From this many new offenders, into a database holding fewer demo offenders than that, the foreign keys
+# of the bulk tables are checked once at the end instead of row by row (see BulkWriter.start).
+FOREIGN_KEYS_AT_END_FROM = 20_000
 
 
 @dataclass
@@ -80,7 +83,8 @@ def demo_seed(
             )
         )
         if offenders > before:
-            writer.start()
+            new = offenders - before
+            writer.start(foreign_keys_checked_at_end=new >= FOREIGN_KEYS_AT_END_FROM and new >= before)
             try:
                 for chunk_start in range(before, offenders, CHUNK):
                     for index in range(chunk_start, min(chunk_start + CHUNK, offenders)):

@@ -52,6 +52,7 @@ class BulkWriter:
         self.tables: dict[type[models.Model], Table] = {}
         self._sender: ThreadPoolExecutor | None = None
         self._in_flight: Future | None = None
+        self._foreign_keys: list[tuple[str, str, str]] = []  # (table, constraint, definition) to re-add
 
     def table(self, model: type[models.Model], columns: Sequence[str], *, has_ids: bool = False) -> Table:
         """Register a table (in the order rows must be written). ``columns`` are field attnames;
@@ -66,13 +67,22 @@ class BulkWriter:
         self.tables[model] = table
         return table
 
-    def start(self) -> None:
+    def start(self, *, foreign_keys_checked_at_end: bool = False) -> None:
         """Lock the tables that get ids from the writer and read where their ids start. Call inside
-        the transaction that writes the rows."""
+        the transaction that writes the rows.
+
+        With ``foreign_keys_checked_at_end`` (PostgreSQL, for a large load into tables that hold little
+        yet) the foreign keys of the tables written are dropped now and added back by ``finish``, which
+        checks every row with one set-based query per key instead of one query per row ("Populating a
+        Database" in the PostgreSQL manual). It is all one transaction: on any error the keys are back
+        as they were, and a row that breaks a key fails the whole run. It locks the tables (and those
+        they point at) until commit: meant for an empty database, not a live one."""
         with_ids = [t for t in self.tables.values() if t.has_ids]
         with connection.cursor() as cursor:
             if self.use_copy:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # until the end of the transaction
+            if self.use_copy and foreign_keys_checked_at_end:
+                self._foreign_keys_drop(cursor)
             if self.use_copy and with_ids:
                 names = ", ".join(connection.ops.quote_name(t.model._meta.db_table) for t in with_ids)
                 # Blocks other inserts (not reads) until commit, so the ids handed out here stay free.
@@ -123,10 +133,27 @@ class BulkWriter:
         with connection.cursor() as cursor:
             for sql in statements:
                 cursor.execute(sql)
+            quote = connection.ops.quote_name
+            for table, name, definition in self._foreign_keys:
+                cursor.execute(f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}")
+            self._foreign_keys = []
             if self.use_copy:
                 # Back to how Django declares its foreign keys (DEFERRABLE INITIALLY DEFERRED), for whatever
                 # else the surrounding transaction does.
                 cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+    def _foreign_keys_drop(self, cursor) -> None:
+        quote = connection.ops.quote_name
+        for table in self.tables.values():
+            db_table = table.model._meta.db_table
+            cursor.execute(
+                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                "WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname",
+                [quote(db_table)],
+            )
+            for name, definition in cursor.fetchall():
+                cursor.execute(f"ALTER TABLE {quote(db_table)} DROP CONSTRAINT {quote(name)}")
+                self._foreign_keys.append((db_table, name, definition))
 
     def counts(self) -> dict[str, int]:
         return {t.model._meta.label: t.written for t in self.tables.values()}
