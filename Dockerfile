@@ -9,6 +9,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
+# A serif font with every Latin letter for the violation report PDFs (names such as Nguyễn, Łukasz).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
 # A non-root user runs everything; it owns only var/ (the embedded-mode folder settings.py creates).
 RUN groupadd --system caseline \
     && useradd --system --gid caseline --home-dir /app --no-create-home --shell /usr/sbin/nologin caseline
