@@ -2,10 +2,11 @@
 
 On PostgreSQL the rows go through ``COPY … FROM STDIN`` (measured about six times faster than
 ``bulk_create`` for 200,000 check-ins), sent by a second thread on the same connection and transaction
-while the main thread generates the next chunk, with the foreign keys checked as each COPY runs
-(``SET CONSTRAINTS ALL IMMEDIATE``) rather than all at commit: the database works while Python does.
-That is what makes 100,000 offenders fit in three minutes. Elsewhere (the embedded SQLite demo) the
-rows go through ``bulk_create`` with a batch size.
+while the main thread generates the next chunk: the database works while Python does. The foreign keys
+are checked as each COPY runs (``SET CONSTRAINTS ALL IMMEDIATE``) rather than all at commit, or, for a
+large load into a nearly empty database, once per key at the end (``start(foreign_keys_checked_at_end=
+True)``), which halves the database's work. That is what makes 100,000 offenders fit in three minutes.
+Elsewhere (the embedded SQLite demo) the rows go through ``bulk_create`` with a batch size.
 
 Rows that other rows point at (offenders, supervisions, conditions, check-ins, drug tests, violations,
 reports) get their ids from the writer, handed out from the table's maximum: the tables are locked
