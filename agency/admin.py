@@ -11,6 +11,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_post_parameters
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from knox.models import AuthToken
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -18,6 +20,7 @@ from agency.api.admin import ApiTokenIssueMixin
 from agency.api.tokens import api_token_revoke
 from agency.audit import audit_record
 from agency.models import ApiTokenScope, AuditEvent, Court, ParoleBoard, Unit, User
+from agency.security import ACCESS_FIELDS, user_access_changed, user_two_factor_reset, user_unlock
 
 NEVER_DELETED = (
     "Nothing in Caseline is ever deleted: close, void or correct a record instead; "
@@ -151,6 +154,22 @@ class UnitAdmin(AuditedAdminMixin, SimpleHistoryAdmin):
     prepopulated_fields = {"code": ("name",)}
 
 
+@admin.action(description="Unlock sign-in for the selected users (after too many failed attempts)")
+def unlock_selected(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+    users = list(queryset)
+    for user in users:
+        user_unlock(actor=request.user, user=user)
+    modeladmin.message_user(request, f"Sign-in unlocked for {len(users)} user(s).", messages.SUCCESS)
+
+
+@admin.action(description="Reset two-factor sign-in for the selected users (they enroll again)")
+def reset_two_factor_selected(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+    users = list(queryset)
+    for user in users:
+        user_two_factor_reset(actor=request.user, user=user)
+    modeladmin.message_user(request, f"Two-factor sign-in reset for {len(users)} user(s).", messages.SUCCESS)
+
+
 @admin.register(User)
 class UserAdmin(AuditedAdminMixin, SimpleHistoryAdmin, DjangoUserAdmin):
     """Staff and integration accounts. The role decides what a user may see; the organisation fields
@@ -161,6 +180,7 @@ class UserAdmin(AuditedAdminMixin, SimpleHistoryAdmin, DjangoUserAdmin):
     list_select_related = ("unit", "court", "parole_board")
     search_fields = ("username", "first_name", "last_name", "email", "badge_number")
     ordering = ("last_name", "first_name", "username")
+    actions = [unlock_selected, reset_two_factor_selected]
     _ORGANISATION = (
         "Role and organisation",
         {
@@ -200,6 +220,15 @@ class UserAdmin(AuditedAdminMixin, SimpleHistoryAdmin, DjangoUserAdmin):
         _ORGANISATION,
     )
 
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        """A change of role, organisation or status also revokes the user's API tokens (and their
+        sessions end on their next request), audited as such, in the same transaction."""
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            super().save_model(request, obj, form, change)
+            changed = [name for name in ACCESS_FIELDS if name in form.changed_data]
+            if change and changed:
+                user_access_changed(actor=request.user, user=obj, changed=changed)
+
     @method_decorator(sensitive_post_parameters())
     def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
         """Setting a password through the admin is audited too (it does not go through save_model)."""
@@ -237,6 +266,12 @@ class AuditEventAdmin(ReadOnlyAdmin):
 # without an audit row.
 if admin.site.is_registered(AuthToken):
     admin.site.unregister(AuthToken)
+
+# Two-factor devices are managed by their users (enrollment) and reset by the audited user action above,
+# not edited or deleted row by row.
+for _otp_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_otp_model):
+        admin.site.unregister(_otp_model)
 
 
 @admin.action(description="Revoke the selected tokens (they stop working at once)", permissions=["revoke"])

@@ -5,3 +5,15 @@ class AgencyConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "agency"
     verbose_name = "Agency"
+
+    def ready(self) -> None:
+        # Sign-in events are audited from the signals Django and django-axes send (not domain rules).
+        from axes.signals import user_locked_out
+        from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+
+        from agency import security
+
+        user_logged_in.connect(security.on_user_logged_in, dispatch_uid="caseline.audit.signed_in")
+        user_logged_out.connect(security.on_user_logged_out, dispatch_uid="caseline.audit.signed_out")
+        user_login_failed.connect(security.on_user_login_failed, dispatch_uid="caseline.audit.sign_in_failed")
+        user_locked_out.connect(security.on_user_locked_out, dispatch_uid="caseline.audit.locked_out")

@@ -150,7 +150,14 @@ class User(AbstractUser):
 
 
 class AuditEvent(models.Model):
-    """One audited read or change. Written only through ``agency.audit.audit_record``."""
+    """One audited read or change. Written only through ``agency.audit.audit_record``.
+
+    Append-only: a database trigger (migration 0003) refuses UPDATE and DELETE. Every column is NOT
+    NULL except three that are empty for a reason: ``actor`` (a background job has no user: its name is
+    in ``actor_label`` as ``system:<job>``), ``offender_id`` (the row is not about one person, e.g. a
+    sign-in) and ``source_ip`` (no network peer: a job or a management command). A row written during
+    a request always has its source address and request id (check constraint).
+    """
 
     occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events")
@@ -167,6 +174,18 @@ class AuditEvent(models.Model):
     class Meta:
         ordering = ["-occurred_at", "-id"]
         indexes = [models.Index(fields=["object_type", "object_id"])]
+        constraints = [
+            models.CheckConstraint(
+                name="auditevent_request_rows_have_source_ip",
+                condition=Q(request_id="") | Q(source_ip__isnull=False),
+                violation_error_message="An audit row written during a request records its source address.",
+            ),
+            models.CheckConstraint(
+                name="auditevent_has_actor_and_action",
+                condition=~Q(actor_label="") & ~Q(action=""),
+                violation_error_message="An audit row names who (or which job) did what.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action} {self.outcome}"

@@ -44,6 +44,10 @@ INSTALLED_APPS = [
     "django_celery_results",
     "django_htmx",
     "simple_history",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "agency",
     "offenders",
     "supervision",
@@ -51,16 +55,27 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "agency.security.BodySizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "agency.middleware.RequestContextMiddleware",
+    # agency.security: what spans every page and endpoint (see its docstring), after the request context
+    # so that what they audit carries the source address and request id.
+    "agency.security.SessionLimitsMiddleware",
+    "agency.security.TwoFactorMiddleware",
+    "agency.security.NoStoreMiddleware",
+    "agency.security.DeniedAccessAuditMiddleware",
+    "agency.security.PageThrottleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
 ROOT_URLCONF = "agency.urls"
@@ -97,6 +112,14 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Cache: throttling counters (API and pages), shared by every web process through Redis ------------------
+_cache_url = env.str("CACHE_URL", default=env.str("REDIS_URL", default=""))
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
+    if _cache_url.startswith(("redis://", "rediss://"))
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
 # --- Users and sign-in ----------------------------------------------------------------------------
 AUTH_USER_MODEL = "agency.User"
 LOGIN_URL = "login"
@@ -109,13 +132,54 @@ PASSWORD_HASHERS = [
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "agency.security.MaximumLengthValidator", "OPTIONS": {"max_length": 128}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=12 * 60 * 60)
+# django-axes first: a locked-out username is refused before its password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lockout after 5 consecutive failures for a username, until an administrator unlocks it in the admin
+# (Users → “Unlock sign-in”, audited). A success resets the count. Locked out: 403 with a clear page.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = None
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_ENABLE_ADMIN = False  # unlocking goes through the audited user admin action, not by deleting rows
+AXES_VERBOSE = False
+# axes.W006 asks for the address among the lockout parameters: an address lockout would lock a whole
+# office behind one NAT address, and a per-username lockout cannot be bypassed by rotating user agents or
+# cookies (what the warning is about). CJIS 5.5.3 asks for the per-account lockout configured here.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# Sessions: 30 minutes idle, 12 hours in all (agency.security.SessionLimitsMiddleware). The last activity
+# is written at most once a minute, so a request does not cost a session write.
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
+SESSION_ABSOLUTE_TIMEOUT = env.int("SESSION_ABSOLUTE_TIMEOUT", default=12 * 60 * 60)
+SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+# TOTP two-factor (django-otp) for every browser user: required whenever DEBUG is off; the demo may
+# leave it optional (a user who enrolled is still asked for a code).
+CASELINE_REQUIRE_2FA = env.bool("CASELINE_REQUIRE_2FA", default=not DEBUG)
+OTP_TOTP_ISSUER = "Caseline"
+# Audit rows are never deleted by Caseline (the table is append-only); keep at least this long.
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365 * 7)
+if AUDIT_RETENTION_DAYS < 365:
+    raise ImproperlyConfigured("AUDIT_RETENTION_DAYS must be at least 365 (CJIS 5.4.7).")
+# Request bodies: 1 MiB at most (a larger one is refused with 413 before it is read).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+# Browser searches and exports per user per minute (agency.security.PageThrottleMiddleware).
+CASELINE_PAGE_RATES = {
+    "search": env.int("PAGE_SEARCHES_PER_MINUTE", default=60),
+    "export": env.int("PAGE_EXPORTS_PER_MINUTE", default=10),
+}
 
 # --- Internationalisation ---------------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
@@ -203,8 +267,9 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "agency.api.errors.api_exception_handler",
-    "DEFAULT_THROTTLE_CLASSES": ["agency.api.throttling.ApiRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["agency.api.throttling.ApiRateThrottle", "agency.security.ApiSearchThrottle"],
     "DEFAULT_THROTTLE_RATES": {
+        "search": env.str("API_THROTTLE_SEARCH", default="120/minute"),  # filtered or searched lists
         "token": env.str("API_THROTTLE_TOKEN", default="600/minute"),  # per token
         "user": env.str("API_THROTTLE_USER", default="600/minute"),  # per signed-in browser user
         "anon": env.str("API_THROTTLE_ANON", default="120/minute"),  # per address (the schema and docs)
@@ -241,10 +306,26 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
 }
 
-# --- Security headers (hardened further by the security work) -----------------------------------------
+# --- Security headers -----------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# No inline script or style anywhere; the API docs page relaxes style-src only (agency/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -15,3 +15,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed: t
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
 CELERY_TASK_ALWAYS_EAGER = False
+# Each test process counts throttles in its own memory (a shared Redis would carry counts across runs).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The other suites sign in with a password only; tests/security turns two-factor on and proves it is enforced.
+CASELINE_REQUIRE_2FA = False

@@ -1,17 +1,34 @@
+from csp.decorators import csp_update
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from agency import health, views
+from agency import audit_views, health, otp_views, views
+
+# The API docs page runs Swagger UI from local static files with its script served apart (no inline
+# script); Swagger UI sets inline styles, so that one page allows them.
+api_docs = csp_update({"style-src": ["'unsafe-inline'"]})(SpectacularSwaggerSplitView.as_view(url_name="api-schema"))
+
+# Sign-in and password change; no e-mailed password reset (administrators set passwords in the admin).
+accounts = [
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password_change/", otp_views.AuditedPasswordChangeView.as_view(), name="password_change"),
+    path("password_change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("two-factor/", otp_views.two_factor_verify, name="two_factor_verify"),
+    path("two-factor/setup/", otp_views.two_factor_setup, name="two_factor_setup"),
+]
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include(accounts)),
+    path("audit/", include((audit_views.urlpatterns, "audit"))),
     path("api/v1/", include("agency.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", api_docs, name="api-docs"),
     path("dashboard/", include("supervision.dashboard_urls")),
     path("inbox/", include("supervision.inbox_urls")),
     path("", include("supervision.urls")),

@@ -300,13 +300,14 @@ def test_delete_view_is_refused(client, administrator, label):
     # given an object of a domain model
     obj = MAKERS[label]()
     model = _model(label)
-    audit_rows = AuditEvent.objects.count()
+    audit_rows = AuditEvent.objects.filter(outcome="allowed").count()
     # when an administrator asks to delete it
     response = client.post(_url(model, "delete", obj.pk), {"post": "yes"})
-    # then it is refused and the object and the audit trail are untouched
+    # then it is refused and the object is untouched; the only new audit row records the refusal
     assert response.status_code == 403
     assert model.objects.filter(pk=obj.pk).exists()
-    assert AuditEvent.objects.count() == audit_rows
+    assert AuditEvent.objects.filter(outcome="allowed").count() == audit_rows
+    assert AuditEvent.objects.filter(outcome="denied", action="access.denied").count() == 1
 
 
 @pytest.mark.parametrize("label", sorted(MAKERS))

@@ -1,0 +1,446 @@
+"""Security controls that span every page and endpoint (CJIS Security Policy / OWASP ASVS L2).
+
+- Sign-in events are audited from Django's and django-axes' signals (wired in ``AgencyConfig.ready``):
+  signed in, signed out, failed sign-in, lockout. Unlocking and resetting two-factor are services here,
+  called from the admin, audited.
+- ``SessionLimitsMiddleware``: a session ends after 30 minutes idle and 12 hours in all, and as soon as
+  the user's role, organisation or status changed since they signed in.
+- ``TwoFactorMiddleware``: a signed-in browser user who has not passed TOTP verification reaches only
+  the verification and enrollment pages (when ``CASELINE_REQUIRE_2FA``, or once they enrolled).
+- ``DeniedAccessAuditMiddleware``: every 403, and every 404 on a route that names an object, answered
+  to a signed-in user (browser session or API token) leaves an audit row with outcome "denied".
+- ``NoStoreMiddleware``: nothing answered to a signed-in user is kept in a browser or proxy cache.
+- ``PageThrottleMiddleware``: searches and exports in the browser are rate limited per user (429).
+- ``MaximumLengthValidator``: passwords of at most 128 characters.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.http import urlencode
+from knox.models import AuthToken
+from rest_framework.throttling import SimpleRateThrottle
+
+from agency.audit import audit_record
+from agency.choices import AuditOutcome
+from agency.middleware import current_request
+
+if TYPE_CHECKING:
+    from agency.models import User
+
+logger = logging.getLogger(__name__)
+
+SIGNED_IN_AT = "caseline_signed_in_at"
+LAST_SEEN_AT = "caseline_last_seen_at"
+ACCESS_STAMP = "caseline_access_stamp"
+HAS_TWO_FACTOR = "caseline_has_two_factor"
+
+# The session's last activity is written at most this often (seconds): an idle timeout exact to the
+# minute without a database write on every request.
+LAST_SEEN_GRANULARITY = 60
+
+
+# --- The user's access stamp ------------------------------------------------------------------------------
+
+
+def access_stamp(user: User) -> str:
+    """A digest of everything that decides what the user may see. Saved in the session at sign-in; a
+    session whose stamp no longer matches (role, organisation, status changed) is ended."""
+    parts = (
+        user.pk,
+        user.role,
+        user.unit_id,
+        user.court_id,
+        user.parole_board_id,
+        user.is_active,
+        user.is_staff,
+        user.is_superuser,
+    )
+    return salted_hmac("caseline.access_stamp", "|".join(str(part) for part in parts), algorithm="sha256").hexdigest()[
+        :32
+    ]
+
+
+def _has_confirmed_device(user: User) -> bool:
+    from django_otp import devices_for_user
+
+    return any(True for _ in devices_for_user(user, confirmed=True))
+
+
+# --- Sign-in signal handlers (auditing is not domain logic: see STYLE.md) --------------------------------
+
+
+def on_user_logged_in(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
+    if request is not None and hasattr(request, "session"):
+        now = int(timezone.now().timestamp())
+        request.session[SIGNED_IN_AT] = now
+        request.session[LAST_SEEN_AT] = now
+        request.session[ACCESS_STAMP] = access_stamp(user)
+        request.session[HAS_TWO_FACTOR] = _has_confirmed_device(user)
+    # Only sign-ins over HTTP are audited: the test client's force_login has no request context.
+    if current_request.get() is not None:
+        audit_record(actor=user, action="user.signed_in", obj=user)
+
+
+def on_user_logged_out(sender: Any, request: HttpRequest | None, user: User | None, **kwargs: Any) -> None:
+    if user is not None and current_request.get() is not None:
+        audit_record(actor=user, action="user.signed_out", obj=user)
+
+
+def _attempted_user(credentials: dict[str, Any]) -> User | None:
+    from agency.models import User
+
+    username = str(credentials.get("username") or "")[:150]
+    return User.objects.filter(username=username).first() if username else None
+
+
+def on_user_login_failed(sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs):
+    target = _attempted_user(credentials)
+    audit_record(
+        actor=None,
+        actor_label="anonymous",
+        action="user.sign_in_failed",
+        obj=target,
+        outcome=AuditOutcome.DENIED,
+        detail={"username": str(credentials.get("username") or "")[:150], "known_user": target is not None},
+    )
+
+
+def on_user_locked_out(sender: Any, request: HttpRequest | None, username: str | None, **kwargs: Any) -> None:
+    target = _attempted_user({"username": username})
+    audit_record(
+        actor=None,
+        actor_label="anonymous",
+        action="user.locked_out",
+        obj=target,
+        outcome=AuditOutcome.DENIED,
+        detail={"username": str(username or "")[:150], "failure_limit": settings.AXES_FAILURE_LIMIT},
+    )
+
+
+# --- Services the admin calls ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def user_unlock(*, actor: User, user: User) -> int:
+    """Lift a sign-in lockout (django-axes' failure records for the username). Returns how many records
+    were removed; audited even when there was none, as the administrator's act."""
+    from axes.utils import reset
+
+    removed = reset(username=user.username)
+    audit_record(actor=actor, action="user.unlocked", obj=user, detail={"attempts_cleared": removed})
+    return removed
+
+
+@transaction.atomic
+def user_two_factor_reset(*, actor: User, user: User) -> int:
+    """Remove the user's authenticator and recovery codes (a lost phone): they enroll again at their next
+    sign-in. A session verified with a removed device is unverified from its next request on."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    removed = 0
+    for model in (TOTPDevice, StaticDevice):
+        _count, per_model = model.objects.filter(user=user).delete()
+        removed += per_model.get(model._meta.label, 0)
+    audit_record(actor=actor, action="user.two_factor_reset", obj=user, detail={"devices_removed": removed})
+    return removed
+
+
+def user_access_changed(*, actor: User, user: User, changed: list[str]) -> None:
+    """After a save that changed what ``user`` may see (role, organisation, status): revoke their API
+    tokens now (their sessions end on their next request, by the access stamp) and audit the change.
+    Call it inside the transaction of the save."""
+    from agency.api.tokens import api_token_revoke
+    from agency.models import ApiTokenScope
+
+    audit_record(
+        actor=actor,
+        action="user.role_changed" if "role" in changed else "user.access_changed",
+        obj=user,
+        detail={"changed": sorted(changed), "role": user.role, "is_active": user.is_active},
+    )
+    for record in ApiTokenScope.objects.filter(user=user, revoked_at__isnull=True):
+        api_token_revoke(actor=actor, record=record)
+
+
+ACCESS_FIELDS = ("role", "unit", "court", "parole_board", "is_active", "is_staff", "is_superuser")
+
+
+# --- Middleware ---------------------------------------------------------------------------------------------
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path_info.startswith("/api/")
+
+
+class SessionLimitsMiddleware:
+    """Ends a browser session 30 minutes after its last request, 12 hours after sign-in, or at once when
+    the user's access changed since sign-in. The session's own cookie and row expire after
+    ``SESSION_COOKIE_AGE`` (30 minutes) too; the last activity is refreshed at most once a minute."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            reason = self._reason_to_end(request, user)
+            if reason:
+                audit_record(actor=user, action="user.session_ended", obj=user, detail={"reason": reason})
+                logout(request)
+                if _is_api(request):
+                    return JsonResponse({"detail": "Your session has ended: sign in again."}, status=401)
+                return redirect_to_login(request.get_full_path())
+        return self.get_response(request)
+
+    @staticmethod
+    def _reason_to_end(request: HttpRequest, user: User) -> str:
+        session = request.session
+        now = int(timezone.now().timestamp())
+        signed_in_at = session.get(SIGNED_IN_AT)
+        last_seen_at = session.get(LAST_SEEN_AT, signed_in_at)
+        if signed_in_at is None or last_seen_at is None:
+            return "no sign-in time"
+        if now - signed_in_at > settings.SESSION_ABSOLUTE_TIMEOUT:
+            return "absolute timeout"
+        if now - last_seen_at > settings.SESSION_IDLE_TIMEOUT:
+            return "idle timeout"
+        if session.get(ACCESS_STAMP) != access_stamp(user):
+            return "access changed"
+        if now - last_seen_at >= LAST_SEEN_GRANULARITY:
+            session[LAST_SEEN_AT] = now  # saves the session, which also renews its expiry
+        return ""
+
+
+TWO_FACTOR_EXEMPT_URL_NAMES = frozenset({"login", "logout", "two_factor_verify", "two_factor_setup", "healthz"})
+
+
+class TwoFactorMiddleware:
+    """A signed-in browser user who has not passed two-factor verification reaches only the sign-in,
+    sign-out, verification and enrollment pages. Required of everyone when ``CASELINE_REQUIRE_2FA``;
+    otherwise of the users who enrolled. API tokens are not concerned (DRF authenticates them later,
+    and they are issued by an administrator)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not user.is_verified():
+            enrolled = bool(request.session.get(HAS_TWO_FACTOR))
+            if (settings.CASELINE_REQUIRE_2FA or enrolled) and not self._exempt(request):
+                if _is_api(request):
+                    return JsonResponse(
+                        {"detail": "Two-factor verification is required: finish signing in in the browser."},
+                        status=403,
+                    )
+                target = "two_factor_verify" if enrolled else "two_factor_setup"
+                return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)
+
+    @staticmethod
+    def _exempt(request: HttpRequest) -> bool:
+        if request.path_info.startswith("/" + settings.STATIC_URL.lstrip("/")):
+            return True
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return True
+        return match.url_name in TWO_FACTOR_EXEMPT_URL_NAMES
+
+
+class DeniedAccessAuditMiddleware:
+    """Audits refusals answered to a signed-in user: every 403, and every 404 on a route that names an
+    object (a missing object and one out of scope are the same 404, and both are worth an entry).
+    Anonymous requests are refused with 401 or a redirect to sign in and are not audited (no actor);
+    failed sign-ins are audited by their own signal."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        status = response.status_code
+        if status not in (403, 404):
+            return response
+        user = getattr(request, "user", None)  # DRF puts the token's user here too
+        if user is None or not user.is_authenticated:
+            return response
+        match = getattr(request, "resolver_match", None)
+        if status == 404 and (match is None or not match.kwargs):
+            return response
+        audit_record(
+            actor=user,
+            action="access.denied",
+            outcome=AuditOutcome.DENIED,
+            detail={
+                "status": status,
+                "method": request.method,
+                "path": request.path[:300],
+                "route": match.view_name if match else "",
+                "object": {key: str(value)[:64] for key, value in match.kwargs.items()} if match else {},
+            },
+        )
+        return response
+
+
+class NoStoreMiddleware:
+    """Pages and API answers for a signed-in user hold personal data: no browser or proxy may keep them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated) or _is_api(request):
+            response["Cache-Control"] = "no-store, private"
+            response["Pragma"] = "no-cache"
+        return response
+
+
+# Browser routes whose use is limited per user, by kind: search (a list with a ``q``) and export.
+THROTTLED_ROUTES = {
+    "supervision:caseload": "search",
+    "inbox:inbox": "search",
+    "dashboard:cases": "search",
+    "audit:events": "search",
+    "dashboard:export": "export",
+    "audit:export": "export",
+}
+
+
+class PageThrottleMiddleware:
+    """At most ``CASELINE_PAGE_RATES[kind]`` searches or exports per user per minute in the browser
+    (the API has DRF's scoped throttles): over it, 429 with a Retry-After. Counts live in Django's cache
+    (Redis in production, so every web process shares them). A search also leaves an audit row."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        kind = self._kind(request)
+        if kind and user is not None and user.is_authenticated:
+            limit = settings.CASELINE_PAGE_RATES[kind]
+            window = int(timezone.now().timestamp()) // 60
+            key = f"caseline:throttle:{kind}:{user.pk}:{window}"
+            cache.add(key, 0, timeout=120)
+            try:
+                count = cache.incr(key)
+            except ValueError:  # evicted between add and incr
+                cache.set(key, 1, timeout=120)
+                count = 1
+            if count > limit:
+                audit_record(
+                    actor=user,
+                    action=f"{kind}.throttled",
+                    outcome=AuditOutcome.DENIED,
+                    detail={"path": request.path[:300], "limit_per_minute": limit},
+                )
+                response = HttpResponse(
+                    f"Too many {kind}es in one minute: wait a minute and try again.",
+                    status=429,
+                    content_type="text/plain; charset=utf-8",
+                )
+                response["Retry-After"] = "60"
+                return response
+        response = self.get_response(request)
+        if kind == "search" and response.status_code == 200 and request.user.is_authenticated:
+            audit_record(
+                actor=request.user,
+                action="search.performed",
+                detail={"route": request.resolver_match.view_name, "query": request.GET.get("q", "")[:200]},
+            )
+        return response
+
+    @staticmethod
+    def _kind(request: HttpRequest) -> str:
+        if request.method != "GET":
+            return ""
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return ""
+        kind = THROTTLED_ROUTES.get(match.view_name, "")
+        if kind == "search" and not request.GET.get("q", "").strip():
+            return ""  # browsing a list is not a search
+        return kind
+
+
+# --- Password validation ----------------------------------------------------------------------------------------
+
+
+class MaximumLengthValidator:
+    """Passwords of at most ``max_length`` characters (ASVS 2.1.2: at least 64 allowed, at most 128)."""
+
+    def __init__(self, max_length: int = 128):
+        self.max_length = max_length
+
+    def validate(self, password: str, user: Any = None) -> None:
+        if len(password) > self.max_length:
+            raise ValidationError(
+                f"This password is too long: use at most {self.max_length} characters.",
+                code="password_too_long",
+                params={"max_length": self.max_length},
+            )
+
+    def get_help_text(self) -> str:
+        return f"Your password can be at most {self.max_length} characters."
+
+
+# --- Limits ------------------------------------------------------------------------------------------------------
+
+
+class BodySizeLimitMiddleware:
+    """Refuse a request body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` with 413 before anything reads it (DRF's
+    parsers read the stream directly, so Django's own check on ``request.body`` does not cover the API)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if limit is not None and length > limit:
+            message = f"Request body too large: at most {limit // 1024} KiB."
+            if _is_api(request):
+                return JsonResponse({"detail": message}, status=413)
+            return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+
+class ApiSearchThrottle(SimpleRateThrottle):
+    """API lists filtered or searched (any query parameter other than paging): ``search`` rate per user or
+    token, on top of the per-token budget."""
+
+    scope = "search"
+    PAGING = frozenset({"page", "page_size", "ordering", "format"})
+
+    def get_cache_key(self, request, view):
+        if getattr(view, "action", None) != "list" or not (set(request.query_params) - self.PAGING):
+            return None
+        if isinstance(request.auth, AuthToken):
+            ident = f"token:{request.auth.digest[:64]}"
+        elif request.user and request.user.is_authenticated:
+            ident = f"user:{request.user.pk}"
+        else:
+            ident = self.get_ident(request)
+        return self.cache_format % {"scope": self.scope, "ident": ident}

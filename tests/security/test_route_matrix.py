@@ -1,0 +1,353 @@
+"""Authorization matrix, complete by construction: every URL pattern (pages and API; the admin has its
+own tests in tests/agency/test_admin.py) must have an entry here, or the first test fails. For each route
+and each role: the expected outcome on the role's own object, and a refusal (403 or 404) on another
+caseload's, court's, board's or unit's object, with nothing changed and the refusal audited."""
+
+from collections.abc import Callable
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from rest_framework.test import APIClient
+
+from agency.models import AuditEvent
+from supervision.models import CaseNote, CheckIn, Referral, Supervision, Violation, ViolationReport
+from tests.security.matrix_world import OTHER_CASE, OTHER_USER, OWN_CASE, OWN_USER, ROLES, extend_world
+
+pytestmark = pytest.mark.django_db
+
+EXCLUDED_PREFIXES = ("admin/", "static/")
+
+
+def _walk(patterns, namespace: str = "", prefix: str = ""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _walk(pattern.url_patterns, inner, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            yield (
+                (f"{namespace}{pattern.name}" if pattern.name else prefix + str(pattern.pattern)),
+                prefix + str(pattern.pattern),
+            )
+
+
+def all_routes() -> set[str]:
+    """Every named route of the project outside the admin (DRF's format-suffix twins share a name)."""
+    return {name for name, path in _walk(get_resolver().url_patterns) if not path.startswith(EXCLUDED_PREFIXES)}
+
+
+# --- How to call each route ------------------------------------------------------------------------------------
+# kwargs(world, case_name) -> the route's URL arguments for that case's objects; None: the route names no object.
+
+
+def _case(w, c):
+    return {"case_id": w.cases[c].pk}
+
+
+def _record(resource):
+    return lambda w, c: {"pk": w.records[(resource, c)].pk}
+
+
+def _page_record(key, resource):
+    return lambda w, c: {"case_id": w.cases[c].pk, key: w.records[(resource, c)].pk}
+
+
+def _report(resource):
+    return lambda w, c: {"report_id": w.records[(resource, c)].pk}
+
+
+# Outcomes: "ok" (2xx, or a redirect elsewhere than sign-in; a page form answered with its errors is 200),
+# "invalid" (400/405/409/422: let in, but the empty body or the object's state is refused), "deny" (403 or
+# 404), "login" (401, or a redirect to sign in).
+O, V, D, L = "ok", "invalid", "deny", "login"  # noqa: E741 (one letter each keeps the matrix rows readable)
+
+
+def row(officer, supervisor, court_clerk, parole_board_staff, integrator, administrator, anonymous=L):
+    return dict(
+        zip(
+            ROLES,
+            (officer, supervisor, court_clerk, parole_board_staff, integrator, administrator, anonymous),
+            strict=True,
+        )
+    )
+
+
+# route -> expected outcome for each role on its own objects (columns: officer, supervisor, court clerk,
+# parole board staff, integrator, administrator, anonymous). The requests are the ones in CALLS below, in
+# this order of roles, so a POST one role makes may change what the next one meets (e.g. a report submitted).
+MATRIX: dict[str, dict[str, str]] = {
+    "api-docs": row(O, O, O, O, O, O, O),
+    "api-schema": row(O, O, O, O, O, O, O),
+    "api:api-root": row(O, O, O, O, O, O, L),
+    "api:case-note-detail": row(O, O, D, D, O, O, L),
+    "api:case-note-list": row(O, O, D, D, O, O, L),
+    "api:check-in-complete": row(O, V, D, D, V, V, L),
+    "api:check-in-detail": row(O, O, D, D, O, O, L),
+    "api:check-in-excuse": row(V, V, D, D, V, V, L),
+    "api:check-in-list": row(O, O, D, D, O, O, L),
+    "api:condition-detail": row(O, O, D, D, O, O, L),
+    "api:condition-list": row(O, O, D, D, O, O, L),
+    "api:court-detail": row(O, O, O, O, O, O, L),
+    "api:court-list": row(O, O, O, O, O, O, L),
+    "api:drug-test-detail": row(O, O, D, D, O, O, L),
+    "api:drug-test-list": row(O, O, D, D, O, O, L),
+    "api:me": row(O, O, O, O, O, O, L),
+    "api:offender-detail": row(O, O, D, D, O, O, L),
+    "api:offender-list": row(O, O, D, D, O, O, L),
+    "api:officer-detail": row(O, O, D, D, O, O, L),
+    "api:officer-list": row(O, O, D, D, O, O, L),
+    "api:parole-board-detail": row(O, O, O, O, O, O, L),
+    "api:parole-board-list": row(O, O, O, O, O, O, L),
+    "api:supervision-detail": row(O, O, D, D, O, O, L),
+    "api:supervision-list": row(O, O, D, D, O, O, L),
+    "api:unit-detail": row(O, O, D, D, O, O, L),
+    "api:unit-list": row(O, O, D, D, O, O, L),
+    "api:violation-detail": row(O, O, D, D, O, O, L),
+    "api:violation-list": row(O, O, D, D, O, O, L),
+    "api:violation-report-acknowledge": row(D, D, O, O, D, D, L),
+    "api:violation-report-approve": row(D, O, D, D, D, D, L),
+    "api:violation-report-detail": row(O, O, O, O, O, O, L),
+    "api:violation-report-disposition": row(V, V, V, V, V, V, L),
+    "api:violation-report-hearing": row(V, V, V, V, V, V, L),
+    "api:violation-report-list": row(O, O, O, O, O, O, L),
+    "api:violation-report-return-": row(V, V, D, D, V, V, L),
+    "api:violation-report-submit": row(O, V, D, D, D, D, L),
+    "audit:events": row(D, O, D, D, D, O, L),
+    "audit:export": row(D, O, D, D, D, O, L),
+    "dashboard:case_assignments": row(O, O, D, D, D, D, L),
+    "dashboard:cases": row(O, O, D, D, D, D, L),
+    "dashboard:export": row(O, O, D, D, D, D, L),
+    "dashboard:index": row(D, O, D, D, D, D, L),
+    "dashboard:me": row(O, D, D, D, D, D, L),
+    "dashboard:officer": row(D, O, D, D, D, D, L),
+    "dashboard:reassign": row(D, O, D, D, D, D, L),
+    "dashboard:review_approve": row(D, O, D, D, D, D, L),
+    "dashboard:review_detail": row(D, O, D, D, D, D, L),
+    "dashboard:review_return": row(D, O, D, D, D, D, L),
+    "dashboard:reviews": row(D, O, D, D, D, D, L),
+    "healthz": row(O, O, O, O, O, O, O),
+    "home": row(O, O, O, O, O, O, L),
+    "inbox:inbox": row(D, D, O, O, D, D, L),
+    "inbox:report_acknowledge": row(D, D, O, O, D, D, L),
+    "inbox:report_detail": row(D, D, O, O, D, D, L),
+    "inbox:report_disposition": row(D, D, O, O, D, D, L),
+    "inbox:report_hearing": row(D, D, O, O, D, D, L),
+    "inbox:report_pdf": row(D, D, O, O, D, D, L),
+    "login": row(O, O, O, O, O, O, O),
+    "logout": row(L, L, L, L, L, L, L),
+    "password_change": row(O, O, O, O, O, O, L),
+    "password_change_done": row(O, O, O, O, O, O, L),
+    "supervision:case_detail": row(O, O, D, D, D, D, L),
+    "supervision:caseload": row(O, O, D, D, D, D, L),
+    "supervision:check_in_complete": row(O, O, D, D, D, D, L),
+    "supervision:check_in_excuse": row(O, O, D, D, D, D, L),
+    "supervision:community_service_new": row(O, O, D, D, D, D, L),
+    "supervision:contact_new": row(O, O, D, D, D, D, L),
+    "supervision:drug_test_new": row(O, O, D, D, D, D, L),
+    "supervision:note_new": row(O, O, D, D, D, D, L),
+    "supervision:referral_new": row(O, O, D, D, D, D, L),
+    "supervision:referral_status": row(O, O, D, D, D, D, L),
+    "supervision:report_detail": row(O, O, D, D, D, D, L),
+    "supervision:report_new": row(O, O, D, D, D, D, L),
+    "supervision:report_submit": row(O, O, D, D, D, D, L),
+    "supervision:violation_new": row(O, O, D, D, D, D, L),
+    "two_factor_setup": row(O, O, O, O, O, O, L),
+    "two_factor_verify": row(O, O, O, O, O, O, L),
+}
+
+# Reference data every signed-in role reads: no "other" object to be refused.
+REFERENCE_DATA = {"api:court-detail", "api:parole-board-detail"}
+
+CALLS: dict[str, tuple[str, Callable | None]] = {
+    # public
+    "healthz": ("GET", None),
+    "login": ("GET", None),
+    "logout": ("POST", None),
+    "api-schema": ("GET", None),
+    "api-docs": ("GET", None),
+    # signed in
+    "home": ("GET", None),
+    "password_change": ("GET", None),
+    "password_change_done": ("GET", None),
+    "two_factor_verify": ("GET", None),
+    "two_factor_setup": ("GET", None),
+    "audit:events": ("GET", None),
+    "audit:export": ("GET", None),
+    # the officer's workspace
+    "supervision:caseload": ("GET", None),
+    "supervision:case_detail": ("GET", _case),
+    "supervision:check_in_complete": ("POST", _page_record("check_in_id", "check-ins")),
+    "supervision:check_in_excuse": ("POST", _page_record("check_in_id", "check-ins")),
+    "supervision:contact_new": ("POST", _case),
+    "supervision:drug_test_new": ("POST", _case),
+    "supervision:note_new": ("POST", _case),
+    "supervision:referral_new": ("POST", _case),
+    "supervision:referral_status": ("POST", _page_record("referral_id", "referrals")),
+    "supervision:community_service_new": ("POST", _case),
+    "supervision:violation_new": ("POST", _case),
+    "supervision:report_new": ("POST", _case),
+    "supervision:report_detail": ("GET", _page_record("report_id", "draft-reports")),
+    "supervision:report_submit": ("POST", _page_record("report_id", "draft-reports")),
+    # the supervisor's dashboard
+    "dashboard:index": ("GET", None),
+    "dashboard:me": ("GET", None),
+    "dashboard:officer": ("GET", lambda w, c: {"officer_id": w.cases[c].officer_id}),
+    "dashboard:cases": ("GET", None),
+    "dashboard:case_assignments": ("GET", _case),
+    "dashboard:reassign": ("POST", None),
+    "dashboard:reviews": ("GET", None),
+    "dashboard:review_detail": ("GET", _report("review-reports")),
+    "dashboard:review_approve": ("POST", _report("review-reports")),
+    "dashboard:review_return": ("POST", _report("review-reports")),
+    "dashboard:export": ("GET", None),
+    # the inbox
+    "inbox:inbox": ("GET", None),
+    "inbox:report_detail": ("GET", _report("violation-reports")),
+    "inbox:report_pdf": ("GET", _report("violation-reports")),
+    "inbox:report_acknowledge": ("POST", _report("violation-reports")),
+    "inbox:report_hearing": ("POST", _report("violation-reports")),
+    "inbox:report_disposition": ("POST", _report("violation-reports")),
+    # the API
+    "api:api-root": ("GET", None),
+    "api:me": ("GET", None),
+    "api:court-list": ("GET", None),
+    "api:court-detail": ("GET", lambda w, c: {"pk": w.court.pk}),
+    "api:parole-board-list": ("GET", None),
+    "api:parole-board-detail": ("GET", lambda w, c: {"pk": w.board.pk}),
+    "api:unit-list": ("GET", None),
+    "api:unit-detail": ("GET", lambda w, c: {"pk": w.cases[c].unit_id}),
+    "api:officer-list": ("GET", None),
+    "api:officer-detail": ("GET", lambda w, c: {"pk": w.cases[c].officer_id}),
+    "api:offender-list": ("GET", None),
+    "api:offender-detail": ("GET", _record("offenders")),
+    "api:supervision-list": ("GET", None),
+    "api:supervision-detail": ("GET", _record("supervisions")),
+    "api:condition-list": ("GET", None),
+    "api:condition-detail": ("GET", _record("conditions")),
+    "api:check-in-list": ("GET", None),
+    "api:check-in-detail": ("GET", _record("check-ins")),
+    "api:check-in-complete": ("POST", _record("check-ins")),
+    "api:check-in-excuse": ("POST", _record("check-ins")),
+    "api:drug-test-list": ("GET", None),
+    "api:drug-test-detail": ("GET", _record("drug-tests")),
+    "api:case-note-list": ("GET", None),
+    "api:case-note-detail": ("GET", _record("case-notes")),
+    "api:violation-list": ("GET", None),
+    "api:violation-detail": ("GET", _record("violations")),
+    "api:violation-report-list": ("GET", None),
+    "api:violation-report-detail": ("GET", _record("violation-reports")),
+    "api:violation-report-submit": ("POST", _record("draft-reports")),
+    "api:violation-report-approve": ("POST", _record("review-reports")),
+    "api:violation-report-return-": ("POST", _record("review-reports")),
+    "api:violation-report-acknowledge": ("POST", _record("violation-reports")),
+    "api:violation-report-hearing": ("POST", _record("violation-reports")),
+    "api:violation-report-disposition": ("POST", _record("violation-reports")),
+}
+
+
+@pytest.fixture
+def agency(world):
+    extend_world(world)
+    return world
+
+
+def _client(agency, user_name: str | None):
+    client = APIClient()
+    if user_name is not None:
+        client.force_login(agency.users[user_name])
+    return client
+
+
+def _outcome(response) -> str:
+    status = response.status_code
+    if status == 401 or (status == 302 and reverse("login") in response.get("Location", "")):
+        return L
+    if status in (403, 404):
+        return D
+    assert status < 500, f"server error {status}"
+    if status in (400, 405, 409, 422):
+        return V
+    return O
+
+
+def _fingerprint() -> tuple:
+    """Everything a request could change on a case."""
+    return (
+        tuple(Supervision.objects.order_by("pk").values_list("pk", "officer_id", "status", "level")),
+        tuple(CheckIn.objects.order_by("pk").values_list("pk", "status")),
+        tuple(ViolationReport.objects.order_by("pk").values_list("pk", "status")),
+        tuple(Referral.objects.order_by("pk").values_list("pk", "status")),
+        Violation.objects.count(),
+        CaseNote.objects.count(),
+    )
+
+
+FIXED_KWARGS = {"dashboard:export": {"table": "caseload"}}
+
+
+def _call(client, route: str, kwargs: dict | None):
+    method, _builder = CALLS[route]
+    url = reverse(route, kwargs=kwargs or FIXED_KWARGS.get(route))
+    return client.post(url, {}, format="json") if method == "POST" else client.get(url)
+
+
+def _denied_rows(user) -> int:
+    return AuditEvent.objects.filter(actor=user, action="access.denied", outcome="denied").count()
+
+
+def test_every_route_is_in_the_matrix():
+    # given every URL pattern of the project outside the admin
+    routes = all_routes()
+    # then each has an expected outcome per role and a way to call it, and the matrix names no stale route
+    assert routes - set(MATRIX) == set(), "routes missing from the role matrix"
+    assert set(MATRIX) - routes == set(), "routes in the matrix that no longer exist"
+    assert set(CALLS) == set(MATRIX)
+    assert all(set(expected) == set(ROLES) for expected in MATRIX.values())
+
+
+def test_a_route_missing_from_the_matrix_fails_the_check(monkeypatch):
+    # given a new route nobody added to the matrix
+    from django.urls import path
+
+    from agency import urls
+
+    monkeypatch.setattr(urls, "urlpatterns", [*urls.urlpatterns, path("new-page/", lambda r: None, name="new_page")])
+    from django.urls import clear_url_caches
+
+    clear_url_caches()
+    try:
+        # then the completeness check names it
+        assert all_routes() - set(MATRIX) == {"new_page"}
+    finally:
+        monkeypatch.undo()
+        clear_url_caches()
+
+
+@pytest.mark.parametrize("route", sorted(MATRIX))
+def test_route_matrix(agency, route):
+    _method, builder = CALLS[route]
+    # when each role calls the route on its own objects
+    seen = {}
+    for role in ROLES:
+        user = agency.users[OWN_USER[role]] if role in OWN_USER else None
+        before, denied_before = _fingerprint(), _denied_rows(user) if user else 0
+        response = _call(
+            _client(agency, OWN_USER.get(role)), route, builder(agency, OWN_CASE[role]) if builder else None
+        )
+        seen[role] = _outcome(response)
+        # then a refusal changed nothing, and a signed-in user's refusal is audited
+        if seen[role] in (D, L):
+            assert _fingerprint() == before, f"{role} was refused {route} but something changed"
+        if seen[role] == D:
+            assert _denied_rows(user) == denied_before + 1, f"{role} refused {route} without an audit row"
+    assert seen == MATRIX[route]
+    if builder is None or route in REFERENCE_DATA:
+        return
+    # when each role calls it on someone else's object (another caseload, unit, court or board)
+    for role, user_name in OTHER_USER.items():
+        user = agency.users[user_name]
+        before, denied_before = _fingerprint(), _denied_rows(user)
+        response = _call(_client(agency, user_name), route, builder(agency, OTHER_CASE[role]))
+        # then it is refused, nothing changed, and the refusal is audited
+        assert _outcome(response) == D, f"{role} reached another's object through {route}"
+        assert _fingerprint() == before
+        assert _denied_rows(user) == denied_before + 1
