@@ -76,6 +76,13 @@ def test_the_docs_page_uses_only_local_static_files(world, client_for):
     for src in sources:
         if src.startswith("/static/"):
             assert finders.find(src.removeprefix("/static/")), src
+    # no inline script (the Content-Security-Policy allows scripts from 'self' only): the page's own
+    # set-up script is served by the docs view itself
+    assert re.findall(r"<script>", html) == []
+    setup = client_for(None).get("/api/docs/?script=")
+    assert setup.status_code == 200
+    assert setup["Content-Type"].startswith("application/javascript")
+    assert "script-src 'self'" in response["Content-Security-Policy"]
 
 
 @pytest.mark.parametrize(
