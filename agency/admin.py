@@ -6,10 +6,14 @@ from typing import Any
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.db import models, router, transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.urls import path, reverse
 from django.utils.decorators import method_decorator
+from django.utils.html import format_html
 from django.views.decorators.debug import sensitive_post_parameters
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -181,6 +185,50 @@ class UserAdmin(AuditedAdminMixin, SimpleHistoryAdmin, DjangoUserAdmin):
     search_fields = ("username", "first_name", "last_name", "email", "badge_number")
     ordering = ("last_name", "first_name", "username")
     actions = [unlock_selected, reset_two_factor_selected]
+    readonly_fields = ("sign_in_lock",)
+
+    @admin.display(description="Sign-in")
+    def sign_in_lock(self, obj: User) -> str:
+        """Whether django-axes locked the account, with a one-click unlock (audited) when it did."""
+        from axes.models import AccessAttempt
+        from django.conf import settings
+
+        if obj.pk is None:
+            return "—"
+        locked = AccessAttempt.objects.filter(
+            username=obj.username, failures_since_start__gte=settings.AXES_FAILURE_LIMIT
+        ).exists()
+        if not locked:
+            return "Not locked"
+        url = reverse("admin:agency_user_unlock", args=[obj.pk])
+        return format_html(
+            'Locked after {} failed attempts. <button type="submit" formaction="{}" formnovalidate '
+            'class="button" name="_unlock">Unlock sign-in</button>',
+            settings.AXES_FAILURE_LIMIT,
+            url,
+        )
+
+    def get_urls(self):
+        extra = [
+            path(
+                "<path:object_id>/unlock/",
+                self.admin_site.admin_view(self.unlock_view),
+                name="agency_user_unlock",
+            )
+        ]
+        return extra + super().get_urls()
+
+    def unlock_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """The change page's “Unlock sign-in” button posts here (one click, audited)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        user = self.get_object(request, unquote(object_id))
+        if user is None or not self.has_change_permission(request, user):
+            raise PermissionDenied
+        user_unlock(actor=request.user, user=user)
+        self.message_user(request, f"Sign-in unlocked for {user.username}.", messages.SUCCESS)
+        return redirect(reverse("admin:agency_user_change", args=[user.pk]))
+
     _ORGANISATION = (
         "Role and organisation",
         {
@@ -199,7 +247,7 @@ class UserAdmin(AuditedAdminMixin, SimpleHistoryAdmin, DjangoUserAdmin):
         (
             "Access",
             {
-                "fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions"),
+                "fields": ("is_active", "sign_in_lock", "is_staff", "is_superuser", "groups", "user_permissions"),
                 "description": (
                     "Untick “active” to end someone's access; accounts are never deleted. "
                     "“Staff status” opens this admin site: give it to administrators only."

@@ -353,3 +353,20 @@ def test_the_sign_in_page_shows_the_use_banner(client):
     response = client.get(reverse("login"))
     assert b'id="use-banner"' in response.content
     assert b"Use is monitored and audited" in response.content
+
+
+def test_the_user_page_unlocks_in_one_click(client):
+    # given a locked-out officer and an administrator on their page
+    officer = OfficerFactory()
+    _fail(client, officer.username, 5)
+    admin_client = client.__class__()
+    admin_client.force_login(AdministratorFactory())
+    page = admin_client.get(reverse("admin:agency_user_change", args=[officer.pk]))
+    assert b"Unlock sign-in" in page.content
+    # when they press the button
+    response = admin_client.post(reverse("admin:agency_user_unlock", args=[officer.pk]))
+    # then the officer is unlocked, audited, and the page says so
+    assert response.status_code == 302
+    assert AuditEvent.objects.filter(action="user.unlocked", object_id=str(officer.pk)).count() == 1
+    assert b"Not locked" in admin_client.get(reverse("admin:agency_user_change", args=[officer.pk])).content
+    assert sign_in(client, officer.username).status_code == 302
