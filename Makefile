@@ -8,7 +8,7 @@ PORT ?= 8000
 DEMO_PASSWORD ?= caseline-demo-2026
 export PORT
 
-.PHONY: install run test lint bench-seed clean assets
+.PHONY: install run test lint clean assets
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Caseline needs Python 3.11 (found " + sys.version.split()[0] + ")")'

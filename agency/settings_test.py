@@ -19,3 +19,7 @@ CELERY_TASK_ALWAYS_EAGER = False
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # The other suites sign in with a password only; tests/security turns two-factor on and proves it is enforced.
 CASELINE_REQUIRE_2FA = False
+# Tests serve static files through the finders; an empty STATIC_ROOT keeps WhiteNoise from warning
+# on every request that no collected files exist.
+STATIC_ROOT = VAR_DIR / "test-static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)

@@ -46,9 +46,17 @@ class Offender(models.Model):
     class Meta:
         ordering = ["last_name", "first_name", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["state_id"], condition=~Q(state_id=""), name="offender_state_id_unique"),
             models.UniqueConstraint(
-                fields=["fbi_number"], condition=~Q(fbi_number=""), name="offender_fbi_number_unique"
+                fields=["state_id"],
+                condition=~Q(state_id=""),
+                name="offender_state_id_unique",
+                violation_error_message="Another person already has this state identification number (SID).",
+            ),
+            models.UniqueConstraint(
+                fields=["fbi_number"],
+                condition=~Q(fbi_number=""),
+                name="offender_fbi_number_unique",
+                violation_error_message="Another person already has this FBI number.",
             ),
         ]
 

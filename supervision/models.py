@@ -397,10 +397,16 @@ class Violation(models.Model):
         constraints = [
             # One violation per missed check-in and per failed test, however often a job runs.
             models.UniqueConstraint(
-                fields=["check_in"], condition=Q(check_in__isnull=False), name="violation_one_per_check_in"
+                fields=["check_in"],
+                condition=Q(check_in__isnull=False),
+                name="violation_one_per_check_in",
+                violation_error_message="This check-in already has its violation.",
             ),
             models.UniqueConstraint(
-                fields=["drug_test"], condition=Q(drug_test__isnull=False), name="violation_one_per_drug_test"
+                fields=["drug_test"],
+                condition=Q(drug_test__isnull=False),
+                name="violation_one_per_drug_test",
+                violation_error_message="This drug test already has its violation.",
             ),
         ]
 
@@ -533,6 +539,7 @@ class ReportDelivery(models.Model):
 class NotificationKind(models.TextChoices):
     MISSED_CHECK_IN = "missed_check_in", "Missed check-in"
     POSSIBLE_ABSCONDER = "possible_absconder", "Possible absconder"
+    REPORT_DISPOSED = "report_disposed", "Violation report disposed"
 
 
 class Notification(models.Model):

@@ -80,7 +80,7 @@ def _caseload_base(*, actor: User, now: datetime) -> QuerySet[Supervision]:
         .annotate(
             attention=SqlCase(
                 When(next_check_in_due__lt=now, then=Value(ATTENTION_OVERDUE)),
-                When(next_check_in_due__lt=_end_of_today(now), then=Value(ATTENTION_DUE_TODAY)),
+                When(next_check_in_due__lte=_end_of_today(now), then=Value(ATTENTION_DUE_TODAY)),
                 When(next_check_in_opens__lte=now, then=Value(ATTENTION_WINDOW_OPEN)),
                 default=Value(ATTENTION_NONE),
                 output_field=IntegerField(),

@@ -26,14 +26,11 @@ from supervision.choices import (
     SupervisionStatus,
     ViolationStatus,
 )
-from supervision.models import CaseNote, Notification, Supervision, ViolationReport
+from supervision.models import CaseNote, Notification, NotificationKind, Supervision, ViolationReport
 from supervision.services.reports import lock_report
+from supervision.services.violations import violations_set_status
 
 logger = logging.getLogger(__name__)
-
-# Notification kind of an authority's decision. Not (yet) one of NotificationKind's choices: adding it
-# there needs a migration of supervision.Notification.kind (choices only; the column is unchanged).
-NOTIFICATION_REPORT_DISPOSED = "report_disposed"
 
 
 def _require_authority_staff(actor: User, report: ViolationReport) -> None:
@@ -145,7 +142,7 @@ def violation_report_dispose(
     report.full_clean()
     report.save(update_fields=["status", "disposition", "disposition_on", "disposition_note", "updated_at"])
     violation_status = ViolationStatus.DISMISSED if disposition == Disposition.DISMISSED else ViolationStatus.RESOLVED
-    report.violations.update(status=violation_status, updated_at=timezone.now())
+    violations_set_status(actor=actor, report=report, status=violation_status)
     case_note = _case_note(actor=actor, report=report, body=_disposition_note_body(actor, report))
     notified = _notify_disposed(report)
     audit_record(
@@ -208,7 +205,7 @@ def _notify_disposed(report: ViolationReport) -> list[int]:
         [
             Notification(
                 recipient_id=recipient_id,
-                kind=NOTIFICATION_REPORT_DISPOSED,
+                kind=NotificationKind.REPORT_DISPOSED,
                 message=message,
                 supervision=supervision,
                 report=report,

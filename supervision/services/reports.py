@@ -22,6 +22,7 @@ from supervision.models import (
     ViolationReport,
 )
 from supervision.services.authority import require_role, supervision_authority
+from supervision.services.violations import violations_set_status
 
 logger = logging.getLogger(__name__)
 
@@ -169,7 +170,7 @@ def violation_report_approve(*, actor: User, report: ViolationReport) -> Violati
     report.save(
         update_fields=["status", "reviewed_by", "reviewed_at", "review_comment", "court", "parole_board", "updated_at"]
     )
-    report.violations.update(status=ViolationStatus.REPORTED)
+    violations_set_status(actor=actor, report=report, status=ViolationStatus.REPORTED)
     delivery, _ = ReportDelivery.objects.get_or_create(
         report=report, court=authority.court, parole_board=authority.parole_board
     )

@@ -6,6 +6,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
 from agency.audit import audit_record
 from agency.models import User
@@ -18,6 +19,7 @@ from supervision.models import (
     DrugTest,
     Supervision,
     Violation,
+    ViolationReport,
 )
 
 logger = logging.getLogger(__name__)
@@ -64,3 +66,14 @@ def violation_record(
         actor=actor, system=system, action="violation.recorded", obj=violation, offender_id=supervision.offender_id
     )
     return violation
+
+
+def violations_set_status(*, actor: User, report: ViolationReport, status: str) -> int:
+    """Move every violation of a report to ``status``, keeping each one's change history."""
+    now = timezone.now()
+    violations = list(report.violations.all())
+    for violation in violations:
+        violation.status = status
+        violation.updated_at = now
+    bulk_update_with_history(violations, Violation, ["status", "updated_at"], default_user=actor)
+    return len(violations)
