@@ -17,43 +17,13 @@ caseline_bench (the default is caseline_bench_dashboard). The last line is machi
 
 import argparse
 import os
-import statistics
-import sys
 import time
 from datetime import date, timedelta
-from pathlib import Path
-from urllib.parse import urlparse
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from _common import measure, recreate_database, setup_django
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/caseline_bench_dashboard"
 OFFICERS_PER_UNIT = 20
-
-
-def _recreate_database(url: str) -> None:
-    import psycopg2
-    from psycopg2 import sql
-
-    name = urlparse(url).path.lstrip("/")
-    if not name.startswith("caseline_bench"):
-        raise SystemExit(f"Refusing to drop {name!r}: the benchmark database name must start with caseline_bench.")
-    admin = psycopg2.connect(url.rsplit("/", 1)[0] + "/postgres")
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    admin.close()
-
-
-def _setup_django(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DEBUG", "false")
-    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789")
-    os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/14")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "agency.settings_test")
-    import django
-
-    django.setup()
 
 
 def _status(i: int, supervision_type: str) -> tuple[str, date | None, str]:
@@ -236,22 +206,6 @@ def _build(*, agency_cases: int, unit_cases: int) -> int:
     return supervisor.pk
 
 
-def _measure(client, url: str, runs: int) -> tuple[float, int]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    client.get(url)  # warm up
-    times, queries = [], []
-    for _ in range(runs):
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
-            response = client.get(url)
-            times.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-        queries.append(len(captured))
-    return statistics.median(times), max(queries)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--agency-cases", type=int, default=100_000)
@@ -261,8 +215,8 @@ def main() -> None:
     url = os.environ.get("DATABASE_URL", DEFAULT_URL)
     if "caseline_bench" not in url:
         url = DEFAULT_URL
-    _recreate_database(url)
-    _setup_django(url)
+    recreate_database(url)
+    setup_django(url)
 
     from django.core.management import call_command
     from django.test import Client
@@ -293,9 +247,9 @@ def main() -> None:
         ("review queue", "/dashboard/reviews/"),
     ]
     for label, path in others:
-        ms, queries = _measure(client, path, args.runs)
+        ms, queries = measure(client, path, args.runs)
         print(f"{label:28} median {ms:7.1f} ms over {args.runs} renders, {queries} queries")
-    median_ms, queries = _measure(client, "/dashboard/", args.runs)
+    median_ms, queries = measure(client, "/dashboard/", args.runs)
     print(f"{'unit dashboard':28} median {median_ms:7.1f} ms over {args.runs} renders, {queries} queries")
     print(f"median_ms={median_ms:.1f} queries={queries}")
 

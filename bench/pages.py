@@ -16,44 +16,13 @@ The database named in DATABASE_URL is DROPPED and created again: point it at a t
 import argparse
 import os
 import random
-import statistics
-import sys
 import time
 from datetime import date, timedelta
 from decimal import Decimal
-from pathlib import Path
-from urllib.parse import urlparse
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from _common import measure, recreate_database, setup_django
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/caseline_bench_pages"
-
-
-def _recreate_database(url: str) -> None:
-    import psycopg2
-    from psycopg2 import sql
-
-    parsed = urlparse(url)
-    name = parsed.path.lstrip("/")
-    if not name.startswith(("caseline_bench", "bench_")):
-        raise SystemExit(f"Refusing to drop {name!r}: the benchmark database name must start with caseline_bench.")
-    admin = psycopg2.connect(url.rsplit("/", 1)[0] + "/postgres")
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    admin.close()
-
-
-def _setup_django(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DEBUG", "false")
-    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789")
-    os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/14")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "agency.settings_test")
-    import django
-
-    django.setup()
 
 
 def _build(*, officers: int, cases_per_officer: int, seed: int) -> tuple[int, int]:
@@ -270,22 +239,6 @@ def _build(*, officers: int, cases_per_officer: int, seed: int) -> tuple[int, in
     return measured.pk, supervisions[0].pk
 
 
-def _measure(client, url: str, runs: int) -> tuple[float, int]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    client.get(url)  # warm up
-    times, queries = [], []
-    for _ in range(runs):
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
-            response = client.get(url)
-            times.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-        queries.append(len(captured))
-    return statistics.median(times), max(queries)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--officers", type=int, default=4, help="officers with a full caseload (default 4)")
@@ -296,8 +249,8 @@ def main() -> None:
     url = os.environ.get("DATABASE_URL", DEFAULT_URL)
     if "caseline_bench" not in url:
         url = DEFAULT_URL
-    _recreate_database(url)
-    _setup_django(url)
+    recreate_database(url)
+    setup_django(url)
 
     from django.core.management import call_command
     from django.db.models import Count
@@ -322,8 +275,8 @@ def main() -> None:
     )
     client = Client()
     client.force_login(officer)
-    caseload_ms, caseload_queries = _measure(client, "/caseload/", args.runs)
-    case_ms, case_queries = _measure(client, f"/cases/{case_id}/", args.runs)
+    caseload_ms, caseload_queries = measure(client, "/caseload/", args.runs)
+    case_ms, case_queries = measure(client, f"/cases/{case_id}/", args.runs)
     print(f"My caseload: median {caseload_ms:.1f} ms over {args.runs} renders, {caseload_queries} queries")
     print(f"Case page:   median {case_ms:.1f} ms over {args.runs} renders, {case_queries} queries")
     print(
