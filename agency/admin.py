@@ -3,6 +3,7 @@ audit trail (read-only). The behaviour every Caseline admin shares lives in ``Au
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -23,8 +24,19 @@ from simple_history.admin import SimpleHistoryAdmin
 from agency.api.admin import ApiTokenIssueMixin
 from agency.api.tokens import api_token_revoke
 from agency.audit import audit_record
-from agency.models import ApiTokenScope, AuditEvent, Court, ParoleBoard, Unit, User
+from agency.models import (
+    ApiTokenScope,
+    AuditEvent,
+    Court,
+    ParoleBoard,
+    Unit,
+    User,
+    WebhookDelivery,
+    WebhookEvent,
+    WebhookSubscription,
+)
 from agency.security import ACCESS_FIELDS, user_access_changed, user_two_factor_reset, user_unlock
+from agency.webhooks import webhook_deliveries_retry
 
 NEVER_DELETED = (
     "Nothing in Caseline is ever deleted: close, void or correct a record instead; "
@@ -359,5 +371,65 @@ class ApiTokenScopeAdmin(ApiTokenIssueMixin, ReadOnlyAdmin):
         return obj.is_active
 
     def has_revoke_permission(self, request: HttpRequest) -> bool:
+        opts = self.opts
+        return request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
+
+
+# --- Webhooks -----------------------------------------------------------------------------------------
+
+
+class WebhookSubscriptionForm(forms.ModelForm):
+    url = forms.URLField(max_length=500, assume_scheme="https", help_text="Where events are POSTed (https://…).")
+    events = forms.MultipleChoiceField(
+        choices=WebhookEvent.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The events this subscriber receives.",
+    )
+    secret = forms.CharField(
+        widget=forms.PasswordInput(render_value=True),
+        max_length=200,
+        help_text="Shared secret for the HMAC-SHA256 signature (X-Caseline-Signature: sha256=…).",
+    )
+
+    class Meta:
+        model = WebhookSubscription
+        fields = ("name", "url", "secret", "events", "is_active")
+
+
+@admin.register(WebhookSubscription)
+class WebhookSubscriptionAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """Systems that receive events, signed. The secret is never shown in the list."""
+
+    form = WebhookSubscriptionForm
+    list_display = ("name", "url", "event_list", "is_active", "created_at")
+    list_filter = ("is_active",)
+    search_fields = ("name", "url")
+    actions = [deactivate_selected]
+
+    @admin.display(description="events")
+    def event_list(self, obj: WebhookSubscription) -> str:
+        return ", ".join(obj.events or [])
+
+
+@admin.action(description="Retry the selected failed deliveries", permissions=["retry"])
+def retry_selected(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+    retried = webhook_deliveries_retry(actor=request.user, deliveries=queryset)
+    modeladmin.message_user(request, f"{retried} re-queued.", messages.SUCCESS)
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ReadOnlyAdmin):
+    """The webhook outbox, read-only: written by ``agency.webhooks``; failed rows are re-queued with the
+    audited "retry" action."""
+
+    list_display = ("event_id", "subscription", "event", "status", "attempts", "next_attempt_at", "delivered_at")
+    list_filter = ("status", "event", "subscription")
+    list_select_related = ("subscription",)
+    search_fields = ("=event_id",)
+    date_hierarchy = "created_at"
+    actions = [retry_selected]
+    show_full_result_count = False
+
+    def has_retry_permission(self, request: HttpRequest) -> bool:
         opts = self.opts
         return request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}")

@@ -241,3 +241,96 @@ class ApiTokenScope(models.Model):
     @property
     def is_active(self) -> bool:
         return self.token_id is not None and self.revoked_at is None
+
+
+# --- Webhooks: events sent to subscribers, through an outbox -----------------------------------------
+
+
+class WebhookEvent(models.TextChoices):
+    CHECK_IN_MISSED = "check_in.missed", "A check-in was missed"
+    VIOLATION_CREATED = "violation.created", "A violation was recorded"
+    VIOLATION_REPORT_ROUTED = "violation_report.routed", "A violation report was routed to its authority"
+    VIOLATION_REPORT_DISPOSED = "violation_report.disposed", "A violation report was disposed"
+    SUPERVISION_CLOSED = "supervision.closed", "A supervision was closed"
+
+
+def validate_webhook_events(value) -> None:
+    if not isinstance(value, list) or not value:
+        raise ValidationError("Choose at least one event, as a list of event names.")
+    unknown = sorted({str(name) for name in value} - set(WebhookEvent.values))
+    if unknown:
+        raise ValidationError(
+            f"Unknown event{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}. "
+            f"Choose from: {', '.join(WebhookEvent.values)}."
+        )
+
+
+def validate_webhook_url(value: str) -> None:
+    if not value.lower().startswith(("http://", "https://")):
+        raise ValidationError("A webhook address starts with https:// (or http://).")
+
+
+class WebhookSubscription(models.Model):
+    """A system that wants to hear about events (an agency's data warehouse, a court's case system).
+    Each event it subscribes to is POSTed to ``url`` as JSON (ids only), signed with ``secret``
+    (``X-Caseline-Signature: sha256=<hex HMAC-SHA256 of the body>``)."""
+
+    name = models.CharField(max_length=200, unique=True)
+    url = models.URLField(max_length=500, validators=[validate_webhook_url], help_text="Where events are POSTed.")
+    secret = models.CharField(max_length=200, help_text="Shared secret for the HMAC-SHA256 signature.")
+    events = models.JSONField(
+        default=list, validators=[validate_webhook_events], help_text="The event names this subscriber receives."
+    )
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WebhookDeliveryStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    DELIVERED = "delivered", "Delivered"
+    FAILED = "failed", "Failed"
+
+
+class WebhookDelivery(models.Model):
+    """The outbox: one row per event and subscriber, written in the transaction of the change it tells
+    about, delivered after commit (and by the periodic sweep). Kept after delivery or failure."""
+
+    subscription = models.ForeignKey(WebhookSubscription, on_delete=models.PROTECT, related_name="deliveries")
+    event = models.CharField(max_length=40, choices=WebhookEvent.choices)
+    event_id = models.CharField(max_length=120, help_text="The event's key: the same on every try.")
+    payload = models.JSONField(help_text="Ids only: never a person's name or data.")
+    status = models.CharField(
+        max_length=12, choices=WebhookDeliveryStatus.choices, default=WebhookDeliveryStatus.PENDING
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "webhook deliveries"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscription", "event_id"],
+                name="webhook_delivery_once_per_subscription",
+                violation_error_message="This event is already queued for this subscriber.",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at", "created_at"],
+                name="webhook_delivery_pending_idx",
+                condition=Q(status="pending"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} → {self.subscription_id} ({self.status})"

@@ -336,6 +336,8 @@ if not DEBUG:
 
 # --- Domain settings ---------------------------------------------------------------------------------
 CASELINE = {
+    # A webhook delivery is tried this many times (with a growing backoff), then marked failed.
+    "WEBHOOK_MAX_ATTEMPTS": env.int("WEBHOOK_MAX_ATTEMPTS", default=8),
     # How far ahead each active supervision's check-ins are kept scheduled.
     "CHECK_IN_HORIZON_DAYS": env.int("CHECK_IN_HORIZON_DAYS", default=60),
     # This many consecutive missed check-ins raise a possible-absconder alert to the unit supervisor.

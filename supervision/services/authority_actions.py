@@ -19,6 +19,7 @@ from agency.audit import audit_record
 from agency.choices import Role
 from agency.errors import ApplicationError
 from agency.models import User
+from agency.webhooks import webhook_event_emit
 from supervision.choices import (
     ClosureReason,
     Disposition,
@@ -151,8 +152,16 @@ def violation_report_dispose(
         obj=report,
         detail={"disposition": disposition, "case_note_id": case_note.pk, "notified": notified},
     )
+    webhook_event_emit(
+        event="violation_report.disposed",
+        obj_type="violation_report",
+        obj_id=report.pk,
+        data={"report_id": report.pk, "supervision_id": report.supervision_id},
+    )
     if disposition == Disposition.REVOKED:
-        _supervision_close_revoked(actor=actor, supervision_id=report.supervision_id, closed_on=disposed_on)
+        _supervision_close_revoked(
+            actor=actor, supervision_id=report.supervision_id, closed_on=disposed_on, report_id=report.pk
+        )
     return report
 
 
@@ -218,7 +227,7 @@ def _notify_disposed(report: ViolationReport) -> list[int]:
     return recipients
 
 
-def _supervision_close_revoked(*, actor: User, supervision_id: int, closed_on: date) -> None:
+def _supervision_close_revoked(*, actor: User, supervision_id: int, closed_on: date, report_id: int) -> None:
     supervision = Supervision.objects.select_for_update().get(pk=supervision_id)
     if supervision.status == SupervisionStatus.CLOSED:
         return
@@ -228,3 +237,9 @@ def _supervision_close_revoked(*, actor: User, supervision_id: int, closed_on: d
     supervision.full_clean()
     supervision.save(update_fields=["status", "closure_reason", "closed_on", "updated_at"])
     audit_record(actor=actor, action="supervision.closed", obj=supervision, detail={"reason": ClosureReason.REVOKED})
+    webhook_event_emit(
+        event="supervision.closed",
+        obj_type="supervision",
+        obj_id=supervision.pk,
+        data={"supervision_id": supervision.pk, "report_id": report_id},
+    )

@@ -16,8 +16,6 @@ The webhook leg is at least once: if a worker dies after the POST and before its
 sent again; the receiver recognises it by the ``X-Caseline-Delivery`` header (the same on every try).
 """
 
-import hashlib
-import hmac
 import json
 import logging
 import smtplib
@@ -30,6 +28,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from agency.audit import audit_record
+from agency.signing import SIGNATURE_HEADER, webhook_signature
+from agency.webhooks import webhook_event_emit
 from supervision.choices import (
     DeliveryStatus,
     ReportStatus,
@@ -44,7 +44,6 @@ from supervision.services.reports import lock_report
 logger = logging.getLogger(__name__)
 
 SYSTEM_LABEL = "deliver_reports"
-SIGNATURE_HEADER = "X-Caseline-Signature"
 DELIVERY_HEADER = "X-Caseline-Delivery"
 WEBHOOK_TIMEOUT = (3.05, 10)  # connect, read (seconds)
 SWEEP_MIN_AGE = timedelta(minutes=1)
@@ -69,11 +68,6 @@ class DeliveryRejected(DeliveryFailed):
     sweep tries again later (after the backoff), e.g. once an administrator fixed the webhook."""
 
 
-def webhook_signature(*, secret: str, body: bytes) -> str:
-    """``sha256=<hex HMAC-SHA256 of the body>``: the value of the ``X-Caseline-Signature`` header."""
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-
-
 def webhook_payload(*, delivery: ReportDelivery, report: ViolationReport) -> dict:
     """Ids and public report metadata only: never a person's name or the narrative."""
     authority = (
@@ -93,6 +87,10 @@ def webhook_payload(*, delivery: ReportDelivery, report: ViolationReport) -> dic
         "approved_at": report.reviewed_at.isoformat() if report.reviewed_at else None,
         "path": f"/inbox/reports/{report.pk}/",
     }
+
+
+def _authority_ids(delivery: ReportDelivery) -> dict[str, int | None]:
+    return {"court_id": delivery.court_id, "parole_board_id": delivery.parole_board_id}
 
 
 def _backoff(attempts: int) -> timedelta:
@@ -154,6 +152,12 @@ def report_delivery_deliver(*, delivery_id: int) -> bool:
             if report.status == ReportStatus.APPROVED:
                 report.status = ReportStatus.ROUTED
                 report.save(update_fields=["status", "updated_at"])
+                webhook_event_emit(
+                    event="violation_report.routed",
+                    obj_type="violation_report",
+                    obj_id=report.pk,
+                    data={"report_id": report.pk, "supervision_id": report.supervision_id, **_authority_ids(delivery)},
+                )
             audit_record(
                 actor=None,
                 system=SYSTEM_LABEL,

@@ -25,7 +25,16 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from agency.choices import AuditOutcome
-from agency.models import AuditEvent, Unit, User
+from agency.models import (
+    AuditEvent,
+    Unit,
+    User,
+    WebhookDelivery,
+    WebhookDeliveryStatus,
+    WebhookEvent,
+    WebhookSubscription,
+)
+from agency.webhooks import event_key, subscriptions_for
 from supervision.choices import CheckInStatus, ViolationKind, ViolationSeverity, ViolationStatus
 from supervision.models import CheckIn, Notification, NotificationKind, Supervision, Violation
 
@@ -44,6 +53,7 @@ class FlagMissedResult:
     violations: int = 0
     notifications: int = 0
     absconder_alerts: int = 0
+    webhooks: int = field(default=0, repr=False)  # check_in.missed rows written to the webhook outbox
     recipients: int = 0  # officers and supervisors emailed after commit
     # recipient id -> number of missed check-ins (officers) or alerts (supervisors); not in as_dict.
     officer_counts: dict[int, int] = field(default_factory=dict, repr=False)
@@ -53,6 +63,7 @@ class FlagMissedResult:
         data = asdict(self)
         data.pop("officer_counts")
         data.pop("supervisor_counts")
+        data.pop("webhooks")
         return data
 
 
@@ -71,6 +82,8 @@ def check_ins_flag_missed(*, now: datetime | None = None) -> FlagMissedResult:
             result.recipients = len(result.officer_counts) + len(result.supervisor_counts)
             officers, supervisors = sorted(result.officer_counts.items()), sorted(result.supervisor_counts.items())
             transaction.on_commit(lambda: _queue_emails(officers, supervisors))
+        if result.webhooks:
+            transaction.on_commit(_queue_webhooks)
     if result.flagged:
         logger.info("Flagged missed check-ins: %s", result.as_dict())
     return result
@@ -118,6 +131,10 @@ def flag_missed_sql() -> str:
     notification = Notification._meta.db_table
     audit = AuditEvent._meta.db_table
     unit = Unit._meta.db_table
+    subscription = WebhookSubscription._meta.db_table
+    webhook = WebhookDelivery._meta.db_table
+    missed = WebhookEvent.CHECK_IN_MISSED.value
+    missed_key = event_key(event=missed, obj_type="check_in", obj_id=0)[:-1]  # '<event>:check_in:' || id
     due_day = "to_char(f.due_at AT TIME ZONE %(tz)s, 'YYYY-MM-DD')"
     return f"""
 WITH updated AS (
@@ -169,6 +186,25 @@ audit_rows AS (
            CASE WHEN v.id IS NULL THEN '{{}}'::jsonb ELSE jsonb_build_object('violation_id', v.id) END
       FROM flagged AS f LEFT JOIN new_violations AS v ON v.check_in_id = f.id
 ),
+webhook_rows AS (
+    -- The webhook outbox: one check_in.missed delivery per flagged check-in and active subscriber to it
+    -- (few rows, read once). It carries the id of the violation opened for the check-in: the sweep's
+    -- violations do not emit violation.created separately.
+    INSERT INTO {webhook} (subscription_id, event, event_id, payload, status, attempts, last_error,
+                           next_attempt_at, delivered_at, created_at)
+    SELECT ws.id, '{missed}', '{missed_key}' || f.id,
+           jsonb_build_object(
+               'event', '{missed}', 'event_id', '{missed_key}' || f.id, 'occurred_at', %(now_iso)s,
+               'object', jsonb_build_object('type', 'check_in', 'id', f.id),
+               'data', jsonb_build_object('check_in_id', f.id, 'supervision_id', f.supervision_id,
+                                          'violation_id', v.id)),
+           '{WebhookDeliveryStatus.PENDING}', 0, '', NULL, NULL, %(now)s
+      FROM flagged AS f
+      LEFT JOIN new_violations AS v ON v.check_in_id = f.id
+     CROSS JOIN (SELECT id FROM {subscription} WHERE is_active AND events @> %(missed_events)s::jsonb) AS ws
+    ON CONFLICT DO NOTHING
+    RETURNING id
+),
 touched AS (
     SELECT DISTINCT supervision_id, s_unit_id, s_docket_number FROM flagged
 ),
@@ -210,6 +246,7 @@ SELECT 'officer', s_officer_id, count(*) FROM flagged GROUP BY s_officer_id
 UNION ALL SELECT 'supervisor', recipient_id, count(*) FROM alerts GROUP BY recipient_id
 UNION ALL SELECT 'violations', NULL, count(*) FROM new_violations
 UNION ALL SELECT 'notifications', NULL, count(*) FROM officer_notifications
+UNION ALL SELECT 'webhooks', NULL, count(*) FROM webhook_rows
 """  # noqa: S608 (table names and constants from the models; every value is a parameter)
 
 
@@ -219,6 +256,8 @@ def _flag_missed_postgresql(now: datetime) -> FlagMissedResult:
         "tz": settings.TIME_ZONE,
         "threshold": absconder_threshold(),
         "history_reason": HISTORY_REASON,
+        "now_iso": now.isoformat(),
+        "missed_events": f'["{WebhookEvent.CHECK_IN_MISSED.value}"]',
     }
     with connection.cursor() as cursor:
         # The partial index check_in_open_due_idx is the UPDATE's access path by design. The planner cannot
@@ -241,6 +280,8 @@ def _flag_missed_postgresql(now: datetime) -> FlagMissedResult:
             result.absconder_alerts += count
         elif kind == "violations":
             result.violations = count
+        elif kind == "webhooks":
+            result.webhooks = count
         else:
             officer_notifications = count
     result.notifications = officer_notifications + result.absconder_alerts
@@ -351,12 +392,51 @@ def _flag_missed_portable(now: datetime) -> FlagMissedResult:
             for row in due
         ]
     )
+    result.webhooks = _webhooks_portable(due, violation_of, now)
     result.officer_counts = dict(Counter(row["supervision__officer_id"] for row in due))
     alerts = _absconder_alerts_portable(due, now)
     result.absconder_alerts = len(alerts)
     result.supervisor_counts = dict(Counter(alert.recipient_id for alert in alerts))
     result.notifications = len(officer_notifications) + len(alerts)
     return result
+
+
+def _webhooks_portable(due: list[dict], violation_of: dict[int, int], now: datetime) -> int:
+    """The webhook outbox rows of the statement's ``webhook_rows``, in one bulk insert."""
+    subscriptions = subscriptions_for(WebhookEvent.CHECK_IN_MISSED)
+    if not subscriptions:
+        return 0
+    event = WebhookEvent.CHECK_IN_MISSED.value
+    rows = []
+    for row in due:
+        key = event_key(event=event, obj_type="check_in", obj_id=row["id"])
+        payload = {
+            "event": event,
+            "event_id": key,
+            "occurred_at": now.isoformat(),
+            "object": {"type": "check_in", "id": row["id"]},
+            "data": {
+                "check_in_id": row["id"],
+                "supervision_id": row["supervision_id"],
+                "violation_id": violation_of.get(row["id"]),
+            },
+        }
+        rows.extend(
+            WebhookDelivery(subscription=s, event=event, event_id=key, payload=payload, created_at=now)
+            for s in subscriptions
+        )
+    WebhookDelivery.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
+
+
+def _queue_webhooks() -> None:
+    """After commit, one task sends the sweep's webhook rows (the periodic sweep would, a minute later)."""
+    from agency.tasks import webhook_deliveries_sweep_task
+
+    try:
+        webhook_deliveries_sweep_task.delay(0)
+    except Exception:
+        logger.warning("Could not queue the webhook sweep; the periodic one will send the events.", exc_info=True)
 
 
 def _absconder_alerts_portable(due: list[dict], now: datetime) -> list[Notification]:

@@ -10,6 +10,7 @@ from simple_history.utils import bulk_update_with_history
 
 from agency.audit import audit_record
 from agency.models import User
+from agency.webhooks import webhook_event_emit
 from supervision.choices import (
     ViolationSeverity,
 )
@@ -64,6 +65,18 @@ def violation_record(
     violation.save()
     audit_record(
         actor=actor, system=system, action="violation.recorded", obj=violation, offender_id=supervision.offender_id
+    )
+    webhook_event_emit(
+        event="violation.created",
+        obj_type="violation",
+        obj_id=violation.pk,
+        data={
+            "violation_id": violation.pk,
+            "supervision_id": supervision.pk,
+            "check_in_id": violation.check_in_id,
+            "drug_test_id": violation.drug_test_id,
+            "condition_id": violation.condition_id,
+        },
     )
     return violation
 

@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from agency.api.tokens import api_token_issue
 from agency.audit import audit_record
-from agency.models import ApiTokenScope, AuditEvent, Court, User
+from agency.models import ApiTokenScope, AuditEvent, Court, User, WebhookDelivery, WebhookSubscription
 from offenders.models import Alias, EmergencyContact, Offender, RiskAssessment
 from supervision.models import (
     CaseNote,
@@ -67,6 +67,7 @@ NO_ADD_PAGE = {
     "supervision.checkinplan",
     "supervision.reminderdelivery",
     "supervision.digestdelivery",
+    "agency.webhookdelivery",
 }
 
 
@@ -103,6 +104,15 @@ MAKERS: dict[str, Callable[[], Model]] = {
     "agency.user": OfficerFactory,
     "agency.auditevent": lambda: audit_record(actor=OfficerFactory(), action="court.admin_saved", obj=CourtFactory()),
     "agency.apitokenscope": lambda: api_token_issue(actor=None, system="test", user=OfficerFactory(), scope="read")[0],
+    "agency.webhooksubscription": lambda: WebhookSubscription.objects.create(
+        name=_unique("Warehouse"), url="https://warehouse.example/hook", secret="s", events=["check_in.missed"]
+    ),
+    "agency.webhookdelivery": lambda: WebhookDelivery.objects.create(
+        subscription=MAKERS["agency.webhooksubscription"](),
+        event="check_in.missed",
+        event_id=_unique("check_in.missed:check_in"),
+        payload={"event": "check_in.missed"},
+    ),
     "offenders.offender": _offender_with_history,
     "offenders.alias": lambda: Alias.objects.create(offender=OffenderFactory(), last_name="Roe"),
     "offenders.address": AddressFactory,

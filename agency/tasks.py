@@ -1,0 +1,20 @@
+"""Celery tasks for webhooks: thin, ids only, safe to run twice (see agency.webhooks)."""
+
+from celery import shared_task
+
+from agency.webhooks import webhook_deliveries_sweep, webhook_delivery_deliver
+
+
+@shared_task(acks_late=True)
+def webhook_delivery_deliver_task(delivery_id: int) -> bool:
+    # No Celery retries: a failed try is recorded on the row with its backoff, and the sweep retries it.
+    return webhook_delivery_deliver(delivery_id=delivery_id)
+
+
+@shared_task(acks_late=True)
+def webhook_deliveries_sweep_task(min_age_seconds: int | None = None) -> dict[str, int]:
+    if min_age_seconds is None:
+        return webhook_deliveries_sweep()
+    from datetime import timedelta
+
+    return webhook_deliveries_sweep(min_age=timedelta(seconds=min_age_seconds))
