@@ -27,5 +27,7 @@ def test_the_beat_schedule_migration_writes_the_periodic_jobs_once_and_names_rea
         "Sweep report deliveries": ("supervision.tasks.report_deliveries_sweep_task", "every minute", True),
         "Send check-in reminders": ("supervision.tasks.check_in_reminders_send_task", "0 *", True),
         "Send supervisor digests": ("supervision.tasks.supervisor_digest_send_task", "0 7", True),
+        # written by agency/migrations/0004_webhooks.py
+        "Sweep webhook deliveries": ("agency.tasks.webhook_deliveries_sweep_task", "every minute", True),
     }
     assert {task for task, _, _ in tasks.values()} <= set(app.tasks)

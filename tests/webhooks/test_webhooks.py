@@ -513,3 +513,27 @@ def test_a_revocation_closes_the_supervision_and_says_so_once(subscribe):
     assert list(WebhookDelivery.objects.values_list("event_id", flat=True)) == [
         f"supervision.closed:supervision:{supervision.pk}"
     ]
+
+
+def test_the_migration_schedules_the_sweep_once_and_names_a_real_task():
+    # given: the data migration, run again (as on a database where it already ran)
+    import importlib
+
+    from django.apps import apps
+    from django_celery_beat.models import PeriodicTask
+
+    from agency.celery import app
+
+    migration = importlib.import_module("agency.migrations.0004_webhooks")
+    app.loader.import_default_modules()
+    # when
+    migration.create_sweep(apps, None)
+    migration.create_sweep(apps, None)
+    # then
+    task = PeriodicTask.objects.select_related("interval").get(name="Sweep webhook deliveries")
+    assert (task.task, str(task.interval), task.enabled) == (
+        "agency.tasks.webhook_deliveries_sweep_task",
+        "every minute",
+        True,
+    )
+    assert task.task in app.tasks
