@@ -386,14 +386,26 @@ class WebhookSubscriptionForm(forms.ModelForm):
         help_text="The events this subscriber receives.",
     )
     secret = forms.CharField(
-        widget=forms.PasswordInput(render_value=True),
+        widget=forms.PasswordInput(render_value=False),
         max_length=200,
-        help_text="Shared secret for the HMAC-SHA256 signature (X-Caseline-Signature: sha256=…).",
+        required=False,
+        help_text=(
+            "Shared secret for the HMAC-SHA256 signature (X-Caseline-Signature: sha256=…). Never shown again: "
+            "leave empty to keep the current one."
+        ),
     )
 
     class Meta:
         model = WebhookSubscription
         fields = ("name", "url", "secret", "events", "is_active")
+
+    def clean_secret(self) -> str:
+        secret = self.cleaned_data.get("secret", "")
+        if secret:
+            return secret
+        if self.instance.pk:
+            return self.instance.secret
+        raise forms.ValidationError("Give the secret the subscriber uses to check the signature.")
 
 
 @admin.register(WebhookSubscription)

@@ -537,3 +537,37 @@ def test_the_migration_schedules_the_sweep_once_and_names_a_real_task():
         True,
     )
     assert task.task in app.tasks
+
+
+def test_admin_never_shows_a_secret_and_keeps_it_when_left_empty(client, administrator, subscribe):
+    # given
+    subscription = subscribe(secret="kept-secret-value")
+    url = reverse("admin:agency_webhooksubscription_change", args=[subscription.pk])
+    # when the change page is opened and saved with the secret left empty
+    page = client.get(url)
+    response = client.post(
+        url,
+        {"name": subscription.name, "url": subscription.url, "secret": "", "events": ["violation.created"]},
+    )
+    # then
+    subscription.refresh_from_db()
+    assert page.status_code == 200
+    assert "kept-secret-value" not in page.content.decode()
+    assert response.status_code == 302
+    assert (subscription.secret, subscription.events, subscription.is_active) == (
+        "kept-secret-value",
+        ["violation.created"],
+        False,
+    )
+
+
+def test_admin_requires_a_secret_for_a_new_subscription(client, administrator):
+    # when
+    response = client.post(
+        reverse("admin:agency_webhooksubscription_add"),
+        {"name": "Warehouse", "url": "https://warehouse.example/", "secret": "", "events": ["check_in.missed"]},
+    )
+    # then
+    assert response.status_code == 200
+    assert "Give the secret the subscriber uses to check the signature." in response.content.decode()
+    assert WebhookSubscription.objects.count() == 0
