@@ -1,6 +1,6 @@
 """Benchmark: how long ``seed_demo`` takes for N offenders on a fresh PostgreSQL database.
 
-    .venv/bin/python bench/seed.py [N]        # N defaults to 100000
+    .venv/bin/python bench/seed.py [--offenders N]        # N defaults to 100000
 
 Drops and recreates the database ``caseline_bench_seed`` (on BENCH_POSTGRES, default
 postgres://postgres@127.0.0.1:5432), migrates it, runs the seed once, prints the rows per table and,
@@ -8,6 +8,7 @@ on the last line, ``offenders=N seconds=S rows=R`` (S is the seed alone, without
 A benchmark a person runs on purpose: it is not part of the test suite.
 """
 
+import argparse
 import os
 import sys
 import time
@@ -50,7 +51,11 @@ def _load() -> str:
 
 
 def main() -> None:
-    offenders = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--offenders", type=int, default=100_000)
+    offenders = parser.parse_args().offenders
+    if offenders < 1:
+        parser.error("--offenders must be at least 1.")
     database_recreate()
     os.environ.update(
         {
