@@ -33,3 +33,5 @@ urlpatterns = [
     path("inbox/", include("supervision.inbox_urls")),
     path("", include("supervision.urls")),
 ]
+
+handler404 = "agency.views.page_not_found"

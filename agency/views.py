@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.views import defaults
 from django.views.decorators.http import require_GET
 
 from agency.choices import Role
@@ -21,3 +22,13 @@ def home(request: HttpRequest) -> HttpResponse:
     if role in (Role.COURT_CLERK, Role.PAROLE_BOARD_STAFF):
         return redirect("inbox:inbox")
     return render(request, "home.html", {"role": role, "Role": Role})
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """404 for every URL Django cannot route: JSON in the API's one error shape under /api/, else the page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"detail": "No such API endpoint or object. See /api/docs/ for the endpoints.", "errors": {}},
+            status=404,
+        )
+    return defaults.page_not_found(request, exception)
