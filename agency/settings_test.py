@@ -5,7 +5,10 @@ import os
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/caseline")
-os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
+# One Redis database per pytest-xdist worker (gw0 → 14, gw1 → 13 …), so parallel runs never share a queue.
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+_redis_db = 15 - (int(_worker[2:]) + 1 if _worker.startswith("gw") else 0)
+os.environ.setdefault("REDIS_URL", f"redis://127.0.0.1:6379/{max(_redis_db, 1)}")
 os.environ.setdefault("CELERY_BROKER_URL", os.environ["REDIS_URL"])
 
 from agency.settings import *  # noqa: F403

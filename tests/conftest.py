@@ -1,8 +1,11 @@
-"""Suite-wide setup: refuse to run without the real PostgreSQL and Redis, and say how to start them."""
+"""Suite-wide setup: refuse to run without the real PostgreSQL and Redis, and say how to start them;
+move the clock for the whole run when ``CASELINE_TEST_CLOCK`` asks for it."""
 
+import datetime
 import os
 
 import pytest
+import time_machine
 
 
 def _postgres_problem() -> str | None:
@@ -34,7 +37,20 @@ def _redis_problem() -> str | None:
     return None
 
 
+def _move_the_clock() -> None:
+    """``CASELINE_TEST_CLOCK=2027-11-07T05:50:00+00:00`` runs the whole suite with the clock moved there
+    (and ticking): every test must pass on any date, so CI runs the suite once on the real date and
+    once on a date a year ahead, minutes before the agency's time zone leaves daylight-saving time."""
+    moved = os.environ.get("CASELINE_TEST_CLOCK")
+    if moved:
+        destination = datetime.datetime.fromisoformat(moved)
+        if destination.tzinfo is None:
+            raise pytest.UsageError("CASELINE_TEST_CLOCK needs a UTC offset, e.g. 2027-11-07T05:50:00+00:00")
+        time_machine.travel(destination, tick=True).start()
+
+
 def pytest_configure(config):
+    _move_the_clock()
     # agency.settings_test has already put the defaults for DATABASE_URL and REDIS_URL in place.
     problems = [p for p in (_postgres_problem(), _redis_problem()) if p]
     if problems:
