@@ -23,12 +23,12 @@ COPY . /app
 RUN pip install /app
 
 # Static files, fingerprinted and compressed, served by WhiteNoise from gunicorn. The settings need a
-# secret key and a non-filesystem broker to load with DEBUG off; neither is kept in the image.
+# secret key, a PostgreSQL URL and a non-filesystem broker to load with DEBUG off; collectstatic connects
+# to none of them, and none is kept in the image.
 RUN SECRET_KEY=collectstatic-only-not-a-real-key \
-    DATABASE_URL=sqlite:////tmp/collectstatic.sqlite3 \
+    DATABASE_URL=postgres://collectstatic@localhost/none \
     CELERY_BROKER_URL=memory:// \
     python manage.py collectstatic --noinput \
-    && rm -f /tmp/collectstatic.sqlite3 \
     && mkdir -p /app/var \
     && chown -R caseline:caseline /app/var
 

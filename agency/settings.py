@@ -1,7 +1,8 @@
 """Caseline settings, read from the environment (see .env.example).
 
-DEBUG is off unless asked for. With DEBUG on and nothing configured, Caseline runs on an embedded
-SQLite database and kombu's filesystem broker under ``var/``, so ``make run`` needs no server.
+DEBUG is off unless asked for. With DEBUG on and nothing configured, Caseline runs on the embedded
+PostgreSQL server (agency.localdb) and kombu's filesystem broker under ``var/``, so ``make run`` needs no
+server installed. PostgreSQL everywhere: the demo, the tests and production share one engine.
 """
 
 from datetime import timedelta
@@ -11,10 +12,12 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+# Local state of the demo (the embedded database, the filesystem broker); VAR_DIR moves it elsewhere.
+VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var"))).resolve()
 
 DEBUG = env.bool("DEBUG", default=False)
 
@@ -98,18 +101,31 @@ TEMPLATES = [
 ]
 
 # --- Database -----------------------------------------------------------------------------------
-# PostgreSQL in production and tests; an embedded SQLite file (WAL mode) for a one-command demo.
-VAR_DIR.mkdir(exist_ok=True)
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'caseline.sqlite3'}")}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["OPTIONS"] = {
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-    }
+# PostgreSQL only. DATABASE_URL in production and tests; with DEBUG on and no DATABASE_URL, the embedded
+# server that `make run` starts (agency.localdb: data in var/postgres/, a Unix socket, no TCP port).
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+EMBEDDED_POSTGRES_DIR = VAR_DIR / "postgres"
+if "DATABASE_URL" in env:
+    _database_url = env.str("DATABASE_URL")
+elif DEBUG:
+    from agency.localdb import EmbeddedServer, socket_dir_of
+
+    _database_url = EmbeddedServer(
+        data_dir=EMBEDDED_POSTGRES_DIR, socket_dir=socket_dir_of(EMBEDDED_POSTGRES_DIR)
+    ).database_url(env.str("EMBEDDED_DATABASE_NAME", default="caseline"))
 else:
-    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    raise ImproperlyConfigured(
+        "DATABASE_URL must be set when DEBUG is off, e.g. postgres://caseline:secret@db:5432/caseline."
+    )
+if not _database_url.startswith(("postgres://", "postgresql://", "pgsql://")):
+    raise ImproperlyConfigured(
+        f"DATABASE_URL={_database_url.split(':', 1)[0]}:… is not PostgreSQL, and Caseline runs on PostgreSQL only "
+        "(SQLite is not supported): "
+        "set a postgres:// URL, or leave DATABASE_URL unset with DEBUG=true to use the embedded server (make run)."
+    )
+DATABASES = {"default": env.db_url_config(_database_url)}
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache: throttling counters (API and pages), shared by every web process through Redis ------------------

@@ -1,17 +1,45 @@
-"""Test settings: PostgreSQL and Redis, as production runs (DATABASE_URL / REDIS_URL, else local)."""
+"""Test settings: PostgreSQL and Redis, as production runs.
+
+The database: ``DATABASE_URL`` when set; else the local server on 127.0.0.1:5432 when one answers; else
+the embedded PostgreSQL server (agency.localdb) on its own data folder, ``var/test-postgres/``, started
+here and stopped when the last test process exits (``TEST_DATABASE=embedded`` chooses it even when a
+local server answers). Redis: ``REDIS_URL``, else the local server.
+"""
 
 import os
+import socket
+from pathlib import Path
+
+
+def _local_server_answers(host: str = "127.0.0.1", port: int = 5432) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def _database_url() -> str:
+    if "DATABASE_URL" in os.environ:
+        return os.environ["DATABASE_URL"]
+    if os.environ.get("TEST_DATABASE") != "embedded" and _local_server_answers():
+        return "postgres://postgres@127.0.0.1:5432/caseline"
+    from agency.localdb import server_start
+
+    var = Path(os.environ.get("VAR_DIR", Path(__file__).resolve().parent.parent / "var"))
+    return server_start(var / "test-postgres", stop_when_unused=True).database_url("caseline")
+
 
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/caseline")
+os.environ["DATABASE_URL"] = _database_url()  # subprocesses of the tests (workers, manage.py) use the same
 # One Redis database per pytest-xdist worker (gw0 → 14, gw1 → 13 …), so parallel runs never share a queue.
 _worker = os.environ.get("PYTEST_XDIST_WORKER", "")
 _redis_db = 15 - (int(_worker[2:]) + 1 if _worker.startswith("gw") else 0)
 os.environ.setdefault("REDIS_URL", f"redis://127.0.0.1:6379/{max(_redis_db, 1)}")
 os.environ.setdefault("CELERY_BROKER_URL", os.environ["REDIS_URL"])
 
-from agency.settings import *  # noqa: F403
+from agency.settings import *  # noqa: E402, F403 (the environment above comes first)
 
 SECURE_SSL_REDIRECT = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed: tests hash many passwords

@@ -531,9 +531,8 @@ def _without_parallel_scans() -> None:
     records of a few thousand cases by index (milliseconds); beside an agency-sized table PostgreSQL
     prices a parallel sequential scan of the whole table cheaper, which on a busy two-core server took
     ten times as long (bench/dashboard.py: 569 ms against 373 ms for the page under load)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
 
 
 def _dashboard(*, actor: User, filters: DashboardFilters, now: datetime) -> Dashboard:

@@ -13,12 +13,13 @@ def _postgres_problem() -> str | None:
 
     url = os.environ["DATABASE_URL"]
     try:
-        psycopg2.connect(url.rsplit("/", 1)[0] + "/postgres", connect_timeout=3).close()
+        psycopg2.connect(url, dbname="postgres", connect_timeout=3).close()
     except psycopg2.OperationalError as exc:
         return (
             f"PostgreSQL is not reachable at {url} ({str(exc).strip()}).\n"
-            "  Set DATABASE_URL, or start the local server: "
-            "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start"
+            "  Set DATABASE_URL, start the local server "
+            "(pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start), or unset DATABASE_URL "
+            "with nothing on 127.0.0.1:5432 to run on the embedded server (var/test-postgres/)"
         )
     return None
 

@@ -14,7 +14,6 @@ from django.db import connection, transaction
 
 from agency.access import violation_reports_visible_to
 from agency.choices import Role
-from agency.demo.writer import BulkWriter
 from agency.models import AuditEvent, Court, ParoleBoard, Unit, User
 from offenders.models import Address, Alias, EmergencyContact, Employment, Offender, RiskAssessment
 from supervision.choices import (
@@ -362,24 +361,6 @@ def test_bad_options_are_refused_with_a_message():
         _seed(offenders=1, password="")
     assert Offender.objects.count() == 0
     assert not AuditEvent.objects.exists()
-
-
-def test_the_portable_bulk_create_path_writes_the_same_demo_as_copy(monkeypatch):
-    # given the demo written with COPY, undone
-    with transaction.atomic():
-        _seed(offenders=30, password=PASSWORD)
-        copied = _counts()
-        numbers = _agency_numbers()
-        transaction.set_rollback(True)
-
-    # when it is written with bulk_create, as on SQLite
-    monkeypatch.setattr(BulkWriter, "copy_on_postgresql", False)
-    _seed(offenders=30, password=PASSWORD)
-
-    # then
-    assert _counts() == copied
-    assert _agency_numbers() == numbers
-    assert set(ViolationReport.objects.values_list("status", flat=True)) == set(ReportStatus.values)
 
 
 def _foreign_keys() -> set[tuple[str, str, str]]:

@@ -52,6 +52,42 @@ def _load_settings(**variables: str) -> dict:
     return json.loads(completed.stdout.strip().splitlines()[-1])
 
 
+PRODUCTION_DATABASE = "postgres://caseline@db.example:5432/caseline"
+
+
+def test_debug_off_without_a_database_url_is_refused():
+    # given production mode with a secret key and a broker, but no database
+    loaded = _load_settings(DEBUG="false", SECRET_KEY="s" * 50, CELERY_BROKER_URL="redis://127.0.0.1:6379/0")
+    # then the settings refuse, saying what to set
+    assert loaded == {
+        "error": "DATABASE_URL must be set when DEBUG is off, e.g. postgres://caseline:secret@db:5432/caseline."
+    }
+
+
+def test_a_database_other_than_postgresql_is_refused_in_one_line(tmp_path):
+    # given an SQLite URL, with DEBUG on (where the demo used to run on it)
+    url = f"sqlite:///{tmp_path / 'caseline.db'}"
+    # when the settings load
+    loaded = _load_settings(DEBUG="true", DATABASE_URL=url)
+    # then they refuse, naming the alternatives
+    assert loaded["error"].startswith("DATABASE_URL=sqlite:… is not PostgreSQL, and Caseline runs on PostgreSQL only")
+    assert "set a postgres:// URL, or leave DATABASE_URL unset with DEBUG=true" in loaded["error"]
+    # and manage.py says so in one line, with no traceback
+    completed = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=BASE_DIR,
+        env={"PATH": os.environ.get("PATH", ""), "DEBUG": "true", "DATABASE_URL": url},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert completed.returncode == 1
+    assert completed.stderr.startswith("Caseline cannot start: DATABASE_URL=sqlite:… is not PostgreSQL")
+    assert "Traceback" not in completed.stderr
+    assert not (tmp_path / "caseline.db").exists()
+
+
 def test_debug_off_without_a_secret_key_is_refused():
     # given production mode and no SECRET_KEY
     # when the settings load / then they refuse, saying what to set
@@ -62,13 +98,15 @@ def test_debug_off_without_a_secret_key_is_refused():
 def test_debug_off_with_the_default_filesystem_broker_is_refused():
     # given production mode with a secret key but no broker configured
     # when the settings load / then the embedded broker is refused, naming CELERY_BROKER_URL
-    loaded = _load_settings(DEBUG="false", SECRET_KEY="s" * 50)
+    loaded = _load_settings(DEBUG="false", SECRET_KEY="s" * 50, DATABASE_URL=PRODUCTION_DATABASE)
     assert "CELERY_BROKER_URL" in loaded["error"]
     assert "filesystem://" in loaded["error"]
 
 
 def test_debug_off_with_an_explicit_filesystem_broker_is_refused():
-    loaded = _load_settings(DEBUG="false", SECRET_KEY="s" * 50, CELERY_BROKER_URL="filesystem://")
+    loaded = _load_settings(
+        DEBUG="false", SECRET_KEY="s" * 50, DATABASE_URL=PRODUCTION_DATABASE, CELERY_BROKER_URL="filesystem://"
+    )
     assert "CELERY_BROKER_URL" in loaded["error"]
 
 
@@ -88,19 +126,17 @@ def test_debug_is_off_unless_asked_for():
     assert loaded["secret_key_is_dev"] is False
 
 
-def test_debug_on_with_nothing_configured_runs_embedded():
-    # given development mode and nothing else
+def test_debug_on_with_nothing_configured_runs_embedded(tmp_path):
+    # given development mode and nothing else but where local state goes
+    var = tmp_path / "var"
     # when the settings load
-    loaded = _load_settings(DEBUG="true")
-    # then the database is an SQLite file under var/, in WAL mode, taking its write lock up front
-    assert loaded["engine"] == "django.db.backends.sqlite3"
-    assert loaded["name"] == str(BASE_DIR / "var" / "caseline.sqlite3")
-    assert loaded["options"]["transaction_mode"] == "IMMEDIATE"
-    assert "PRAGMA journal_mode=WAL" in loaded["options"]["init_command"]
-    assert loaded["options"]["timeout"] >= 5
+    loaded = _load_settings(DEBUG="true", VAR_DIR=str(var))
+    # then the database is the embedded PostgreSQL server's: database caseline, on the socket in var/postgres
+    assert (loaded["engine"], loaded["name"]) == ("django.db.backends.postgresql", "caseline")
+    assert loaded["options"] == {"host": str(var / "postgres")}
     # and the broker is kombu's filesystem transport, its folders created under var/broker/
     assert loaded["broker"] == "filesystem://"
-    broker_dir = BASE_DIR / "var" / "broker"
+    broker_dir = var / "broker"
     folders = {
         key: Path(loaded["transport"][key])
         for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder")

@@ -6,7 +6,6 @@ while the main thread generates the next chunk: the database works while Python 
 are checked as each COPY runs (``SET CONSTRAINTS ALL IMMEDIATE``) rather than all at commit, or, for a
 large load into a nearly empty database, once per key at the end (``start(foreign_keys_checked_at_end=
 True)``), which halves the database's work. That is what makes 100,000 offenders fit in three minutes.
-Elsewhere (the embedded SQLite demo) the rows go through ``bulk_create`` with a batch size.
 
 Rows that other rows point at (offenders, supervisions, conditions, check-ins, drug tests, violations,
 reports) get their ids from the writer, handed out from the table's maximum: the tables are locked
@@ -45,11 +44,7 @@ class Table:
 class BulkWriter:
     """Collects rows per table and writes them in dependency order on ``flush``."""
 
-    copy_on_postgresql = True  # False takes the portable bulk_create path everywhere (a test compares both)
-
-    def __init__(self, *, batch_size: int = 2000) -> None:
-        self.batch_size = batch_size
-        self.use_copy = self.copy_on_postgresql and connection.vendor == "postgresql"
+    def __init__(self) -> None:
         self.tables: dict[type[models.Model], Table] = {}
         self._sender: ThreadPoolExecutor | None = None
         self._in_flight: Future | None = None
@@ -80,11 +75,10 @@ class BulkWriter:
         they point at) until commit: meant for an empty database, not a live one."""
         with_ids = [t for t in self.tables.values() if t.has_ids]
         with connection.cursor() as cursor:
-            if self.use_copy:
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # until the end of the transaction
-            if self.use_copy and foreign_keys_checked_at_end:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # until the end of the transaction
+            if foreign_keys_checked_at_end:
                 self._foreign_keys_drop(cursor)
-            if self.use_copy and with_ids:
+            if with_ids:
                 names = ", ".join(connection.ops.quote_name(t.model._meta.db_table) for t in with_ids)
                 # Blocks other inserts (not reads) until commit, so the ids handed out here stay free.
                 cursor.execute(f"LOCK TABLE {names} IN SHARE ROW EXCLUSIVE MODE")
@@ -94,14 +88,11 @@ class BulkWriter:
                 table.next_id = cursor.fetchone()[0] + 1
 
     def flush(self) -> None:
-        """Write the rows collected so far (on PostgreSQL: hand them to the sending thread and return)."""
+        """Write the rows collected so far: hand them to the sending thread and return."""
         batch = []
         for table in self.tables.values():
             if table.rows:
-                if self.use_copy:
-                    batch.append(self._copy_statement(table))
-                else:
-                    self._bulk_create(table)
+                batch.append(self._copy_statement(table))
                 table.written += len(table.rows)
                 table.rows.clear()  # the same list: a generator may hold its bound append
         if batch:
@@ -138,10 +129,9 @@ class BulkWriter:
             for table, name, definition in self._foreign_keys:
                 cursor.execute(f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}")
             self._foreign_keys = []
-            if self.use_copy:
-                # Back to how Django declares its foreign keys (DEFERRABLE INITIALLY DEFERRED), for whatever
-                # else the surrounding transaction does.
-                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            # Back to how Django declares its foreign keys (DEFERRABLE INITIALLY DEFERRED), for whatever
+            # else the surrounding transaction does.
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
     def _foreign_keys_drop(self, cursor) -> None:
         quote = connection.ops.quote_name
@@ -175,11 +165,6 @@ class BulkWriter:
             f"FROM STDIN WITH ({options})"
         )
         return sql, buffer
-
-    def _bulk_create(self, table: Table) -> None:
-        columns = table.columns
-        objects = [table.model(**dict(zip(columns, row, strict=True))) for row in table.rows]
-        table.model.objects.bulk_create(objects, batch_size=self.batch_size)
 
 
 def _field_name(model: type[models.Model], attname: str) -> str:

@@ -20,35 +20,12 @@ POSTGRES_REVERSE = """
 DROP TRIGGER IF EXISTS agency_auditevent_append_only ON agency_auditevent;
 DROP FUNCTION IF EXISTS agency_auditevent_append_only();
 """
-SQLITE_FORWARD = [
-    "CREATE TRIGGER agency_auditevent_no_update BEFORE UPDATE ON agency_auditevent "
-    "BEGIN SELECT RAISE(ABORT, 'agency_auditevent is append-only: UPDATE refused'); END;",
-    "CREATE TRIGGER agency_auditevent_no_delete BEFORE DELETE ON agency_auditevent "
-    "BEGIN SELECT RAISE(ABORT, 'agency_auditevent is append-only: DELETE refused'); END;",
-]
-SQLITE_REVERSE = [
-    "DROP TRIGGER IF EXISTS agency_auditevent_no_update;",
-    "DROP TRIGGER IF EXISTS agency_auditevent_no_delete;",
-]
-
-
-def _run(schema_editor, postgres, sqlite):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(postgres, params=None)
-    elif vendor == "sqlite":
-        for statement in sqlite:
-            schema_editor.execute(statement)
-    else:
-        raise NotImplementedError(f"No append-only trigger for the {vendor} database.")
-
-
 def forward(apps, schema_editor):
-    _run(schema_editor, POSTGRES_FORWARD, SQLITE_FORWARD)
+    schema_editor.execute(POSTGRES_FORWARD, params=None)
 
 
 def reverse(apps, schema_editor):
-    _run(schema_editor, POSTGRES_REVERSE, SQLITE_REVERSE)
+    schema_editor.execute(POSTGRES_REVERSE, params=None)
 
 
 class Migration(migrations.Migration):

@@ -9,13 +9,9 @@ of check-ins due (the partial index ``check_in_open_due_idx``), not with the siz
 Idempotent: the UPDATE only takes rows still ``scheduled`` (a second worker waiting on the same rows
 re-checks them and skips them), and violations and notifications have unique keys
 (``violation_one_per_check_in``, ``Notification.key``), inserted with ON CONFLICT DO NOTHING.
-
-SQLite (the embedded demo) has no data-modifying CTEs: a portable ORM path does the same work in a
-handful of bulk queries.
 """
 
 import logging
-from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
@@ -34,7 +30,7 @@ from agency.models import (
     WebhookEvent,
     WebhookSubscription,
 )
-from agency.webhooks import event_key, subscriptions_for
+from agency.webhooks import event_key
 from supervision.choices import CheckInStatus, ViolationKind, ViolationSeverity, ViolationStatus
 from supervision.models import CheckIn, Notification, NotificationKind, Supervision, Violation
 
@@ -76,8 +72,7 @@ def check_ins_flag_missed(*, now: datetime | None = None) -> FlagMissedResult:
     Emails each officer (and each supervisor with a new alert) once per run, after commit."""
     now = now or timezone.now()
     with transaction.atomic():
-        sweep = _flag_missed_postgresql if connection.vendor == "postgresql" else _flag_missed_portable
-        result = sweep(now)
+        result = _flag_missed(now)
         if result.officer_counts or result.supervisor_counts:
             result.recipients = len(result.officer_counts) + len(result.supervisor_counts)
             officers, supervisors = sorted(result.officer_counts.items()), sorted(result.supervisor_counts.items())
@@ -89,7 +84,7 @@ def check_ins_flag_missed(*, now: datetime | None = None) -> FlagMissedResult:
     return result
 
 
-# --- PostgreSQL: one statement --------------------------------------------------------------------
+# --- One statement --------------------------------------------------------------------
 
 
 def _history_insert(model, source: str, change_reason: str | None, history_type: str) -> str:
@@ -250,7 +245,7 @@ UNION ALL SELECT 'webhooks', NULL, count(*) FROM webhook_rows
 """  # noqa: S608 (table names and constants from the models; every value is a parameter)
 
 
-def _flag_missed_postgresql(now: datetime) -> FlagMissedResult:
+def _flag_missed(now: datetime) -> FlagMissedResult:
     params = {
         "now": now,
         "tz": settings.TIME_ZONE,
@@ -288,147 +283,6 @@ def _flag_missed_postgresql(now: datetime) -> FlagMissedResult:
     return result
 
 
-# --- Portable path (SQLite): the same work in bulk ORM queries ---------------------------------------
-
-
-def _flag_missed_portable(now: datetime) -> FlagMissedResult:
-    result = FlagMissedResult()
-    due = list(
-        CheckIn.objects.filter(status=CheckInStatus.SCHEDULED, due_at__lt=now).values(
-            "id",
-            "supervision_id",
-            "due_at",
-            "supervision__officer_id",
-            "supervision__offender_id",
-            "supervision__unit_id",
-            "supervision__unit__supervisor_id",
-            "supervision__docket_number",
-        )
-    )
-    if not due:
-        return result
-    ids = [row["id"] for row in due]
-    # SQLite runs each transaction IMMEDIATE (one writer), so no other sweep can take these rows meanwhile.
-    CheckIn.objects.filter(id__in=ids, status=CheckInStatus.SCHEDULED).update(
-        status=CheckInStatus.MISSED, updated_at=now
-    )
-    checked_in = list(CheckIn.objects.filter(id__in=ids))
-    history = CheckIn.history.model
-    history.objects.bulk_create(
-        [
-            history(
-                **{f.attname: getattr(c, f.attname) for f in CheckIn._meta.concrete_fields},
-                history_date=now,
-                history_change_reason=HISTORY_REASON,
-                history_type="~",
-            )
-            for c in checked_in
-        ]
-    )
-    result.flagged = len(due)
-    already = set(Violation.objects.filter(check_in_id__in=ids).values_list("check_in_id", flat=True))
-
-    def due_day(row) -> str:
-        return f"{timezone.localtime(row['due_at']):%Y-%m-%d}"
-
-    Violation.objects.bulk_create(
-        [
-            Violation(
-                supervision_id=row["supervision_id"],
-                kind=ViolationKind.TECHNICAL,
-                severity=ViolationSeverity.MEDIUM,
-                status=ViolationStatus.OPEN,
-                occurred_on=timezone.localdate(row["due_at"]),
-                description=f"Missed check-in due {due_day(row)}",
-                check_in_id=row["id"],
-            )
-            for row in due
-            if row["id"] not in already
-        ],
-        ignore_conflicts=True,
-    )
-    new_violations = list(Violation.objects.filter(check_in_id__in=set(ids) - already))
-    result.violations = len(new_violations)
-    violation_history = Violation.history.model
-    violation_history.objects.bulk_create(
-        [
-            violation_history(
-                **{f.attname: getattr(v, f.attname) for f in Violation._meta.concrete_fields},
-                history_date=now,
-                history_type="+",
-            )
-            for v in new_violations
-        ]
-    )
-    violation_of = {v.check_in_id: v.pk for v in new_violations}
-    keys = [f"missed_check_in:{row['id']}" for row in due]
-    existing_keys = set(Notification.objects.filter(key__in=keys).values_list("key", flat=True))
-    officer_notifications = [
-        Notification(
-            recipient_id=row["supervision__officer_id"],
-            kind=NotificationKind.MISSED_CHECK_IN,
-            message=f"Missed check-in due {due_day(row)} ({row['supervision__docket_number']})",
-            supervision_id=row["supervision_id"],
-            check_in_id=row["id"],
-            key=f"missed_check_in:{row['id']}",
-            created_at=now,
-        )
-        for row in due
-        if f"missed_check_in:{row['id']}" not in existing_keys
-    ]
-    Notification.objects.bulk_create(officer_notifications, ignore_conflicts=True)
-    AuditEvent.objects.bulk_create(
-        [
-            AuditEvent(
-                occurred_at=now,
-                actor=None,
-                actor_label=f"system:{SYSTEM_LABEL}",
-                action="check_in.missed",
-                object_type="supervision.checkin",
-                object_id=str(row["id"]),
-                offender_id=row["supervision__offender_id"],
-                detail={"violation_id": violation_of[row["id"]]} if row["id"] in violation_of else {},
-            )
-            for row in due
-        ]
-    )
-    result.webhooks = _webhooks_portable(due, violation_of, now)
-    result.officer_counts = dict(Counter(row["supervision__officer_id"] for row in due))
-    alerts = _absconder_alerts_portable(due, now)
-    result.absconder_alerts = len(alerts)
-    result.supervisor_counts = dict(Counter(alert.recipient_id for alert in alerts))
-    result.notifications = len(officer_notifications) + len(alerts)
-    return result
-
-
-def _webhooks_portable(due: list[dict], violation_of: dict[int, int], now: datetime) -> int:
-    """The webhook outbox rows of the statement's ``webhook_rows``, in one bulk insert."""
-    subscriptions = subscriptions_for(WebhookEvent.CHECK_IN_MISSED)
-    if not subscriptions:
-        return 0
-    event = WebhookEvent.CHECK_IN_MISSED.value
-    rows = []
-    for row in due:
-        key = event_key(event=event, obj_type="check_in", obj_id=row["id"])
-        payload = {
-            "event": event,
-            "event_id": key,
-            "occurred_at": now.isoformat(),
-            "object": {"type": "check_in", "id": row["id"]},
-            "data": {
-                "check_in_id": row["id"],
-                "supervision_id": row["supervision_id"],
-                "violation_id": violation_of.get(row["id"]),
-            },
-        }
-        rows.extend(
-            WebhookDelivery(subscription=s, event=event, event_id=key, payload=payload, created_at=now)
-            for s in subscriptions
-        )
-    WebhookDelivery.objects.bulk_create(rows, ignore_conflicts=True)
-    return len(rows)
-
-
 def _queue_webhooks() -> None:
     """After commit, one task sends the sweep's webhook rows (the periodic sweep would, a minute later)."""
     from agency.tasks import webhook_deliveries_sweep_task
@@ -437,49 +291,6 @@ def _queue_webhooks() -> None:
         webhook_deliveries_sweep_task.delay(0)
     except Exception:
         logger.warning("Could not queue the webhook sweep; the periodic one will send the events.", exc_info=True)
-
-
-def _absconder_alerts_portable(due: list[dict], now: datetime) -> list[Notification]:
-    threshold = absconder_threshold()
-    cases = {row["supervision_id"]: row for row in due}
-    history: dict[int, list[CheckIn]] = defaultdict(list)
-    for check_in in CheckIn.objects.filter(
-        supervision_id__in=cases, status__in=[CheckInStatus.MISSED, CheckInStatus.COMPLETED]
-    ).only("id", "supervision_id", "status", "due_at"):
-        history[check_in.supervision_id].append(check_in)
-    alerts = []
-    for supervision_id, check_ins in history.items():
-        # The misses since the last completed check-in (by when each was due), as the SQL path counts them.
-        done = [c.due_at for c in check_ins if c.status == CheckInStatus.COMPLETED]
-        last_done = max(done) if done else None
-        streak = sorted(
-            (
-                c
-                for c in check_ins
-                if c.status == CheckInStatus.MISSED and c.due_at < now and (last_done is None or c.due_at > last_done)
-            ),
-            key=lambda c: (c.due_at, c.id),
-        )
-        supervisor_id = cases[supervision_id]["supervision__unit__supervisor_id"]
-        if len(streak) >= threshold and supervisor_id:
-            alerts.append(
-                Notification(
-                    recipient_id=supervisor_id,
-                    kind=NotificationKind.POSSIBLE_ABSCONDER,
-                    message=(
-                        f"Possible absconder: {len(streak)} consecutive missed check-ins "
-                        f"({cases[supervision_id]['supervision__docket_number']})"
-                    ),
-                    supervision_id=supervision_id,
-                    check_in_id=streak[0].pk,
-                    key=f"possible_absconder:{streak[0].pk}",
-                    created_at=now,
-                )
-            )
-    existing = set(Notification.objects.filter(key__in=[a.key for a in alerts]).values_list("key", flat=True))
-    alerts = [a for a in alerts if a.key not in existing]
-    Notification.objects.bulk_create(alerts, ignore_conflicts=True)
-    return alerts
 
 
 # --- Emails, after commit -----------------------------------------------------------------------------

@@ -4,14 +4,13 @@ from unittest import mock
 
 import pytest
 from django.core import mail
-from django.db import connection, connections
+from django.db import connections
 from django.utils import timezone
 
 from agency.models import AuditEvent
 from supervision.choices import CheckInStatus, ViolationKind
 from supervision.models import CheckIn, Notification, NotificationKind, Violation
 from supervision.services import check_ins_flag_missed
-from supervision.services.missed_check_ins import _flag_missed_portable
 from tests.agency.factories import SupervisorFactory
 from tests.supervision.factories import CheckInFactory, SupervisionFactory
 
@@ -28,19 +27,8 @@ def overdue_check_in(supervision=None, *, days_ago=1, **kwargs):
     )
 
 
-@pytest.fixture
-def flag_path(request, monkeypatch):
-    """Run the sweep through the PostgreSQL statement or through the portable ORM path (SQLite's)."""
-    from supervision.services import missed_check_ins
-
-    if request.param == "portable":
-        monkeypatch.setattr(missed_check_ins, "_flag_missed_postgresql", _flag_missed_portable)
-    return request.param
-
-
 @pytest.mark.django_db
-@pytest.mark.parametrize("flag_path", ["postgresql", "portable"], indirect=True)
-def test_flag_missed_marks_opens_violation_notifies_and_audits(flag_path, django_capture_on_commit_callbacks):
+def test_flag_missed_marks_opens_violation_notifies_and_audits(django_capture_on_commit_callbacks):
     # given
     check_in = overdue_check_in()
     open_one = CheckInFactory(
@@ -157,10 +145,7 @@ def test_flag_missed_leaves_completed_excused_and_open_check_ins_alone():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("flag_path", ["postgresql", "portable"], indirect=True)
-def test_third_consecutive_miss_alerts_the_unit_supervisor_once(
-    flag_path, django_capture_on_commit_callbacks, settings
-):
+def test_third_consecutive_miss_alerts_the_unit_supervisor_once(django_capture_on_commit_callbacks, settings):
     # given: two misses already flagged, a third one due now
     settings.CASELINE = {**settings.CASELINE, "ABSCONDER_CONSECUTIVE_MISSES": 3}
     supervision = SupervisionFactory()
@@ -192,8 +177,7 @@ def test_third_consecutive_miss_alerts_the_unit_supervisor_once(
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("flag_path", ["postgresql", "portable"], indirect=True)
-def test_a_completed_check_in_breaks_the_streak(flag_path):
+def test_a_completed_check_in_breaks_the_streak():
     # given: miss, miss, completed, miss (due now)
     supervision = SupervisionFactory()
     supervision.unit.supervisor = SupervisorFactory(unit=supervision.unit)
@@ -262,7 +246,6 @@ def test_two_sweeps_at_once_flag_each_check_in_once():
     assert Violation.objects.count() == 40
     assert Notification.objects.count() == 40
     assert AuditEvent.objects.filter(action="check_in.missed").count() == 40
-    assert connection.vendor == "postgresql"
 
 
 @pytest.mark.django_db
@@ -285,8 +268,7 @@ def test_the_emails_are_sent_by_the_sweep_itself_when_the_broker_is_down(django_
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("flag_path", ["postgresql", "portable"], indirect=True)
-def test_a_new_streak_after_a_completed_check_in_alerts_again(flag_path):
+def test_a_new_streak_after_a_completed_check_in_alerts_again():
     # given: an earlier streak of three (alerted), a completed check-in, then three new misses
     supervision = SupervisionFactory()
     supervision.unit.supervisor = SupervisorFactory(unit=supervision.unit)

@@ -26,7 +26,6 @@ from supervision.services import (
     violation_report_acknowledge,
     violation_report_dispose,
 )
-from supervision.services.missed_check_ins import _flag_missed_portable
 from tests.agency.factories import AdministratorFactory, CourtClerkFactory, CourtFactory, OfficerFactory
 from tests.jobs.conftest import approve, submitted_report
 from tests.supervision.factories import CheckInFactory, SupervisionFactory
@@ -172,15 +171,10 @@ def test_an_event_is_queued_once_per_subscription_and_after_commit(
 # --- check_in.missed: set-based in the sweep --------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", ["postgresql", "portable"])
 def test_the_missed_check_in_sweep_writes_its_events_set_based(
-    path, subscribe, monkeypatch, no_broker, django_capture_on_commit_callbacks
+    subscribe, no_broker, django_capture_on_commit_callbacks
 ):
     # given two subscribers (one to check_in.missed only, one to another event) and three overdue check-ins
-    from supervision.services import missed_check_ins
-
-    if path == "portable":
-        monkeypatch.setattr(missed_check_ins, "_flag_missed_postgresql", _flag_missed_portable)
     wants = subscribe(events=["check_in.missed"])
     subscribe(events=["violation.created"])
     check_ins = [overdue_check_in() for _ in range(3)]
