@@ -19,19 +19,13 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# The embedded demo: SQLite and kombu's filesystem broker under var/, web + worker + beat in one terminal.
+# The demo: the embedded PostgreSQL server (var/postgres/), kombu's filesystem broker (var/broker/), the web
+# server, a Celery worker and beat in one terminal (demo/run.py). Ctrl-C stops all of it.
 run: install
-	DEBUG=true $(BIN)/python manage.py migrate --noinput
-	DEBUG=true $(BIN)/python manage.py seed_demo --password '$(DEMO_PASSWORD)'
-	@echo
-	@echo "  Caseline is starting on http://127.0.0.1:$(PORT)/"
-	@echo "  Sign in as officer, supervisor, clerk, board, integrator or admin"
-	@echo "  with the password: $(DEMO_PASSWORD)"
-	@echo "  Ctrl-C stops the web server, the worker and beat."
-	@echo
-	DEBUG=true PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile -p $(PORT)
+	@$(BIN)/python -m demo.run --port $(PORT) --password '$(DEMO_PASSWORD)'
 
-# The whole suite, on PostgreSQL and Redis (DATABASE_URL / REDIS_URL, else the local servers).
+# The whole suite, on PostgreSQL (DATABASE_URL, else 127.0.0.1:5432, else the embedded server in
+# var/test-postgres/) and Redis (REDIS_URL, else 127.0.0.1:6379).
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
 

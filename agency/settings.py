@@ -241,6 +241,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_out": str(_folders["out"]),
         "processed_folder": str(_folders["processed"]),
         "store_processed": False,
+        "polling_interval": 0.25,  # seconds between looks at the folder (default 1): jobs start and stop sooner
         "control_folder": str(_folders["control"]),
     }
 else:
