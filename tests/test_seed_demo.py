@@ -5,12 +5,14 @@ Every row goes in under the database's constraints (parole never inactive, one a
 per approved report, a disposition only when disposed …): a run that finishes has kept them all.
 """
 
+import datetime
 import re
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
+from django.utils import timezone
 
 from agency.access import violation_reports_visible_to
 from agency.choices import Role
@@ -82,6 +84,7 @@ COUNTED = (
     ReportDelivery,
     Notification,
 )
+DEMO_LOGINS = [*LOGINS, "clerk2", "clerk3", "clerk4", "board2"]
 AUTHORITY_INBOX = {ReportStatus.ROUTED, ReportStatus.RECEIVED, ReportStatus.HEARING_SCHEDULED, ReportStatus.DISPOSED}
 
 
@@ -122,7 +125,10 @@ def test_seed_creates_the_demo_agency():
     standards = {s.level: (s.check_in_interval_days, s.window_days) for s in ContactStandard.objects.all()}
     assert standards == {"high": (7, 2), "medium": (14, 3), "low": (30, 5), "administrative": (90, 14)}
     assert "30 demo offenders (30 new)" in output
-    assert "officer (officer), supervisor (supervisor), clerk (court_clerk)" in output
+    assert "  officer     Supervision officer        North Field Unit\n" in output
+    assert "  clerk3      Court clerk                Lakeshore Municipal Court\n" in output
+    assert "  board2      Parole board staff         Northern Region Parole Commission\n" in output
+    assert "Password set from --password for all 10 logins." in output
 
 
 def test_seed_writes_one_audit_row_for_the_run():
@@ -134,7 +140,7 @@ def test_seed_writes_one_audit_row_for_the_run():
     assert (event.action, event.actor, event.actor_label) == ("demo.seeded", None, "system:seed_demo")
     assert event.detail["offenders_total"] == 30
     assert event.detail["created"]["offenders.Offender"] == 30
-    assert event.detail["passwords_set"] == list(LOGINS)
+    assert event.detail["passwords_set"] == DEMO_LOGINS
 
 
 def test_every_report_status_is_present():
@@ -160,7 +166,39 @@ def test_the_six_logins_have_their_roles_and_the_password():
     assert not any(u.is_superuser for name, u in users.items() if name != "admin")
     assert users["clerk"].court.name == "Harmon County Circuit Court"
     assert users["board"].parole_board.name == "State Board of Parole"
-    assert not User.objects.exclude(username__in=LOGINS).filter(password__startswith="md5").exists()
+    assert not User.objects.exclude(username__in=DEMO_LOGINS).filter(password__startswith="md5").exists()
+
+
+def test_every_courts_clerk_and_every_boards_staff_can_sign_in_with_the_password():
+    # when
+    _seed(offenders=60, password=PASSWORD)
+
+    # then each court and board has a login with the demo password, and every routed report has someone to read it
+    clerks = User.objects.filter(role=Role.COURT_CLERK)
+    staff = User.objects.filter(role=Role.PAROLE_BOARD_STAFF)
+    assert sorted(clerks.values_list("username", flat=True)) == ["clerk", "clerk2", "clerk3", "clerk4"]
+    assert sorted(staff.values_list("username", flat=True)) == ["board", "board2"]
+    assert all(user.check_password(PASSWORD) for user in [*clerks, *staff])
+    assert set(clerks.values_list("court", flat=True)) == set(Court.objects.values_list("pk", flat=True))
+    assert set(staff.values_list("parole_board", flat=True)) == set(ParoleBoard.objects.values_list("pk", flat=True))
+
+
+def test_reports_still_in_the_agency_are_days_old_not_months(time_machine):
+    # given a fixed day
+    time_machine.move_to(datetime.datetime(2027, 3, 2, 10, 0, tzinfo=datetime.UTC), tick=False)
+    # when
+    _seed(offenders=300, password=PASSWORD)
+
+    # then what waits for review, approval or routing is at most two weeks old, and every status is present
+    now = timezone.now()
+    waiting = ViolationReport.objects.filter(status=ReportStatus.SUBMITTED)
+    assert waiting.count() >= 2
+    assert max(now - r.submitted_at for r in waiting) <= datetime.timedelta(days=14)
+    drafts = ViolationReport.objects.filter(status__in=[ReportStatus.DRAFT, ReportStatus.RETURNED])
+    assert max(now - r.created_at for r in drafts) <= datetime.timedelta(days=16)
+    approved = ViolationReport.objects.filter(status=ReportStatus.APPROVED)
+    assert max(now - r.reviewed_at for r in approved) <= datetime.timedelta(days=14)
+    assert set(ViolationReport.objects.values_list("status", flat=True)) == set(ReportStatus.values)
 
 
 def test_the_supervisor_leads_the_officers_unit():
@@ -299,8 +337,8 @@ def test_without_a_password_a_generated_one_is_printed_once():
     second = _seed(offenders=30)
 
     # then
-    password = re.search(r"Generated password for [a-z, ]+: (\S+)", first).group(1)
-    assert all(u.check_password(password) for u in User.objects.filter(username__in=LOGINS))
+    password = re.search(r"Generated password for [a-z0-9, ]+: (\S+)", first).group(1)
+    assert all(u.check_password(password) for u in User.objects.filter(username__in=DEMO_LOGINS))
     assert "Generated password" not in second
     assert "Passwords unchanged" in second
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from agency.demo import vocabulary as words
 from agency.demo.context import Case, DemoContext, ViolationDraft, pick
+from agency.demo.reports import IN_REVIEW, REVIEW_LEAD_DAYS
 from supervision.choices import CheckInStatus, DrugTestResult, SupervisionStatus, ViolationKind, ViolationSeverity
 
 DAY = timedelta(days=1)
@@ -195,7 +196,10 @@ def drug_tests_rows(context: DemoContext, case: Case) -> None:
         days = sorted(case.first_day + timedelta(days=d) for d in rng.sample(range(span), min(count, span)))
     forced = None
     if case.script:
-        forced = today - timedelta(days=rng.randint(55, 75))
+        # Old enough for a report that went all the way to a hearing; a report still in the agency's hands
+        # starts from a test a week or so ago (long enough for its review, as REVIEW_LEAD_DAYS says).
+        in_review = case.script[2] in IN_REVIEW
+        forced = today - timedelta(days=rng.randint(*REVIEW_LEAD_DAYS) if in_review else rng.randint(55, 75))
         days = sorted({*days, forced})
     add_result = tables.substance_results.add
     for day in days:

@@ -66,6 +66,25 @@ LOGINS = {
 }
 
 
+def clerk_username(slot: int) -> str:
+    """The clerk of court ``slot`` of COURTS: ``clerk``, ``clerk2``, ``clerk3`` …"""
+    return "clerk" if slot == 0 else f"clerk{slot + 1}"
+
+
+def board_username(slot: int) -> str:
+    """The staff member of board ``slot`` of PAROLE_BOARDS: ``board``, ``board2`` …"""
+    return "board" if slot == 0 else f"board{slot + 1}"
+
+
+# Every login a demo visitor may use, all with the demo password: the six, and the clerk of every other
+# court and the staff of every other board (each case's report goes to its own court or board).
+DEMO_LOGINS = (
+    *LOGINS,
+    *(clerk_username(slot) for slot in range(1, len(COURTS))),
+    *(board_username(slot) for slot in range(1, len(PAROLE_BOARDS))),
+)
+
+
 def officer_slot(index: int) -> int:
     """Which officer (0 is the `officer` login) holds the case of demo offender ``index``."""
     if index < LOGIN_CASELOAD:
@@ -101,7 +120,7 @@ class Agency:
     officers: list[User]
     court_clerks: dict[int, User]  # court id -> a clerk (receives reports)
     board_staff: dict[int, User]  # board id -> a staff member
-    logins: dict[str, User]
+    logins: dict[str, User]  # DEMO_LOGINS
     created: dict[str, int] = field(default_factory=dict)
 
 
@@ -202,9 +221,9 @@ def agency_ensure(*, offenders: int, seed: int, pools: dict, created: dict[str, 
         username = "supervisor" if slot == 0 else f"sup{slot:03d}"
         wanted[username] = {"role": Role.SUPERVISOR, "unit": unit, "badge_number": f"{2100 + slot}"}
     for slot, court in enumerate(courts):
-        wanted["clerk" if slot == 0 else f"clerk{slot + 1}"] = {"role": Role.COURT_CLERK, "court": court}
+        wanted[clerk_username(slot)] = {"role": Role.COURT_CLERK, "court": court}
     for slot, board in enumerate(boards):
-        wanted["board" if slot == 0 else f"board{slot + 1}"] = {"role": Role.PAROLE_BOARD_STAFF, "parole_board": board}
+        wanted[board_username(slot)] = {"role": Role.PAROLE_BOARD_STAFF, "parole_board": board}
     wanted["integrator"] = {"role": Role.INTEGRATOR}
     wanted["admin"] = {"role": Role.ADMINISTRATOR, "is_staff": True, "is_superuser": True}
 
@@ -239,8 +258,8 @@ def agency_ensure(*, offenders: int, seed: int, pools: dict, created: dict[str, 
     Unit.objects.bulk_update(leaderless, ["supervisor"])
 
     officers = [users["officer" if slot == 0 else f"po{slot:04d}"] for slot in range(officer_count)]
-    court_clerks = {court.pk: users["clerk" if slot == 0 else f"clerk{slot + 1}"] for slot, court in enumerate(courts)}
-    board_staff = {board.pk: users["board" if slot == 0 else f"board{slot + 1}"] for slot, board in enumerate(boards)}
+    court_clerks = {court.pk: users[clerk_username(slot)] for slot, court in enumerate(courts)}
+    board_staff = {board.pk: users[board_username(slot)] for slot, board in enumerate(boards)}
     return Agency(
         standards=standards,
         conditions=conditions,
@@ -250,7 +269,7 @@ def agency_ensure(*, offenders: int, seed: int, pools: dict, created: dict[str, 
         officers=officers,
         court_clerks=court_clerks,
         board_staff=board_staff,
-        logins={username: users[username] for username in LOGINS},
+        logins={username: users[username] for username in DEMO_LOGINS},
         created=created,
     )
 
@@ -259,7 +278,7 @@ def logins_set_password(*, logins: dict[str, User], password: str | None, userna
     """Set ``password`` on the given demo logins; returns their usernames (none without a password)."""
     if password is None:
         return []
-    # One hash for all: the six share the password by design, and Argon2 costs ~0.2 s per hash.
+    # One hash for all: the logins share the password by design, and Argon2 costs ~0.2 s per hash.
     hashed = make_password(password)
     for username in usernames:
         user = logins[username]

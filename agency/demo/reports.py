@@ -56,6 +56,21 @@ VIOLATION_OUTCOMES = (
     (0.85, ViolationStatus.RESOLVED),
     (1.0, ViolationStatus.DISMISSED),
 )
+# A report still in the agency's hands (draft, under review, approved) starts from a violation this many
+# days ago: long enough for the longest path to its status (up to 3 days to write, 30 hours to submit,
+# 3 days and 5 hours to review), short enough that the review queue reads days, not months.
+IN_REVIEW = (ReportStatus.DRAFT, ReportStatus.SUBMITTED, ReportStatus.RETURNED, ReportStatus.APPROVED)
+REVIEW_LEAD_DAYS = (9, 12)
+# A report in that status covers a violation at most this many days old (else it has moved on by now).
+RECENT_ENOUGH_DAYS = {
+    ReportStatus.DRAFT: 12,
+    ReportStatus.SUBMITTED: 12,
+    ReportStatus.RETURNED: 14,
+    ReportStatus.APPROVED: 12,
+    ReportStatus.ROUTED: 21,
+    ReportStatus.RECEIVED: 35,
+    ReportStatus.HEARING_SCHEDULED: 60,
+}
 REPORT_RATE = 0.25  # of the active and inactive cases with a violation
 OPEN_FOR_DAYS = 21  # a violation younger than this is still open, unless a report took it
 RECENT_NOTIFICATION_DAYS = 30
@@ -74,12 +89,22 @@ def report_plan(context: DemoContext, case: Case) -> None:
     anchor, wanted, revoked = None, None, False
     absconding = [v for v in violations if v.kind == ViolationKind.ABSCONDING]
     if violations and case.script:
-        old = [v for v in violations if v.occurred_on <= today - timedelta(days=50)]
-        anchor, wanted = max(old or violations, key=lambda v: v.occurred_on), case.script[2]
+        wanted = case.script[2]
+        if wanted in IN_REVIEW:
+            since = today - timedelta(days=REVIEW_LEAD_DAYS[1])
+            usable = [v for v in violations if since <= v.occurred_on <= today - timedelta(days=REVIEW_LEAD_DAYS[0])]
+        else:
+            usable = [v for v in violations if v.occurred_on <= today - timedelta(days=50)]
+        anchor = max(usable or violations, key=lambda v: v.occurred_on)
     elif absconding and case.status == SupervisionStatus.WARRANT:
         anchor = absconding[0]
         wanted = rng.choice((ReportStatus.ROUTED, ReportStatus.RECEIVED, ReportStatus.HEARING_SCHEDULED))
-    elif absconding and case.status == SupervisionStatus.ABSCONDED and rng.random() < 0.6:
+    elif (
+        absconding
+        and case.status == SupervisionStatus.ABSCONDED
+        and rng.random() < 0.6
+        and (today - absconding[0].occurred_on).days <= RECENT_ENOUGH_DAYS[ReportStatus.SUBMITTED]
+    ):
         anchor, wanted = absconding[0], rng.choice((ReportStatus.DRAFT, ReportStatus.SUBMITTED))
     elif case.status == SupervisionStatus.CLOSED and case.closure_reason == ClosureReason.REVOKED:
         eligible = [v for v in violations if v.occurred_on <= case.closed_on - timedelta(days=45)]
@@ -90,7 +115,11 @@ def report_plan(context: DemoContext, case: Case) -> None:
         and case.status in (SupervisionStatus.ACTIVE, SupervisionStatus.INACTIVE)
         and rng.random() < REPORT_RATE
     ):
-        anchor, wanted = rng.choice(violations), pick(rng, RANDOM_STATUSES)
+        wanted = pick(rng, RANDOM_STATUSES)
+        window = RECENT_ENOUGH_DAYS.get(wanted)
+        recent = [v for v in violations if window is None or (today - v.occurred_on).days <= window]
+        # No violation recent enough for a report still open: this case's report was decided long ago.
+        anchor, wanted = (rng.choice(recent), wanted) if recent else (rng.choice(violations), ReportStatus.DISPOSED)
 
     covered: list[ViolationDraft] = []
     report_status = disposition = ""

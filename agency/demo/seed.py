@@ -12,7 +12,7 @@ from django.utils import timezone
 from agency.audit import audit_record
 from agency.demo.cases import STATE_ID_PREFIX, CaseGenerator
 from agency.demo.context import DemoContext
-from agency.demo.reference import LOGINS, agency_ensure, logins_set_password
+from agency.demo.reference import DEMO_LOGINS, agency_ensure, logins_set_password
 from agency.demo.tables import DemoTables
 from agency.demo.vocabulary import name_pools
 from agency.demo.writer import BulkWriter
@@ -31,7 +31,7 @@ class DemoSeedResult:
     offenders_total: int
     counts: dict[str, int]  # rows created by this run, per model label
     seconds: float
-    logins: dict[str, str]  # username -> role
+    logins: list[tuple[str, str, str]]  # (username, role, the unit, court or board it belongs to)
     password: str | None  # the generated password, when this run generated one
     passwords_set: list[str] = field(default_factory=list)
 
@@ -50,24 +50,24 @@ def demo_seed(
     """Create the demo agency with ``offenders`` demo offenders, or top it up to that many.
 
     Running it again creates nothing new (reference data is got-or-created; demo offenders are counted
-    by their ``DEMO-`` state id and only the missing ones are generated). The six logins get
-    ``password``; without one, logins created now get a generated password (returned), and existing
-    logins keep theirs.
+    by their ``DEMO-`` state id and only the missing ones are generated). The demo logins (the six, and
+    the clerk of every court and the staff of every board) get ``password``; without one, logins created
+    now get a generated password (returned), and existing logins keep theirs.
     """
     started = time.monotonic()
     created: Counter[str] = Counter()
     with transaction.atomic():
         pools = name_pools(seed)
-        existing_logins = set(User.objects.filter(username__in=list(LOGINS)).values_list("username", flat=True))
+        existing_logins = set(User.objects.filter(username__in=DEMO_LOGINS).values_list("username", flat=True))
         agency = agency_ensure(offenders=offenders, seed=seed, pools=pools, created=created)
-        new_logins = set(LOGINS) - existing_logins
+        new_logins = set(DEMO_LOGINS) - existing_logins
         generated = None
         if password is None and new_logins:
             generated = password = secrets.token_urlsafe(12)
         passwords_set = logins_set_password(
             logins=agency.logins,
             password=password,
-            usernames=list(LOGINS) if generated is None else sorted(new_logins),
+            usernames=list(DEMO_LOGINS) if generated is None else sorted(new_logins),
         )
 
         before = Offender.objects.filter(state_id__startswith=STATE_ID_PREFIX).count()
@@ -114,7 +114,12 @@ def demo_seed(
         offenders_total=total,
         counts=counts,
         seconds=time.monotonic() - started,
-        logins={username: agency.logins[username].role for username in LOGINS},
+        logins=[_login_row(agency.logins[username]) for username in DEMO_LOGINS],
         password=generated,
         passwords_set=passwords_set,
     )
+
+
+def _login_row(user: User) -> tuple[str, str, str]:
+    where = user.court or user.parole_board or user.unit
+    return user.username, user.get_role_display(), str(where) if where else "the agency"

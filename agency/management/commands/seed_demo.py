@@ -17,7 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1, help="Random seed: the same seed, the same demo.")
         parser.add_argument(
             "--password",
-            help="Password for the six demo logins (set again on every run). Without it, logins created "
+            help="Password for the demo logins (set again on every run). Without it, logins created "
             "now get a generated password, printed once.",
         )
 
@@ -59,7 +59,9 @@ class Command(BaseCommand):
                 )
                 + " (-v 2 lists every table)"
             )
-        self.stdout.write("Logins: " + ", ".join(f"{username} ({role})" for username, role in result.logins.items()))
+        self.stdout.write("Logins:")
+        for username, role, where in result.logins:
+            self.stdout.write(f"  {username:<11} {role:<26} {where}")
         if result.password:
             self.stdout.write(
                 self.style.WARNING(
@@ -68,6 +70,6 @@ class Command(BaseCommand):
                 )
             )
         elif password:
-            self.stdout.write("Password set from --password for all six logins.")
+            self.stdout.write(f"Password set from --password for all {len(result.logins)} logins.")
         else:
             self.stdout.write("Passwords unchanged (give --password to set them).")
