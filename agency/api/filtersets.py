@@ -4,6 +4,22 @@ import django_filters
 from django import forms
 from django_filters.fields import IsoDateTimeField, IsoDateTimeRangeField
 
+# The largest id PostgreSQL stores (bigint): a larger filter value is a 400, never a database error.
+MAX_ID = 2**63 - 1
+
+
+class IdFilter(django_filters.NumberFilter):
+    """An object's id as a query parameter: a whole number from 1 to MAX_ID. Anything else (a fraction, a
+    huge or negative number, text) is a 400 naming the parameter; related objects are filtered by id, so a
+    filter never reveals whether an object out of scope exists."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
 
 class UtcIsoDateTimeField(IsoDateTimeField):
     """An ISO 8601 date-time, converted to UTC: PostgreSQL refuses offsets beyond ±15:59 that Python
@@ -44,5 +60,5 @@ class UpdatedSinceFilterSet(django_filters.FilterSet):
 
 
 class UserFilterSet(django_filters.FilterSet):
-    unit = django_filters.NumberFilter(field_name="unit_id")
+    unit = IdFilter(field_name="unit_id", help_text="Only this unit's staff.")
     role = django_filters.CharFilter(field_name="role")

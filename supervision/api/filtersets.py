@@ -1,9 +1,9 @@
-"""Query-parameter filters. Related objects are filtered by id (a number), so a filter never reveals
-whether an object out of scope exists."""
+"""Query-parameter filters. Related objects are filtered by id (agency.api.filtersets.IdFilter), so a
+filter never reveals whether an object out of scope exists."""
 
 import django_filters
 
-from agency.api.filtersets import IsoDateTimeFromToRangeFilter, UpdatedSinceFilterSet
+from agency.api.filtersets import IdFilter, IsoDateTimeFromToRangeFilter, UpdatedSinceFilterSet
 from supervision.choices import (
     CheckInKind,
     CheckInOrigin,
@@ -24,8 +24,8 @@ from supervision.choices import (
 from supervision.models import CaseNote, CheckIn, Condition, DrugTest, Supervision, Violation, ViolationReport
 
 
-def _ids(field_name: str, help_text: str):
-    return django_filters.NumberFilter(field_name=field_name, help_text=help_text)
+def _ids(field_name: str, help_text: str) -> IdFilter:
+    return IdFilter(field_name=field_name, help_text=help_text)
 
 
 class CaseRecordFilterSet(UpdatedSinceFilterSet):

@@ -36,3 +36,59 @@ def test_an_id_that_is_not_a_whole_number_is_404_not_500(world, client_for, meth
     # then it is a missing object, and nothing is recorded
     assert response.status_code == 404
     assert AuditEvent.objects.count() == events_before
+
+
+def _id_filters() -> list[tuple[str, str]]:
+    """(list URL, parameter) for every id filter of every list endpoint of the API."""
+    from agency.api.filtersets import IdFilter
+    from agency.api.urls import router
+
+    pairs = []
+    for prefix, viewset, _basename in router.registry:
+        filterset = getattr(viewset, "filterset_class", None)
+        for name, filter_ in filterset.base_filters.items() if filterset else []:
+            if isinstance(filter_, IdFilter):
+                pairs.append((f"/api/v1/{prefix}/", name))
+    return pairs
+
+
+ID_FILTERS = _id_filters()
+
+
+def test_every_list_filters_by_id_through_the_bounded_filter():
+    # the ids of cases, people, units, officers, courts and boards: each list offers its own
+    assert len(ID_FILTERS) == 26
+    assert {url for url, _ in ID_FILTERS} >= {
+        "/api/v1/supervisions/",
+        "/api/v1/check-ins/",
+        "/api/v1/drug-tests/",
+        "/api/v1/case-notes/",
+        "/api/v1/conditions/",
+        "/api/v1/violations/",
+        "/api/v1/violation-reports/",
+        "/api/v1/officers/",
+    }
+
+
+@pytest.mark.parametrize(("url", "parameter"), ID_FILTERS)
+@pytest.mark.parametrize("value", ["-8.1e107", "99999999999999999999", "9223372036854775808", "1.5", "0", "x"])
+def test_an_id_filter_that_no_database_integer_holds_is_a_400_naming_it(world, client_for, url, parameter, value):
+    # given an administrator's read token
+    client = client_for("admin", token="read")
+
+    # when a list is filtered by an id that is not a whole number from 1 to 2**63 - 1
+    response = client.get(url, {parameter: value})
+
+    # then it is refused with a message on that parameter, never a server error
+    assert response.status_code == 400, response.content[:300]
+    assert parameter in response.json()["errors"], response.json()
+
+
+@pytest.mark.parametrize(("url", "parameter"), ID_FILTERS[:1] + ID_FILTERS[-1:])
+def test_the_largest_id_is_a_valid_filter_that_finds_nothing(world, client_for, url, parameter):
+    # when filtered by the largest id PostgreSQL stores
+    response = client_for("admin", token="read").get(url, {parameter: str(2**63 - 1)})
+
+    # then it is an empty page, not an error
+    assert response.status_code == 200
+    assert response.json()["count"] == 0
