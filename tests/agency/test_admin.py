@@ -487,6 +487,9 @@ def test_opening_a_supervision_in_the_admin_is_audited(client, administrator):
     ]
 
 
+# A day within the term of the form's case (2025-01-15 to 2027-01-15), the clock standing still: after the
+# term nothing is scheduled, and the yardstick and the admin's case must be planned from the same moment.
+@pytest.mark.time_machine(datetime.datetime(2026, 6, 15, 16, 0, tzinfo=datetime.UTC), tick=False)
 def test_opening_a_supervision_in_the_admin_schedules_its_check_ins(client, administrator):
     # given a contact standard of a check-in every 14 days, and a case opened by the service as a yardstick
     ContactStandardFactory(level="medium", check_in_interval_days=14, window_days=3)

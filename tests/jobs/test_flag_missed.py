@@ -16,7 +16,9 @@ from tests.supervision.factories import CheckInFactory, SupervisionFactory
 
 NOW = timezone.make_aware(datetime.datetime(2026, 11, 23, 12, 0))
 
-pytestmark = pytest.mark.usefixtures("emails_inline")
+# The clock stands still at NOW for every test here, so the factories (a case starts 180 days before
+# "today"), the history rows, auto_now fields and the service all see the same time, whatever the date.
+pytestmark = [pytest.mark.usefixtures("emails_inline"), pytest.mark.time_machine(NOW, tick=False)]
 
 
 def overdue_check_in(supervision=None, *, days_ago=1, **kwargs):

@@ -20,6 +20,10 @@ from tests.supervision.factories import (
 
 NOW = timezone.make_aware(datetime.datetime(2026, 11, 23, 9, 0))
 
+# The clock stands still at NOW for every test here, so the factories, the history rows, auto_now fields
+# and the services all see the same time, whatever the date.
+pytestmark = pytest.mark.time_machine(NOW, tick=False)
+
 
 def opening_in(days: int, supervision=None, **kwargs):
     start = timezone.make_aware(datetime.datetime.combine(NOW.date() + datetime.timedelta(days=days), datetime.time()))
