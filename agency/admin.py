@@ -24,6 +24,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from agency.api.admin import ApiTokenIssueMixin
 from agency.api.tokens import api_token_revoke
 from agency.audit import audit_record
+from agency.form_fields import LocalSplitDateTimeField
 from agency.models import (
     ApiTokenScope,
     AuditEvent,
@@ -52,9 +53,13 @@ class AuditedAdminMixin:
     - Every save made through the admin, of the object and of its inline rows, writes an audit row
       in the same transaction as the change.
     - Web addresses typed without a scheme are taken as https (webhooks must be).
+    - A date and time typed for the night the clocks change is taken, not refused (agency.form_fields).
     """
 
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = {
+        models.URLField: {"assume_scheme": "https"},
+        models.DateTimeField: {"form_class": LocalSplitDateTimeField},  # the admin's widget stays
+    }
 
     def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return False

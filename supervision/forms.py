@@ -11,6 +11,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 
 from agency.errors import ApplicationError
+from agency.form_fields import LocalDateTimeField
 from supervision.choices import (
     CheckInKind,
     DrugTestReason,
@@ -103,7 +104,7 @@ class CaseForm(forms.Form):
 class CheckInCompleteForm(CaseForm):
     dated_fields = ("completed_at",)
     kind = forms.ChoiceField(label="How the contact took place", choices=CheckInKind.choices)
-    completed_at = forms.DateTimeField(label="When", widget=DateTimeLocalInput(), initial=_now_local)
+    completed_at = LocalDateTimeField(label="When", widget=DateTimeLocalInput(), initial=_now_local)
     location = forms.CharField(label="Where", max_length=200, required=False)
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=10000)
 
@@ -119,7 +120,7 @@ class CheckInExcuseForm(forms.Form):
 class ContactForm(CaseForm):
     dated_fields = ("occurred_at",)
     kind = forms.ChoiceField(label="Kind of contact", choices=CheckInKind.choices, initial=CheckInKind.HOME_VISIT)
-    occurred_at = forms.DateTimeField(label="When", widget=DateTimeLocalInput(), initial=_now_local)
+    occurred_at = LocalDateTimeField(label="When", widget=DateTimeLocalInput(), initial=_now_local)
     location = forms.CharField(label="Where", max_length=200, required=False)
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=10000)
 
@@ -129,7 +130,7 @@ SUBSTANCE_CHOICES = [("", "Not tested"), *SubstanceResult.choices]
 
 class DrugTestForm(CaseForm):
     dated_fields = ("collected_at",)
-    collected_at = forms.DateTimeField(label="Collected", widget=DateTimeLocalInput(), initial=_now_local)
+    collected_at = LocalDateTimeField(label="Collected", widget=DateTimeLocalInput(), initial=_now_local)
     reason = forms.ChoiceField(choices=DrugTestReason.choices, initial=DrugTestReason.RANDOM)
     specimen = forms.ChoiceField(choices=Specimen.choices, initial=Specimen.URINE)
     panel = forms.CharField(max_length=100, initial="10-panel")

@@ -5,6 +5,7 @@ names are the services' keyword names, so a service's ValidationError lands next
 from django import forms
 from django.utils import timezone
 
+from agency.form_fields import LocalDateTimeField
 from supervision.choices import Disposition, ReportStatus
 from supervision.forms import DateInput, DateTimeLocalInput
 
@@ -38,7 +39,7 @@ class InboxFilterForm(forms.Form):
 
 
 class HearingForm(forms.Form):
-    hearing_at = forms.DateTimeField(
+    hearing_at = LocalDateTimeField(
         label="Date and time", widget=DateTimeLocalInput(), help_text="Local time. The hearing must be in the future."
     )
     location = forms.CharField(

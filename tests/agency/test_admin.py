@@ -20,6 +20,7 @@ from agency.models import ApiTokenScope, AuditEvent, Court, User, WebhookDeliver
 from offenders.models import Alias, EmergencyContact, Offender, RiskAssessment
 from supervision.models import (
     CaseNote,
+    CheckIn,
     CheckInPlan,
     CommunityServiceEntry,
     DigestDelivery,
@@ -508,6 +509,40 @@ def test_opening_a_supervision_in_the_admin_schedules_its_check_ins(client, admi
         "check_in.scheduled",
         "supervision.admin_saved",
     ]
+
+
+def test_a_check_in_window_corrected_in_the_admin_takes_the_nights_the_clocks_change(client, administrator):
+    # given a scheduled check-in, and the agency's time zone, America/New_York (settings.TIME_ZONE)
+    check_in = CheckInFactory()
+    # when its window is corrected to open at 02:30 on 14 March 2027, an hour the clocks jump over, and to
+    # close at 01:30 on 7 November 2027, a time they show twice
+    response = client.post(
+        _url(CheckIn, "change", check_in.pk),
+        {
+            "supervision": str(check_in.supervision_id),
+            "kind": check_in.kind,
+            "origin": check_in.origin,
+            "window_start_0": "2027-03-14",
+            "window_start_1": "02:30:00",
+            "due_at_0": "2027-11-07",
+            "due_at_1": "01:30:00",
+            "status": "scheduled",
+            "completed_at_0": "",
+            "completed_at_1": "",
+            "location": "",
+            "notes": "",
+            "excuse_reason": "",
+            "recorded_by": "",
+            "_save": "Save",
+        },
+    )
+    # then 02:30 is read past the jump (03:30 EDT) and 01:30 as its first occurrence (EDT)
+    assert response.status_code == 302
+    check_in.refresh_from_db()
+    assert (check_in.window_start, check_in.due_at) == (
+        datetime.datetime(2027, 3, 14, 7, 30, tzinfo=datetime.UTC),
+        datetime.datetime(2027, 11, 7, 5, 30, tzinfo=datetime.UTC),
+    )
 
 
 def test_inline_rows_saved_with_their_person_are_audited_too(client, administrator):

@@ -82,6 +82,42 @@ def test_clerk_schedules_a_hearing_in_the_future(client, world):
     assert CaseNote.objects.filter(supervision=world.cases["a"], body__contains="Courtroom 4B").count() == 1
 
 
+# In America/New_York (settings.TIME_ZONE) 01:30 on 7 November 2027 happens twice, at 05:30 and 06:30 UTC:
+# the first is meant; 02:30 on 14 March 2027 never happens (02:00 jumps to 03:00): it is read as 03:30
+# EDT, 07:30 UTC. The clock stands still a week before each night (a hearing is in the future).
+@pytest.mark.parametrize(
+    ("typed", "instant"),
+    [
+        pytest.param(
+            "2027-11-07T01:30",
+            datetime.datetime(2027, 11, 7, 5, 30, tzinfo=datetime.UTC),
+            marks=pytest.mark.time_machine(datetime.datetime(2027, 10, 31, 12, 0, tzinfo=datetime.UTC), tick=False),
+            id="shown_twice-the_first",
+        ),
+        pytest.param(
+            "2027-03-14T02:30",
+            datetime.datetime(2027, 3, 14, 7, 30, tzinfo=datetime.UTC),
+            marks=pytest.mark.time_machine(datetime.datetime(2027, 3, 7, 12, 0, tzinfo=datetime.UTC), tick=False),
+            id="never_shown-past_the_jump",
+        ),
+    ],
+)
+def test_a_hearing_on_a_night_the_clocks_change_is_scheduled(client, world, typed, instant):
+    # given
+    report = world.reports[("a", ReportStatus.RECEIVED)]
+    client.force_login(world.users["clerk_a"])
+
+    # when
+    response = client.post(
+        reverse("inbox:report_hearing", args=[report.pk]), {"hearing_at": typed, "location": "Courtroom 4B"}
+    )
+
+    # then
+    report.refresh_from_db()
+    assert (response.status_code, response["Location"]) == (302, reverse("inbox:report_detail", args=[report.pk]))
+    assert (report.status, report.hearing_at) == (ReportStatus.HEARING_SCHEDULED, instant)
+
+
 @pytest.mark.parametrize(
     ("data", "field", "error"),
     [

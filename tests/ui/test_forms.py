@@ -355,6 +355,77 @@ def test_record_drug_test_bad_input(signed_in, case, data, field):
     assert Violation.objects.count() == 0
 
 
+# --- The nights the clocks change -------------------------------------------------------------------
+
+# The agency's time zone (settings.TIME_ZONE) is America/New_York. On 7 November 2027 the clocks go back
+# at 02:00 EDT, so 01:30 happens twice (05:30 and 06:30 UTC): the first is meant. On 14 March 2027 they
+# jump from 02:00 to 03:00 EST, so 02:30 never happens: it is read as 03:30 EDT (07:30 UTC), as iCalendar
+# does. Each night's clock stands still at noon UTC that day (a time in the future is refused).
+CLOCK_CHANGES = [
+    pytest.param(
+        "2027-11-07T01:30",
+        datetime.datetime(2027, 11, 7, 5, 30, tzinfo=datetime.UTC),
+        marks=pytest.mark.time_machine(datetime.datetime(2027, 11, 7, 12, 0, tzinfo=datetime.UTC), tick=False),
+        id="shown_twice-the_first",
+    ),
+    pytest.param(
+        "2027-03-14T02:30",
+        datetime.datetime(2027, 3, 14, 7, 30, tzinfo=datetime.UTC),
+        marks=pytest.mark.time_machine(datetime.datetime(2027, 3, 14, 12, 0, tzinfo=datetime.UTC), tick=False),
+        id="never_shown-past_the_jump",
+    ),
+]
+
+
+@pytest.mark.parametrize(("typed", "instant"), CLOCK_CHANGES)
+def test_complete_check_in_on_a_night_the_clocks_change(signed_in, case, check_in, typed, instant):
+    # when
+    response = _follow(
+        signed_in,
+        reverse("supervision:check_in_complete", args=[case.pk, check_in.pk]),
+        {"kind": "office", "completed_at": typed},
+    )
+
+    # then
+    check_in.refresh_from_db()
+    assert _messages(response) == ["Office visit recorded as completed."]
+    assert (check_in.status, check_in.completed_at) == (CheckInStatus.COMPLETED, instant)
+
+
+@pytest.mark.parametrize(("typed", "instant"), CLOCK_CHANGES)
+def test_record_contact_on_a_night_the_clocks_change(signed_in, case, typed, instant):
+    # when
+    response = _follow(
+        signed_in, reverse("supervision:contact_new", args=[case.pk]), {"kind": "employer", "occurred_at": typed}
+    )
+
+    # then
+    contact = CheckIn.objects.get(supervision=case)
+    assert _messages(response) == ["Employer contact recorded."]
+    assert (contact.completed_at, contact.due_at) == (instant, instant)
+
+
+@pytest.mark.parametrize(("typed", "instant"), CLOCK_CHANGES)
+def test_record_drug_test_on_a_night_the_clocks_change(signed_in, case, typed, instant):
+    # when
+    response = _follow(
+        signed_in,
+        reverse("supervision:drug_test_new", args=[case.pk]),
+        {
+            "collected_at": typed,
+            "reason": "random",
+            "specimen": "urine",
+            "panel": "10-panel",
+            "result": "negative",
+            "lab_confirmation": "not_requested",
+        },
+    )
+
+    # then
+    assert _messages(response) == ["Drug test recorded (negative)."]
+    assert list(DrugTest.objects.filter(supervision=case).values_list("collected_at", flat=True)) == [instant]
+
+
 # --- Community service ----------------------------------------------------------------------------
 
 
