@@ -1,12 +1,14 @@
 """Output serializers (explicit, read-only fields: the contract integrators rely on) and input
 serializers (strict: unknown fields are refused) for the services that write."""
 
+from django.conf import settings
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from agency.api.scoping import api_case_records, api_offenders, api_officers, api_supervisions
 from agency.api.serializers import ScopedPrimaryKeyRelatedField, StrictSerializer
+from agency.form_fields import local_datetime_jump
 from agency.models import Court, ParoleBoard, User
 from offenders.models import Offender
 from supervision.choices import (
@@ -49,6 +51,35 @@ def _supervision_field(**kwargs):
 
 def _case_record_field(model, **kwargs):
     return _scoped(model, lambda request: api_case_records(request, model.objects.all()), **kwargs)
+
+
+class LocalDateTimeInputField(serializers.DateTimeField):
+    """A date-time sent to the API. With its UTC offset it is taken as sent; without one it is read in the
+    agency's time zone, as DRF does, except a time the clocks show twice or never: that is refused, with a
+    message, rather than guessed (DRF means to refuse both but its check lets them through with zoneinfo;
+    the web forms resolve them, see agency.form_fields). A time beyond the calendar's ends is refused too,
+    never a server error."""
+
+    default_error_messages = {
+        "skipped": "{value} does not exist in {timezone}: the clocks jump over it. Send the time with its UTC offset.",
+        "repeated": "{value} happens twice in {timezone}: the clocks go back over it. "
+        "Send the time with its UTC offset.",
+    }
+
+    def enforce_timezone(self, value):
+        zone = self.timezone if hasattr(self, "timezone") else self.default_timezone()
+        if settings.USE_TZ and zone is not None and timezone.is_naive(value):
+            jump = local_datetime_jump(value, zone)
+            if jump:
+                self.fail(
+                    "skipped" if jump.total_seconds() > 0 else "repeated",
+                    value=f"{value:%Y-%m-%d %H:%M}",
+                    timezone=zone,
+                )
+        try:
+            return super().enforce_timezone(value)
+        except OverflowError:
+            self.fail("overflow")
 
 
 # --- Supervisions ---------------------------------------------------------------------------------
@@ -174,13 +205,13 @@ class ContactCreateSerializer(StrictSerializer):
 
     supervision = _supervision_field()
     kind = serializers.ChoiceField(choices=CheckInKind.choices)
-    occurred_at = serializers.DateTimeField()
+    occurred_at = LocalDateTimeInputField()
     location = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     notes = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class CheckInCompleteSerializer(StrictSerializer):
-    completed_at = serializers.DateTimeField(required=False, help_text="When it took place; default: now.")
+    completed_at = LocalDateTimeInputField(required=False, help_text="When it took place; default: now.")
     kind = serializers.ChoiceField(choices=CheckInKind.choices, required=False, help_text="If it differed.")
     location = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     notes = serializers.CharField(required=False, allow_blank=True, default="")
@@ -238,7 +269,7 @@ class SubstanceResultInputSerializer(StrictSerializer):
 
 class DrugTestCreateSerializer(StrictSerializer):
     supervision = _supervision_field()
-    collected_at = serializers.DateTimeField()
+    collected_at = LocalDateTimeInputField()
     result = serializers.ChoiceField(choices=DrugTestResult.choices)
     substance_results = SubstanceResultInputSerializer(many=True, required=False, default=list)
     reason = serializers.ChoiceField(choices=DrugTestReason.choices, default=DrugTestReason.RANDOM)
@@ -408,7 +439,7 @@ class ReportReturnSerializer(StrictSerializer):
 
 
 class ReportHearingSerializer(StrictSerializer):
-    hearing_at = serializers.DateTimeField()
+    hearing_at = LocalDateTimeInputField()
     location = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 

@@ -263,6 +263,98 @@ def test_officer_registers_a_person(world, client_for):
     assert response.json()["agency_number"].startswith("CL-")
 
 
+# --- Times on the nights the clocks change ------------------------------------------------------------
+
+# In America/New_York (settings.TIME_ZONE) 02:30 on 14 March 2027 never happens and 01:30 on 7 November 2027
+# happens twice. The web forms resolve such a time for a person typing it; the API asks its client, which can
+# send the offset, to say which instant it means.
+SKIPPED = (
+    "2027-03-14 02:30 does not exist in America/New_York: the clocks jump over it. Send the time with its UTC offset."
+)
+REPEATED = (
+    "2027-11-07 01:30 happens twice in America/New_York: the clocks go back over it. Send the time with its UTC offset."
+)
+
+
+@pytest.mark.parametrize(
+    ("sent", "message"),
+    [
+        ("2027-03-14T02:30:00", SKIPPED),
+        ("2027-03-14T02:30", SKIPPED),
+        ("2027-11-07T01:30:00", REPEATED),
+        ("9999-12-31T23:59:00", "Datetime value out of range."),  # was a 500 (OverflowError)
+    ],
+)
+def test_a_contact_at_a_time_without_offset_that_is_not_one_instant_is_refused(world, client_for, sent, message):
+    # given
+    case = world.cases["mine"]
+    count, writes = CheckIn.objects.count(), _writes()
+
+    # when
+    response = client_for("officer").post(
+        "/api/v1/check-ins/", {"supervision": case.pk, "kind": "home_visit", "occurred_at": sent}, format="json"
+    )
+
+    # then
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": f"Please correct the request: occurred_at: {message}",
+        "errors": {"occurred_at": [message]},
+    }
+    assert (CheckIn.objects.count(), _writes()) == (count, writes)
+
+
+def test_every_date_time_the_api_takes_refuses_a_time_the_clocks_jump_over(world, client_for):
+    # given
+    case, check_in = world.cases["mine"], world.records[("check-ins", "mine")]
+    client = client_for("officer")
+    counts = (CheckIn.objects.count(), DrugTest.objects.count())
+
+    # when
+    completed = client.post(
+        f"/api/v1/check-ins/{check_in.pk}/complete/", {"completed_at": "2027-03-14T02:30:00"}, format="json"
+    )
+    collected = client.post(
+        "/api/v1/drug-tests/",
+        {"supervision": case.pk, "collected_at": "2027-03-14T02:30:00", "result": "negative"},
+        format="json",
+    )
+
+    # then
+    assert [(r.status_code, r.json()["errors"]) for r in (completed, collected)] == [
+        (400, {"completed_at": [SKIPPED]}),
+        (400, {"collected_at": [SKIPPED]}),
+    ]
+    assert (CheckIn.objects.get(pk=check_in.pk).status, CheckIn.objects.count(), DrugTest.objects.count()) == (
+        "scheduled",
+        *counts,
+    )
+
+
+@pytest.mark.time_machine(datetime.datetime(2027, 11, 7, 12, 0, tzinfo=datetime.UTC), tick=False)
+@pytest.mark.parametrize(
+    ("sent", "instant"),
+    [
+        ("2027-11-07T01:30:00-04:00", datetime.datetime(2027, 11, 7, 5, 30, tzinfo=datetime.UTC)),
+        ("2027-11-07T01:30:00-05:00", datetime.datetime(2027, 11, 7, 6, 30, tzinfo=datetime.UTC)),
+        ("2027-11-07T06:30:00Z", datetime.datetime(2027, 11, 7, 6, 30, tzinfo=datetime.UTC)),
+    ],
+)
+def test_a_contact_sent_with_its_offset_on_the_night_the_clocks_go_back_is_taken_as_sent(
+    world, client_for, sent, instant
+):
+    # when
+    response = client_for("officer").post(
+        "/api/v1/check-ins/",
+        {"supervision": world.cases["mine"].pk, "kind": "home_visit", "occurred_at": sent},
+        format="json",
+    )
+
+    # then
+    assert response.status_code == 201, response.json()
+    assert CheckIn.objects.get(pk=response.json()["id"]).completed_at == instant
+
+
 # --- Violation reports ------------------------------------------------------------------------------
 
 
