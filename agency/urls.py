@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from agency import audit_views, health, otp_views, views
+from agency import api_guide, audit_views, health, otp_views, views
 
 # The API docs page runs Swagger UI from local static files with its script served apart (no inline
 # script); Swagger UI sets inline styles, so that one page allows them.
@@ -27,8 +27,14 @@ urlpatterns = [
     path("accounts/", include(accounts)),
     path("audit/", include((audit_views.urlpatterns, "audit"))),
     path("api/v1/", include("agency.api.urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    # The schema's description links to the guide's "Getting started" (shown at the top of /api/docs/).
+    path(
+        "api/schema/",
+        SpectacularAPIView.as_view(custom_settings={"DESCRIPTION": api_guide.API_DESCRIPTION}),
+        name="api-schema",
+    ),
     path("api/docs/", api_docs, name="api-docs"),
+    path("api/guide/", api_guide.api_guide, name="api-guide"),
     path("dashboard/", include("supervision.dashboard_urls")),
     path("inbox/", include("supervision.inbox_urls")),
     path("", include("supervision.urls")),

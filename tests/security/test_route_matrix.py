@@ -76,6 +76,7 @@ def row(officer, supervisor, court_clerk, parole_board_staff, integrator, admini
 # this order of roles, so a POST one role makes may change what the next one meets (e.g. a report submitted).
 MATRIX: dict[str, dict[str, str]] = {
     "api-docs": row(O, O, O, O, O, O, O),
+    "api-guide": row(O, O, O, O, O, O, L),
     "api-schema": row(O, O, O, O, O, O, O),
     "api:api-root": row(O, O, O, O, O, O, L),
     "api:case-note-detail": row(O, O, D, D, O, O, L),
@@ -165,6 +166,7 @@ CALLS: dict[str, tuple[str, Callable | None]] = {
     "api-schema": ("GET", None),
     "api-docs": ("GET", None),
     # signed in
+    "api-guide": ("GET", None),
     "home": ("GET", None),
     "password_change": ("GET", None),
     "password_change_done": ("GET", None),
