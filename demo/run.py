@@ -60,15 +60,13 @@ class Demo:
     def _on_signal(self, signum, _frame) -> None:
         if not self.stopping:
             self.stopping = True
-            print(f"\n  {signal.Signals(signum).name}: stopping Caseline …", flush=True)
-            raise Stop
+            raise Stop(signal.Signals(signum).name)
 
     def _check_parent(self) -> None:
         """``make`` does not pass a SIGTERM on to its recipe: when it goes away, we notice here."""
         if os.getppid() != self.parent and not self.stopping:
             self.stopping = True
-            print("\n  make has stopped: stopping Caseline …", flush=True)
-            raise Stop
+            raise Stop("make has stopped")
 
     # --- processes -----------------------------------------------------------------------------------
 
@@ -184,7 +182,8 @@ class Demo:
                         print(f"\n  {name} exited (code {process.returncode}): stopping Caseline …", flush=True)
                         return 1
                 time.sleep(0.5)
-        except Stop:
+        except Stop as reason:
+            print(f"\n  {reason}: stopping Caseline …", flush=True)
             return 0
         finally:
             for signum in STOP_SIGNALS:
