@@ -112,7 +112,7 @@ elif DEBUG:
 
     _database_url = EmbeddedServer(
         data_dir=EMBEDDED_POSTGRES_DIR, socket_dir=socket_dir_of(EMBEDDED_POSTGRES_DIR)
-    ).database_url(env.str("EMBEDDED_DATABASE_NAME", default="caseline"))
+    ).database_url("caseline")
 else:
     raise ImproperlyConfigured(
         "DATABASE_URL must be set when DEBUG is off, e.g. postgres://caseline:secret@db:5432/caseline."
