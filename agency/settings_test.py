@@ -33,10 +33,15 @@ def _database_url() -> str:
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
 os.environ["DATABASE_URL"] = _database_url()  # subprocesses of the tests (workers, manage.py) use the same
-# One Redis database per pytest-xdist worker (gw0 → 14, gw1 → 13 …), so parallel runs never share a queue.
+# One Redis database per pytest-xdist worker, so parallel workers never share a queue: by default 15 for a
+# plain run and 14, 13 … for workers gw0, gw1 …; with REDIS_URL=…/N, workers take N+1, N+2 … (mod 16).
 _worker = os.environ.get("PYTEST_XDIST_WORKER", "")
-_redis_db = 15 - (int(_worker[2:]) + 1 if _worker.startswith("gw") else 0)
-os.environ.setdefault("REDIS_URL", f"redis://127.0.0.1:6379/{max(_redis_db, 1)}")
+_worker_number = int(_worker[2:]) + 1 if _worker.startswith("gw") else 0
+if "REDIS_URL" in os.environ and _worker_number:
+    _base, _, _db = os.environ["REDIS_URL"].rpartition("/")
+    os.environ["REDIS_URL"] = f"{_base}/{(int(_db or 0) + _worker_number) % 16}"
+    os.environ.pop("CELERY_BROKER_URL", None)
+os.environ.setdefault("REDIS_URL", f"redis://127.0.0.1:6379/{max(15 - _worker_number, 1)}")
 os.environ.setdefault("CELERY_BROKER_URL", os.environ["REDIS_URL"])
 
 from agency.settings import *  # noqa: E402, F403 (the environment above comes first)
