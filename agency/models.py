@@ -1,6 +1,8 @@
 """The organisation: users and their roles, units, courts, parole boards; and the audit trail."""
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -156,7 +158,8 @@ class AuditEvent(models.Model):
     NULL except three that are empty for a reason: ``actor`` (a background job has no user: its name is
     in ``actor_label`` as ``system:<job>``), ``offender_id`` (the row is not about one person, e.g. a
     sign-in) and ``source_ip`` (no network peer: a job or a management command). A row written during
-    a request always has its source address and request id (check constraint).
+    a request always has its source address and request id (check constraint). A list read names the
+    people it showed in ``offender_ids`` (a GIN index lets the per-person filter find them).
     """
 
     occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -166,6 +169,13 @@ class AuditEvent(models.Model):
     object_type = models.CharField(max_length=100, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
     offender_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    offender_ids = ArrayField(
+        models.BigIntegerField(),
+        default=list,
+        db_default=[],
+        blank=True,
+        help_text="The people a list showed (a list read names them all here; offender_id stays empty).",
+    )
     outcome = models.CharField(max_length=16, choices=AuditOutcome.choices, default=AuditOutcome.ALLOWED)
     source_ip = models.GenericIPAddressField(null=True, blank=True)
     request_id = models.CharField(max_length=64, blank=True)
@@ -173,7 +183,10 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            GinIndex(fields=["offender_ids"], name="auditevent_offender_ids_gin"),
+        ]
         constraints = [
             models.CheckConstraint(
                 name="auditevent_request_rows_have_source_ip",
