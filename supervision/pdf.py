@@ -42,7 +42,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from supervision.choices import SupervisionType
+from supervision.choices import REPORT_STATUSES_WITH_AUTHORITY, SupervisionType
 from supervision.models import Condition, DrugTestSubstanceResult, Violation, ViolationReport
 
 logger = logging.getLogger(__name__)
@@ -226,21 +226,106 @@ def _person(user) -> str:
     return (user.get_full_name() or user.username) if user else "—"
 
 
-def _rows_table(rows: list[tuple[str, str]], label_width: float = 1.9 * inch) -> Table:
-    """Label / value rows, the way a filing lists identifiers."""
-    data = [[Paragraph(_text(label), STYLE.LABEL), Paragraph(value, STYLE.PLAIN)] for label, value in rows]
-    table = Table(data, colWidths=[label_width, FRAME_WIDTH - label_width - 0.3 * inch], hAlign="RIGHT")
-    table.setStyle(
-        TableStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 6),
-                ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
-            ]
-        )
-    )
+# --- Text of any length ---------------------------------------------------------------------------------
+# A person's text (a note, a description, an order) can run to any length. ReportLab cannot break a table
+# row across pages unless told to, and a row taller than the page stops the whole document (LayoutError);
+# one very long paragraph is re-wrapped from the start at every page it spills onto (quadratic). So such
+# text is laid out in pieces of at most PIECE_CHARS characters and PIECE_LINES lines, cut at a line break
+# where it can, else at a space, else anywhere: one table row, or one paragraph, per piece. Each piece is
+# wrapped once, and a row of the label/value tables may still break across a page (splitInRow), so the
+# pages fill as with ordinary text.
+
+PIECE_CHARS = 1000
+PIECE_LINES = 20
+PIECE_MAX_HEIGHT = 5 * inch  # a page's frame is about 8.9 in: no cell is ever taller than a page
+
+
+def _pieces(value) -> list[str]:
+    """``value`` cut into pieces (see above), each escaped for paragraph markup with its line breaks."""
+    text = str(value or "").replace("\r\n", "\n").replace("\r", "\n")
+    lines: list[str] = []
+    for line in text.split("\n"):
+        while len(line) > PIECE_CHARS:
+            cut = line.rfind(" ", 0, PIECE_CHARS + 1)
+            cut = cut if cut > 0 else PIECE_CHARS
+            lines.append(line[:cut])
+            line = line[cut:].lstrip(" ")
+        lines.append(line)
+    pieces: list[list[str]] = [[]]
+    size = 0
+    for line in lines:
+        if pieces[-1] and (size + len(line) > PIECE_CHARS or len(pieces[-1]) >= PIECE_LINES):
+            pieces.append([])
+            size = 0
+        pieces[-1].append(line)
+        size += len(line)
+    return ["<br/>".join(escape(line) for line in piece) for piece in pieces]
+
+
+def _joined(head: str, pieces: list[str], tail: str = "") -> list[str]:
+    """``head`` before the first piece and ``tail`` after the last (markup)."""
+    if not pieces:
+        return [head + tail]
+    joined = list(pieces)
+    joined[0] = f"{head} {joined[0]}" if head else joined[0]
+    joined[-1] += tail
+    return joined
+
+
+@functools.cache
+def _continued(style: ParagraphStyle, position: str) -> ParagraphStyle:
+    """``style`` for a piece of a paragraph: no space between its pieces, the first line indented once."""
+    if position == "first":
+        return ParagraphStyle(f"{style.name}-first", parent=style, spaceAfter=0)
+    if position == "middle":
+        return ParagraphStyle(f"{style.name}-middle", parent=style, spaceBefore=0, spaceAfter=0, firstLineIndent=0)
+    return ParagraphStyle(f"{style.name}-last", parent=style, spaceBefore=0, firstLineIndent=0)
+
+
+def _flowing(pieces: list[str], style: ParagraphStyle) -> list[Paragraph]:
+    """The pieces of one paragraph (markup), read as one paragraph."""
+    if len(pieces) == 1:
+        return [Paragraph(pieces[0], style)]
+    positions = ["first", *["middle"] * (len(pieces) - 2), "last"]
+    return [Paragraph(piece, _continued(style, position)) for piece, position in zip(pieces, positions, strict=True)]
+
+
+def _fitted(paragraph: Paragraph, width: float) -> list[Paragraph]:
+    """``paragraph`` in parts none taller than PIECE_MAX_HEIGHT at ``width`` (wide letters can make a
+    piece taller than its characters suggest)."""
+    parts: list[Paragraph] = []
+    while paragraph.wrap(width, PIECE_MAX_HEIGHT)[1] > PIECE_MAX_HEIGHT:
+        split = paragraph.split(width, PIECE_MAX_HEIGHT)
+        if len(split) < 2:
+            break
+        parts.append(split[0])
+        paragraph = split[1]
+    return [*parts, paragraph]
+
+
+def _rows_table(rows: list[tuple[str, str | list[str]]], label_width: float = 1.9 * inch) -> Table:
+    """Label / value rows, the way a filing lists identifiers. A value is markup, or a list of pieces of
+    markup (a person's text: ``_pieces``), each its own row under the one label, so a value of any length
+    flows over as many pages as it needs."""
+    value_width = FRAME_WIDTH - label_width - 0.3 * inch
+    data: list[list] = []
+    commands: list[tuple] = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+    ]
+    for label, value in rows:
+        pieces = [value] if isinstance(value, str) else value or [""]
+        paragraphs = [part for piece in pieces for part in _fitted(Paragraph(piece, STYLE.PLAIN), value_width - 6)]
+        for number, paragraph in enumerate(paragraphs):
+            if number:  # a continuation: no gap between it and the row above
+                commands += [("TOPPADDING", (0, len(data)), (-1, len(data)), 0)]
+                commands += [("BOTTOMPADDING", (0, len(data) - 1), (-1, len(data) - 1), 0)]
+            data.append([Paragraph(_text(label), STYLE.LABEL) if number == 0 else "", paragraph])
+    table = Table(data, colWidths=[label_width, value_width], hAlign="RIGHT", splitInRow=1)
+    table.setStyle(TableStyle(commands))
     return table
 
 
@@ -375,19 +460,18 @@ def _conditions(violations: list[Violation]) -> list[Flowable]:
     for letter, entry in zip("abcdefghijklmnopqrstuvwxyz", cited, strict=False):
         condition = entry.condition
         numbers = ", ".join(f"4.{n}" for n in entry.numbers)
-        text = (
+        head = (
             f"({letter})&nbsp;&nbsp;<b>{_text(condition.condition_type.name)}</b>, imposed "
             f"{_text(_date(condition.imposed_on))}."
-            + (f" <i>{_text(condition.details)}</i>" if condition.details else "")
-            + f" Compliance: {_text(condition.get_compliance_status_display().lower())}."
-            + f" Violated: see {numbers}."
         )
-        flowables.append(Paragraph(text, STYLE.INDENTED))
+        details = [f"<i>{piece}</i>" for piece in _pieces(condition.details)] if condition.details else []
+        tail = f" Compliance: {_text(condition.get_compliance_status_display().lower())}. Violated: see {numbers}."
+        flowables += _flowing(_joined(head, details, tail), STYLE.INDENTED)
     return flowables
 
 
-def _evidence_rows(violation: Violation) -> list[tuple[str, str]]:
-    rows: list[tuple[str, str]] = []
+def _evidence_rows(violation: Violation) -> list[tuple[str, str | list[str]]]:
+    rows: list[tuple[str, str | list[str]]] = []
     check_in = violation.check_in
     if check_in is not None:
         text = (
@@ -398,7 +482,7 @@ def _evidence_rows(violation: Violation) -> list[tuple[str, str]]:
             text += f" Place: {_text(check_in.location)}."
         rows.append(("Check-in", text))
         if check_in.notes:
-            rows.append(("Check-in notes", _text(check_in.notes)))
+            rows.append(("Check-in notes", _pieces(check_in.notes)))
     test = violation.drug_test
     if test is not None:
         text = (
@@ -419,11 +503,11 @@ def _evidence_rows(violation: Violation) -> list[tuple[str, str]]:
                 parts.append(f"<b>{part}</b>" if row.result == "positive" else part)
             rows.append(("Substances", "; ".join(parts) + "."))
         if test.notes:
-            rows.append(("Test notes", _text(test.notes)))
+            rows.append(("Test notes", _pieces(test.notes)))
     if violation.condition is not None:
         rows.append(("Condition", _text(violation.condition.condition_type.name)))
     if violation.response:
-        rows.append(("Graduated response", _text(violation.response)))
+        rows.append(("Graduated response", _pieces(violation.response)))
     return rows
 
 
@@ -438,7 +522,7 @@ def _violations(violations: list[Violation], heading: Flowable) -> list[Flowable
         )
         block: list[Flowable] = [
             Paragraph(title, STYLE.SUBSECTION),
-            Paragraph(_text(violation.description), STYLE.INDENTED),
+            *_flowing(_pieces(violation.description), STYLE.INDENTED),
         ]
         rows = _evidence_rows(violation)
         if rows:
@@ -451,7 +535,7 @@ def _violations(violations: list[Violation], heading: Flowable) -> list[Flowable
 
 
 def _proceedings(report: ViolationReport) -> list[Flowable]:
-    rows: list[tuple[str, str]] = []
+    rows: list[tuple[str, str | list[str]]] = []
     if report.received_at:
         rows.append(("Received", f"{_text(_datetime(report.received_at))} by {_text(_person(report.received_by))}"))
     if report.hearing_at:
@@ -459,44 +543,47 @@ def _proceedings(report: ViolationReport) -> list[Flowable]:
         rows.append(("Hearing", f"{_text(_datetime(report.hearing_at))}{where}"))
     if report.disposition:
         text = f"<b>{_text(report.get_disposition_display())}</b>, order of {_text(_date(report.disposition_on))}"
-        if report.disposition_note:
-            text += f"<br/>{_text(report.disposition_note)}"
-        rows.append(("Disposition", text))
+        rows.append(("Disposition", [text, *(_pieces(report.disposition_note) if report.disposition_note else [])]))
     return [_rows_table(rows)] if rows else []
 
 
+def _role(user) -> str:
+    return user.get_role_display() if user else ""
+
+
 def _signatures(report: ViolationReport) -> Flowable:
+    """Who wrote the report and who approved it, each with their role and the time they did it: the
+    ``author`` who submitted it and the ``reviewed_by`` who approved it, as recorded (never assumed)."""
     author = report.author
     reviewer = report.reviewed_by
-    author_title = author.get_role_display() if author else ""
     unit = report.supervision.unit.name
 
-    def block(intro: str, user, title: str, details: list[str]) -> list[Flowable]:
+    def block(intro: str, user, did: str, details: list[str]) -> list[Flowable]:
         return [
             Paragraph(intro, STYLE.PLAIN),
             Spacer(1, 22),
             Paragraph(f"<i>/s/ {_text(_person(user))}</i>", STYLE.PLAIN),
             _Rule(FRAME_WIDTH / 2 - 0.35 * inch, 0.5, 2),
-            Paragraph(f"<b>{_text(_person(user))}</b>, {_text(title)}", STYLE.SMALL),
+            Paragraph(f"{did} <b>{_text(_person(user))}</b>, {_text(_role(user))}", STYLE.SMALL),
             *[Paragraph(_text(line), STYLE.SMALL) for line in details if line],
         ]
 
     left = block(
         "Respectfully submitted,",
         author,
-        author_title,
+        "Written by",
         [
             f"Badge {author.badge_number}" if author and author.badge_number else "",
             unit,
-            f"Submitted {_datetime(report.submitted_at)}" if report.submitted_at else "",
+            f"Submitted {_datetime(report.submitted_at)}" if report.submitted_at else "Not yet submitted",
         ],
     )
-    right = block(
-        "Reviewed and approved,",
-        reviewer,
-        "Unit supervisor",
-        [unit, f"Approved {_datetime(report.reviewed_at)}" if report.reviewed_at else "Not yet approved"],
-    )
+    if reviewer and report.reviewed_at and report.status in REPORT_STATUSES_WITH_AUTHORITY:  # approved, or later
+        right = block(
+            "Reviewed and approved,", reviewer, "Approved by", [unit, f"Approved {_datetime(report.reviewed_at)}"]
+        )
+    else:
+        right = [Paragraph("Not yet approved.", STYLE.PLAIN)]
     table = Table([[left, right]], colWidths=[FRAME_WIDTH / 2, FRAME_WIDTH / 2])
     table.setStyle(
         TableStyle(
@@ -519,7 +606,9 @@ def _story(report: ViolationReport) -> list[Flowable]:
     story += [_section(3, "Conditions violated"), *_conditions(violations)]
     story += _violations(violations, heading=_section(4, f"Violations and evidence ({len(violations)})"))
     story += [CondPageBreak(1.2 * inch), _section(5, "Narrative of the supervising officer")]
-    story += [Paragraph(_text(paragraph), STYLE.NARRATIVE) for paragraph in _paragraphs(report.narrative)]
+    story += [
+        piece for paragraph in _paragraphs(report.narrative) for piece in _flowing(_pieces(paragraph), STYLE.NARRATIVE)
+    ]
     story += [
         _section(6, "Recommendation"),
         Paragraph(

@@ -17,7 +17,7 @@ from supervision.choices import CheckInStatus, ReportStatus
 from supervision.models import DrugTestSubstanceResult
 from supervision.pdf import document_fonts, violation_report_pdf
 from supervision.services import report_delivery_deliver, violation_report_approve
-from tests.agency.factories import CourtClerkFactory, SupervisorFactory
+from tests.agency.factories import CourtClerkFactory, OfficerFactory, SupervisorFactory
 from tests.inbox.conftest import make_report
 from tests.offenders.factories import OffenderFactory
 from tests.supervision.factories import (
@@ -219,3 +219,75 @@ def test_names_beyond_latin_1_print_as_written():
     # then
     assert "In the matter of ŁUKASZ NGUYỄN" in text
     assert "Łukasz Nguyễn" in text
+
+
+def _long_text(words: int, last: str) -> str:
+    """Ordinary words, a line break now and then, and a last sentence to look for at the very end."""
+    text = " ".join(f"word{n % 97}" + ("\n" if n % 400 == 399 else "") for n in range(words))
+    return f"{text} {last}"
+
+
+def test_a_report_with_a_90000_character_test_note_and_a_10000_character_disposition_note_renders_whole():
+    # given a failed drug test whose note runs to 90,000 characters, and a disposition note of 10,000
+    # (the inbox form's maximum): each far taller than a page
+    case = SupervisionFactory(docket_number="CR-2025-00777")
+    test_note = _long_text(13_050, "End of the laboratory's note.")
+    disposition_note = _long_text(1_450, "End of the court's order.")
+    assert (len(test_note) >= 90_000, len(disposition_note) >= 10_000) == (True, True)
+    test = DrugTestFactory(supervision=case, result="positive", notes=test_note)
+    violation = ViolationFactory(supervision=case, drug_test=test, description="Positive for cocaine.")
+    report = make_report(case, ReportStatus.DISPOSED, violations=[violation], disposition_note=disposition_note)
+
+    # when
+    content = violation_report_pdf(report)
+
+    # then every word is there, up to the end of each text, and the pages are numbered to the last
+    text = _text(content)
+    pages = len(PdfReader(io.BytesIO(content)).pages)
+    assert pages > 20
+    assert "word51 End of the laboratory's note." in text
+    assert "word91 End of the court's order." in text
+    assert text.count("word96") == (13_050 // 97) + (1_450 // 97)
+    assert "Positive for cocaine." in text
+    assert f"Page {pages} of {pages}" in text
+
+
+@pytest.mark.parametrize(
+    ("author_factory", "author_role"), [(OfficerFactory, "Supervision officer"), (SupervisorFactory, "Unit supervisor")]
+)
+def test_the_pdf_says_who_wrote_the_report_and_who_approved_it_with_their_roles_and_times(author_factory, author_role):
+    # given a report written by one person (an officer, or a supervisor) and approved by the unit's supervisor
+    case = SupervisionFactory()
+    author = author_factory(first_name="Dana", last_name="Whitfield", unit=case.unit)
+    reviewer = SupervisorFactory(first_name="Robert", last_name="Ames", unit=case.unit)
+    report = make_report(
+        case,
+        ReportStatus.ROUTED,
+        author=author,
+        reviewed_by=reviewer,
+        submitted_at=datetime.datetime(2026, 3, 3, 19, 5, tzinfo=datetime.UTC),
+        reviewed_at=datetime.datetime(2026, 3, 4, 14, 0, tzinfo=datetime.UTC),
+    )
+
+    # when
+    text = _text(violation_report_pdf(report))
+
+    # then (the agency's time zone: America/New_York)
+    assert f"Written by Dana Whitfield, {author_role}" in text
+    assert "Submitted March 3, 2026, 2:05 PM" in text
+    assert "Approved by Robert Ames, Unit supervisor" in text
+    assert "Approved March 4, 2026, 9:00 AM" in text
+
+
+def test_a_report_not_yet_approved_names_no_approver():
+    # given a report returned to its officer by a supervisor
+    case = SupervisionFactory()
+    report = make_report(case, ReportStatus.RETURNED)
+
+    # when
+    text = _text(violation_report_pdf(report))
+
+    # then
+    assert f"Written by {report.author.get_full_name()}, Supervision officer" in text
+    assert "Not yet approved." in text
+    assert "Approved by" not in text
