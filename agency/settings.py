@@ -355,6 +355,12 @@ if not DEBUG:
 CASELINE = {
     # A webhook delivery is tried this many times (with a growing backoff), then marked failed.
     "WEBHOOK_MAX_ATTEMPTS": env.int("WEBHOOK_MAX_ATTEMPTS", default=8),
+    # After this many failed tries of a report's delivery the administrators are emailed; the tries go on
+    # every hour until it is delivered (agency.outbox, supervision.services.delivery).
+    "REPORT_DELIVERY_ALERT_ATTEMPTS": env.int("REPORT_DELIVERY_ALERT_ATTEMPTS", default=8),
+    # A worker's claim on a report delivery or a webhook event lasts this long (longer than a PDF, an email
+    # and a POST with their timeouts); a worker that dies holding one is replaced when it runs out.
+    "OUTBOX_LEASE_SECONDS": env.int("OUTBOX_LEASE_SECONDS", default=300),
     # How far ahead each active supervision's check-ins are kept scheduled.
     "CHECK_IN_HORIZON_DAYS": env.int("CHECK_IN_HORIZON_DAYS", default=60),
     # This many consecutive missed check-ins raise a possible-absconder alert to the unit supervisor.
