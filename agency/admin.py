@@ -13,7 +13,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.views.decorators.debug import sensitive_post_parameters
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -36,7 +38,7 @@ from agency.models import (
     WebhookEvent,
     WebhookSubscription,
 )
-from agency.security import ACCESS_FIELDS, user_access_changed, user_two_factor_reset, user_unlock
+from agency.security import ACCESS_FIELDS, sign_in_lockouts, user_access_changed, user_two_factor_reset, user_unlock
 from agency.webhooks import webhook_deliveries_retry
 
 NEVER_DELETED = (
@@ -206,22 +208,26 @@ class UserAdmin(AuditedAdminMixin, SimpleHistoryAdmin, DjangoUserAdmin):
 
     @admin.display(description="Sign-in")
     def sign_in_lock(self, obj: User) -> str:
-        """Whether django-axes locked the account, with a one-click unlock (audited) when it did."""
-        from axes.models import AccessAttempt
+        """Whether django-axes locked the account (from which addresses, until when), with a one-click
+        unlock (audited) when it did."""
         from django.conf import settings
 
         if obj.pk is None:
             return "—"
-        locked = AccessAttempt.objects.filter(
-            username=obj.username, failures_since_start__gte=settings.AXES_FAILURE_LIMIT
-        ).exists()
-        if not locked:
+        locks = sign_in_lockouts(obj)
+        if not locks:
             return "Not locked"
+        until = timezone.localtime(max(lock["until"] for lock in locks))
+        addresses = ", ".join(lock["address"] for lock in locks)
         url = reverse("admin:agency_user_unlock", args=[obj.pk])
         return format_html(
-            'Locked after {} failed attempts. <button type="submit" formaction="{}" formnovalidate '
-            'class="button" name="_unlock">Unlock sign-in</button>',
+            "Locked after {} failed attempts. From {} ({}) until {}, or until unlocked here. "
+            '<button type="submit" formaction="{}" formnovalidate class="button" name="_unlock">'
+            "Unlock sign-in</button>",
             settings.AXES_FAILURE_LIMIT,
+            "1 address" if len(locks) == 1 else f"{len(locks)} addresses",
+            addresses,
+            date_format(until, "DATETIME_FORMAT"),
             url,
         )
 

@@ -21,6 +21,13 @@ current_request: contextvars.ContextVar[RequestContext | None] = contextvars.Con
 _REQUEST_ID = re.compile(r"[\x21-\x7e]{1,64}")
 
 
+def client_address(request) -> str | None:
+    """The client's address as Caseline records and counts it: the audit trail's source address, the
+    sign-in lockout (django-axes' ``AXES_CLIENT_IP_CALLABLE``) and the API's failed-token throttle all
+    read it here, so they always agree on who the client is."""
+    return request.META.get("REMOTE_ADDR") or None
+
+
 class RequestContextMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -29,7 +36,7 @@ class RequestContextMiddleware:
         request_id = request.headers.get("X-Request-ID", "")[:64]
         if not _REQUEST_ID.fullmatch(request_id):  # absent, or not safe to echo in a header: make one
             request_id = uuid.uuid4().hex
-        token = current_request.set(RequestContext(source_ip=request.META.get("REMOTE_ADDR"), request_id=request_id))
+        token = current_request.set(RequestContext(source_ip=client_address(request), request_id=request_id))
         try:
             response = self.get_response(request)
         finally:

@@ -48,9 +48,13 @@ LAST_SEEN_AT = "caseline_last_seen_at"
 ACCESS_STAMP = "caseline_access_stamp"
 HAS_TWO_FACTOR = "caseline_has_two_factor"
 
+SESSION_ENDED = "caseline_session_ended"  # why the last session ended, for the sign-in page to say
+
 # The session's last activity is written at most this often (seconds): an idle timeout exact to the
-# minute without a database write on every request.
+# minute without a database write on every request (less with a short idle limit: see ``_granularity``).
 LAST_SEEN_GRANULARITY = 60
+# Told to a browser after each request: how long its session lives on without another one.
+SECONDS_LEFT_HEADER = "X-Session-Seconds-Left"
 
 
 # --- The user's access stamp ------------------------------------------------------------------------------
@@ -90,6 +94,7 @@ def on_user_logged_in(sender: Any, request: HttpRequest | None, user: User, **kw
         request.session[LAST_SEEN_AT] = now
         request.session[ACCESS_STAMP] = access_stamp(user)
         request.session[HAS_TWO_FACTOR] = _has_confirmed_device(user)
+        request.session.pop(SESSION_ENDED, None)
     # Only sign-ins over HTTP are audited: the test client's force_login has no request context.
     if current_request.get() is not None:
         audit_record(actor=user, action="user.signed_in", obj=user)
@@ -117,6 +122,9 @@ def on_user_login_failed(sender: Any, credentials: dict[str, Any], request: Http
         outcome=AuditOutcome.DENIED,
         detail={"username": str(credentials.get("username") or "")[:150], "known_user": target is not None},
     )
+    # django-axes' own receiver ran first (its app is loaded before ours): this failure is counted already.
+    if target is not None and request is not None:
+        user_sign_in_alert(user=target)
 
 
 def on_user_locked_out(sender: Any, request: HttpRequest | None, username: str | None, **kwargs: Any) -> None:
@@ -129,6 +137,115 @@ def on_user_locked_out(sender: Any, request: HttpRequest | None, username: str |
         outcome=AuditOutcome.DENIED,
         detail={"username": str(username or "")[:150], "failure_limit": settings.AXES_FAILURE_LIMIT},
     )
+
+
+# --- Failures from many addresses: the administrators are alerted ------------------------------------------
+
+SIGN_IN_ALERT_ACTION = "user.sign_in_alert"
+
+
+def sign_in_lockouts(user: User) -> list[dict[str, Any]]:
+    """The addresses this user is locked out from now (django-axes counts failures per username and
+    address; a lock lasts ``AXES_COOLOFF_TIME`` from the last counted failure), each with its failure count
+    and when its lock ends, soonest first."""
+    from axes.models import AccessAttempt
+    from django.db.models import Max, Sum
+
+    cool_off = settings.AXES_COOLOFF_TIME
+    rows = (
+        AccessAttempt.objects.filter(username=user.username, attempt_time__gte=timezone.now() - cool_off)
+        .values("ip_address")
+        .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
+        .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
+        .order_by("last", "ip_address")
+    )
+    return [
+        {"address": row["ip_address"] or "unknown", "failures": row["failures"], "until": row["last"] + cool_off}
+        for row in rows
+    ]
+
+
+@transaction.atomic
+def user_sign_in_alert(*, user: User) -> bool:
+    """Alert the administrators (an audit row, and an email to each active administrator after commit) when
+    ``user``'s sign-in failed from ``CASELINE_SIGN_IN_ALERT_ADDRESSES`` or more addresses within the lock
+    period: someone is guessing that account's password from many places, which the per-address lock alone
+    would let go on. Once per account per lock period. Returns whether it alerted."""
+    from axes.models import AccessAttempt
+    from django.db.models import Sum
+
+    from agency.models import AuditEvent
+
+    window_start = timezone.now() - settings.AXES_COOLOFF_TIME
+    recent = AccessAttempt.objects.filter(username=user.username, attempt_time__gte=window_start)
+    addresses = sorted({address or "unknown" for address in recent.values_list("ip_address", flat=True)})
+    if len(addresses) < settings.CASELINE_SIGN_IN_ALERT_ADDRESSES:
+        return False
+    already = AuditEvent.objects.filter(
+        action=SIGN_IN_ALERT_ACTION,
+        object_type=user._meta.label_lower,
+        object_id=str(user.pk),
+        occurred_at__gte=window_start,
+    ).exists()
+    if already:
+        return False
+    failures = recent.aggregate(total=Sum("failures_since_start"))["total"] or 0
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    audit_record(
+        actor=None,
+        system="sign-in-monitor",
+        action=SIGN_IN_ALERT_ACTION,
+        obj=user,
+        outcome=AuditOutcome.DENIED,
+        detail={
+            "username": user.username,
+            "address_count": len(addresses),
+            "addresses": addresses[:20],
+            "failures": failures,
+            "window_minutes": minutes,
+        },
+    )
+    from agency.tasks import user_sign_in_alert_send_task
+
+    transaction.on_commit(
+        lambda: user_sign_in_alert_send_task.delay(user.pk, addresses[:20], len(addresses), failures, minutes)
+    )
+    return True
+
+
+def user_sign_in_alert_send(*, user_id: int, addresses: list[str], address_count: int, failures: int, minutes: int):
+    """Email the alert to every active administrator with an address. Returns how many were sent to."""
+    from django.core.mail import send_mail
+
+    from agency.choices import Role
+    from agency.models import User
+
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        return 0
+    recipients = sorted(
+        User.objects.filter(role=Role.ADMINISTRATOR, is_active=True).exclude(email="").values_list("email", flat=True)
+    )
+    if not recipients:
+        logger.warning("Sign-in alert for %s: no active administrator has an email address.", user.username)
+        return 0
+    shown = ", ".join(addresses) + (
+        f" and {address_count - len(addresses)} more" if address_count > len(addresses) else ""
+    )
+    send_mail(
+        subject=f"Caseline: sign-in failures for {user.username} from {address_count} addresses",
+        message=(
+            f"In the last {minutes} minutes, signing in as {user.username} failed {failures} times from "
+            f"{address_count} different addresses: {shown}.\n\n"
+            "Each address is locked out of this account for "
+            f"{minutes} minutes after {settings.AXES_FAILURE_LIMIT} failures, but someone may be guessing the "
+            "password from many places. Check the audit trail (action user.sign_in_failed) and, if the user "
+            "did not do this, deactivate the account or set a new password in the admin."
+        ),
+        from_email=None,
+        recipient_list=recipients,
+    )
+    return len(recipients)
 
 
 # --- Services the admin calls ---------------------------------------------------------------------------------
@@ -187,25 +304,68 @@ def _is_api(request: HttpRequest) -> bool:
     return request.path_info.startswith("/api/")
 
 
+def _granularity() -> int:
+    """How stale the recorded last activity may be: a minute, or a thirtieth of a shorter idle limit."""
+    return min(LAST_SEEN_GRANULARITY, settings.SESSION_IDLE_TIMEOUT // 30)
+
+
+def session_seconds_left(session, *, now: int | None = None) -> tuple[int, bool]:
+    """How many seconds the session lives on without another request, and whether a request extends it
+    (False once the 12-hour limit is nearer than the idle limit)."""
+    now = int(timezone.now().timestamp()) if now is None else now
+    signed_in_at = session.get(SIGNED_IN_AT, now)
+    idle_left = settings.SESSION_IDLE_TIMEOUT - (now - session.get(LAST_SEEN_AT, signed_in_at))
+    absolute_left = settings.SESSION_ABSOLUTE_TIMEOUT - (now - signed_in_at)
+    return max(0, min(idle_left, absolute_left)), idle_left < absolute_left
+
+
+def session_touch(request: HttpRequest) -> tuple[int, bool]:
+    """Record activity now (the "Stay signed in" button): the idle limit starts again."""
+    now = int(timezone.now().timestamp())
+    request.session[LAST_SEEN_AT] = now
+    return session_seconds_left(request.session, now=now)
+
+
+SESSION_ENDED_MESSAGES = {
+    "idle timeout": "You were signed out after {minutes} minutes without activity.",
+    "absolute timeout": "You were signed out: a session lasts at most {hours} hours.",
+    "access changed": "You were signed out because your access was changed by an administrator.",
+}
+
+
+def session_ended_message(reason: str) -> str:
+    template = SESSION_ENDED_MESSAGES.get(reason, "")
+    return template.format(minutes=settings.SESSION_IDLE_TIMEOUT // 60, hours=settings.SESSION_ABSOLUTE_TIMEOUT // 3600)
+
+
 class SessionLimitsMiddleware:
     """Ends a browser session 30 minutes after its last request, 12 hours after sign-in, or at once when
     the user's access changed since sign-in. The session's own cookie and row expire after
-    ``SESSION_COOKIE_AGE`` (30 minutes) too; the last activity is refreshed at most once a minute."""
+    ``SESSION_COOKIE_AGE`` (30 minutes) too; the last activity is refreshed at most once a minute.
+
+    A page ended this way is sent to the sign-in page, which says why (the reason is kept in the new,
+    anonymous session). Each answer to a signed-in browser request carries ``X-Session-Seconds-Left``, so
+    the page's script (static/js/session.js) can warn before the idle limit."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            reason = self._reason_to_end(request, user)
-            if reason:
-                audit_record(actor=user, action="user.session_ended", obj=user, detail={"reason": reason})
-                logout(request)
-                if _is_api(request):
-                    return JsonResponse({"detail": "Your session has ended: sign in again."}, status=401)
-                return redirect_to_login(request.get_full_path())
-        return self.get_response(request)
+        if user is None or not user.is_authenticated:
+            return self.get_response(request)
+        reason = self._reason_to_end(request, user)
+        if reason:
+            audit_record(actor=user, action="user.session_ended", obj=user, detail={"reason": reason})
+            logout(request)
+            if _is_api(request):
+                return JsonResponse({"detail": "Your session has ended: sign in again."}, status=401)
+            request.session[SESSION_ENDED] = reason
+            return redirect_to_login(request.get_full_path())
+        response = self.get_response(request)
+        if not _is_api(request) and request.user.is_authenticated and SIGNED_IN_AT in request.session:
+            response[SECONDS_LEFT_HEADER] = str(session_seconds_left(request.session)[0])
+        return response
 
     @staticmethod
     def _reason_to_end(request: HttpRequest, user: User) -> str:
@@ -221,12 +381,14 @@ class SessionLimitsMiddleware:
             return "idle timeout"
         if session.get(ACCESS_STAMP) != access_stamp(user):
             return "access changed"
-        if now - last_seen_at >= LAST_SEEN_GRANULARITY:
+        if now - last_seen_at >= _granularity():
             session[LAST_SEEN_AT] = now  # saves the session, which also renews its expiry
         return ""
 
 
-TWO_FACTOR_EXEMPT_URL_NAMES = frozenset({"login", "logout", "two_factor_verify", "two_factor_setup", "healthz"})
+TWO_FACTOR_EXEMPT_URL_NAMES = frozenset(
+    {"login", "logout", "two_factor_verify", "two_factor_setup", "healthz", "session_keepalive"}
+)
 
 
 class TwoFactorMiddleware:

@@ -1,4 +1,5 @@
-"""Celery tasks for webhooks: thin, ids only, safe to run twice (see agency.webhooks)."""
+"""Celery tasks for webhooks (see agency.webhooks) and the sign-in alert (agency.security): thin, ids only,
+safe to run twice."""
 
 from celery import shared_task
 
@@ -18,3 +19,14 @@ def webhook_deliveries_sweep_task(min_age_seconds: int | None = None) -> dict[st
     from datetime import timedelta
 
     return webhook_deliveries_sweep(min_age=timedelta(seconds=min_age_seconds))
+
+
+@shared_task(acks_late=True)
+def user_sign_in_alert_send_task(
+    user_id: int, addresses: list[str], address_count: int, failures: int, minutes: int
+) -> int:
+    from agency.security import user_sign_in_alert_send
+
+    return user_sign_in_alert_send(
+        user_id=user_id, addresses=addresses, address_count=address_count, failures=failures, minutes=minutes
+    )

@@ -25,6 +25,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include(accounts)),
+    path("accounts/session/", include("agency.session_urls")),
     path("audit/", include((audit_views.urlpatterns, "audit"))),
     path("api/v1/", include("agency.api.urls")),
     # The schema's description links to the guide's "Getting started" (shown at the top of /api/docs/).

@@ -2,9 +2,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views import defaults
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
+from agency.audit import audit_record
 from agency.choices import Role
+from agency.security import session_touch
 
 
 @require_GET
@@ -32,3 +34,14 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
             status=404,
         )
     return defaults.page_not_found(request, exception)
+
+
+@require_POST
+@login_required
+def session_keepalive(request: HttpRequest) -> JsonResponse:
+    """The "Stay signed in" button of the idle warning (static/js/session.js): the idle limit starts again
+    (the 12-hour limit does not move). Answers how long the session now lives on. Audited: staying signed
+    in is the user's own act, and it is what keeps an unattended screen open."""
+    seconds_left, extendable = session_touch(request)
+    audit_record(actor=request.user, action="user.session_extended", obj=request.user)
+    return JsonResponse({"seconds_left": seconds_left, "extendable": extendable})

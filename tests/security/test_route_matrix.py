@@ -151,6 +151,7 @@ MATRIX: dict[str, dict[str, str]] = {
     "supervision:report_new": row(O, O, D, D, D, D, L),
     "supervision:report_submit": row(O, O, D, D, D, D, L),
     "supervision:violation_new": row(O, O, D, D, D, D, L),
+    "session_keepalive": row(O, O, O, O, O, O, L),
     "two_factor_setup": row(O, O, O, O, O, O, L),
     "two_factor_verify": row(O, O, O, O, O, O, L),
 }
@@ -172,6 +173,7 @@ CALLS: dict[str, tuple[str, Callable | None]] = {
     "password_change_done": ("GET", None),
     "two_factor_verify": ("GET", None),
     "two_factor_setup": ("GET", None),
+    "session_keepalive": ("POST", None),
     "audit:events": ("GET", None),
     "audit:export": ("GET", None),
     # the officer's workspace
