@@ -288,6 +288,12 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "agency.api.errors.api_exception_handler",
+    # DRF's JSON parser behind a nesting check (a body nested 5,000 levels deep is a 400, not a RecursionError).
+    "DEFAULT_PARSER_CLASSES": [
+        "agency.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_THROTTLE_CLASSES": ["agency.api.throttling.ApiRateThrottle", "agency.security.ApiSearchThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "search": env.str("API_THROTTLE_SEARCH", default="120/minute"),  # filtered or searched lists

@@ -3,10 +3,13 @@
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from offenders.bounds import NOTE_MAX_LENGTH, bounded_text_field, date_of_birth_error, life_day_error
 from offenders.choices import AddressKind, AliasKind, RiskInstrument, RiskLevel
 
 # Crockford's base32 without the look-alikes I, L, O, U: easy to read out over the phone.
@@ -63,6 +66,13 @@ class Offender(models.Model):
     def __str__(self) -> str:
         return f"{self.last_name}, {self.first_name} ({self.agency_number})"
 
+    def clean(self) -> None:
+        if self.date_of_birth is not None:
+            registered_on = timezone.localdate(self.created_at) if self.created_at else None
+            message = date_of_birth_error(self.date_of_birth, registered_on=registered_on)
+            if message:
+                raise ValidationError({"date_of_birth": message})
+
     @property
     def full_name(self) -> str:
         return " ".join(part for part in (self.first_name, self.middle_name, self.last_name) if part)
@@ -112,6 +122,9 @@ class Address(models.Model):
     def __str__(self) -> str:
         return f"{self.line1}, {self.city}, {self.state} {self.postal_code}"
 
+    def clean(self) -> None:
+        _raise_life_errors(self, started=("start_date",), checked=("verified_on",))
+
 
 class Employment(models.Model):
     offender = models.ForeignKey(Offender, on_delete=models.PROTECT, related_name="employments")
@@ -137,6 +150,9 @@ class Employment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.position or 'Employed'} at {self.employer_name}"
+
+    def clean(self) -> None:
+        _raise_life_errors(self, started=("start_date",), checked=("last_verified_on",))
 
 
 class EmergencyContact(models.Model):
@@ -166,7 +182,7 @@ class RiskAssessment(models.Model):
         on_delete=models.PROTECT,
         related_name="risk_assessments",
     )
-    notes = models.TextField(blank=True)
+    notes = bounded_text_field(NOTE_MAX_LENGTH, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -174,3 +190,18 @@ class RiskAssessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_instrument_display()} {self.assessed_on}: {self.get_level_display()} ({self.score})"
+
+    def clean(self) -> None:
+        _raise_life_errors(self, checked=("assessed_on",))
+
+
+def _raise_life_errors(record, *, started: tuple[str, ...] = (), checked: tuple[str, ...] = ()) -> None:
+    """A day in a person's record: not before their birth; a day something was checked, not in the future."""
+    born = record.offender.date_of_birth if record.offender_id else None
+    errors = {}
+    for name in (*started, *checked):
+        value = getattr(record, name)
+        if value is not None and (message := life_day_error(value, born=born, past=name in checked)):
+            errors[name] = message
+    if errors:
+        raise ValidationError(errors)

@@ -5,6 +5,8 @@ from django import forms
 from agency.models import User
 from supervision.choices import SupervisionLevel, SupervisionType
 from supervision.dashboard_selectors import FIGURES, OPEN_STATUSES, DashboardFilters, dashboard_cases, unit_officers
+from supervision.forms import max_length
+from supervision.models import ViolationReport
 from supervision.services.assignment import REASON_MAX_LENGTH
 
 
@@ -53,7 +55,7 @@ class ReportReturnForm(forms.Form):
     comment = forms.CharField(
         label="Comments for the officer",
         widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=4000,
+        max_length=max_length(ViolationReport, "review_comment"),
         error_messages={"required": "Tell the officer what to change."},
         help_text="Required: what the officer should change before resubmitting.",
     )

@@ -1,7 +1,9 @@
 """The short forms of the case page. They only parse and validate input; services do the writing.
 
 Field names are the services' keyword names, so a ValidationError raised by a service lands next to
-the field it is about (see ``form_add_service_error``)."""
+the field it is about (see ``form_add_service_error``). The rules live in the services and the models
+(``supervision.bounds``): a text's maximum length is the model's; a date before the case began is caught
+here too, with the same words, only to put it next to its field before the service is asked."""
 
 from datetime import date, datetime
 from decimal import Decimal
@@ -12,6 +14,7 @@ from django.utils import timezone
 
 from agency.errors import ApplicationError
 from agency.form_fields import LocalDateTimeField
+from supervision import bounds
 from supervision.choices import (
     CheckInKind,
     DrugTestReason,
@@ -26,7 +29,16 @@ from supervision.choices import (
     ViolationKind,
     ViolationSeverity,
 )
-from supervision.models import Condition, Violation
+from supervision.models import (
+    CaseNote,
+    CheckIn,
+    CommunityServiceEntry,
+    Condition,
+    DrugTest,
+    Referral,
+    Violation,
+    ViolationReport,
+)
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -55,6 +67,11 @@ def _hours(value) -> str:
 
 def _today():
     return timezone.localdate()
+
+
+def max_length(model, field: str) -> int:
+    """The maximum length a model declares for one of its fields: the forms take it from there."""
+    return model._meta.get_field(field).max_length
 
 
 def form_add_service_error(form: forms.Form, error: Exception, field_map: dict[str, str] | None = None) -> None:
@@ -95,9 +112,11 @@ class CaseForm(forms.Form):
             value = cleaned.get(name)
             if value is None:
                 continue
-            day = timezone.localdate(value) if isinstance(value, datetime) else value
-            if day < self.case_start:
-                self.add_error(name, f"This is before the supervision began ({self.case_start:%b %d, %Y}).")
+            # Compared as moments, never converted: a time at the calendar's end, whatever its offset, is
+            # out of range, not an OverflowError.
+            first = bounds.day_start(self.case_start) if isinstance(value, datetime) else self.case_start
+            if value < first:
+                self.add_error(name, bounds.before_case(self.case_start))
         return cleaned
 
 
@@ -105,14 +124,16 @@ class CheckInCompleteForm(CaseForm):
     dated_fields = ("completed_at",)
     kind = forms.ChoiceField(label="How the contact took place", choices=CheckInKind.choices)
     completed_at = LocalDateTimeField(label="When", widget=DateTimeLocalInput(), initial=_now_local)
-    location = forms.CharField(label="Where", max_length=200, required=False)
-    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=10000)
+    location = forms.CharField(label="Where", max_length=max_length(CheckIn, "location"), required=False)
+    notes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=max_length(CheckIn, "notes")
+    )
 
 
 class CheckInExcuseForm(forms.Form):
     reason = forms.CharField(
         label="Reason",
-        max_length=300,
+        max_length=max_length(CheckIn, "excuse_reason"),
         help_text="For example: hospitalised (discharge papers seen), approved travel, court appearance.",
     )
 
@@ -121,8 +142,10 @@ class ContactForm(CaseForm):
     dated_fields = ("occurred_at",)
     kind = forms.ChoiceField(label="Kind of contact", choices=CheckInKind.choices, initial=CheckInKind.HOME_VISIT)
     occurred_at = LocalDateTimeField(label="When", widget=DateTimeLocalInput(), initial=_now_local)
-    location = forms.CharField(label="Where", max_length=200, required=False)
-    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=10000)
+    location = forms.CharField(label="Where", max_length=max_length(CheckIn, "location"), required=False)
+    notes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=max_length(CheckIn, "notes")
+    )
 
 
 SUBSTANCE_CHOICES = [("", "Not tested"), *SubstanceResult.choices]
@@ -133,11 +156,13 @@ class DrugTestForm(CaseForm):
     collected_at = LocalDateTimeField(label="Collected", widget=DateTimeLocalInput(), initial=_now_local)
     reason = forms.ChoiceField(choices=DrugTestReason.choices, initial=DrugTestReason.RANDOM)
     specimen = forms.ChoiceField(choices=Specimen.choices, initial=Specimen.URINE)
-    panel = forms.CharField(max_length=100, initial="10-panel")
+    panel = forms.CharField(max_length=max_length(DrugTest, "panel"), initial="10-panel")
     result = forms.ChoiceField(label="Overall result", choices=DrugTestResult.choices)
     lab_confirmation = forms.ChoiceField(choices=LabConfirmation.choices, initial=LabConfirmation.NOT_REQUESTED)
-    lab_name = forms.CharField(max_length=200, required=False)
-    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=10000)
+    lab_name = forms.CharField(max_length=max_length(DrugTest, "lab_name"), required=False)
+    notes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=max_length(DrugTest, "notes")
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -159,35 +184,38 @@ class DrugTestForm(CaseForm):
 
 
 class CaseNoteForm(forms.Form):
-    body = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 8}), max_length=20000)
+    body = forms.CharField(
+        label="Note", widget=forms.Textarea(attrs={"rows": 8}), max_length=max_length(CaseNote, "body")
+    )
 
 
 class ReferralForm(CaseForm):
     dated_fields = ("referred_on",)
     kind = forms.ChoiceField(label="Programme", choices=ReferralKind.choices)
-    provider = forms.CharField(max_length=200, help_text="The organisation the person is referred to.")
+    provider = forms.CharField(
+        max_length=max_length(Referral, "provider"), help_text="The organisation the person is referred to."
+    )
     referred_on = forms.DateField(label="Referred on", widget=DateInput(), initial=_today)
-    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=10000)
-
-    def clean_referred_on(self):
-        value = self.cleaned_data["referred_on"]
-        if value > timezone.localdate():
-            raise ValidationError("A referral cannot be dated in the future.")
-        return value
+    notes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=max_length(Referral, "notes")
+    )
 
 
 class ReferralStatusForm(forms.Form):
     status = forms.ChoiceField(choices=ReferralStatus.choices)
     changed_on = forms.DateField(label="Since", widget=DateInput(), initial=_today)
-    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=10000)
+    notes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=max_length(Referral, "notes")
+    )
 
 
 class CommunityServiceForm(CaseForm):
     dated_fields = ("performed_on",)
     condition = forms.ModelChoiceField(queryset=Condition.objects.none(), empty_label=None)
     performed_on = forms.DateField(label="Worked on", widget=DateInput(), initial=_today)
+    # The model holds the same range (a quarter of an hour to a day); the form says it before the service.
     hours = forms.DecimalField(max_digits=5, decimal_places=2, min_value=Decimal("0.25"), max_value=Decimal("24"))
-    organisation = forms.CharField(max_length=200)
+    organisation = forms.CharField(max_length=max_length(CommunityServiceEntry, "organisation"))
 
     def __init__(self, *args, conditions, **kwargs):
         super().__init__(*args, **kwargs)
@@ -195,12 +223,6 @@ class CommunityServiceForm(CaseForm):
         self.fields["condition"].label_from_instance = lambda c: (
             f"{c.condition_type.name}: {_hours(c.hours_completed)} of {_hours(c.hours_required)} h done"
         )
-
-    def clean_performed_on(self):
-        value = self.cleaned_data["performed_on"]
-        if value > timezone.localdate():
-            raise ValidationError("Hours cannot be logged for a day in the future.")
-        return value
 
 
 class ViolationForm(CaseForm):
@@ -211,7 +233,9 @@ class ViolationForm(CaseForm):
     condition = forms.ModelChoiceField(
         queryset=Condition.objects.none(), required=False, empty_label="— none —", help_text="The condition broken."
     )
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), max_length=10000)
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}), max_length=max_length(Violation, "description")
+    )
 
     def __init__(self, *args, conditions, **kwargs):
         super().__init__(*args, **kwargs)
@@ -233,7 +257,7 @@ class ViolationReportForm(forms.Form):
     )
     narrative = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 10}),
-        max_length=50000,
+        max_length=max_length(ViolationReport, "narrative"),
         help_text="What happened, what was done about it, and what you recommend and why.",
     )
     recommendation = forms.ChoiceField(choices=ReportRecommendation.choices)

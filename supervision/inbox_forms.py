@@ -1,13 +1,18 @@
 """The inbox's forms: the list's filters and the three short forms of the report page. They parse and
 validate input; the services in ``supervision.services.authority_actions`` decide and write. Field
-names are the services' keyword names, so a service's ValidationError lands next to its field."""
+names are the services' keyword names, so a service's ValidationError lands next to its field. The
+rules (a hearing in the future and at most three years ahead, an order dated today or earlier and not
+before the case began) are the services' and the models' (``supervision.bounds``); the text limits are
+the model's."""
 
 from django import forms
 from django.utils import timezone
 
 from agency.form_fields import LocalDateTimeField
+from supervision.bounds import SCHEDULE_HORIZON_YEARS
 from supervision.choices import Disposition, ReportStatus
-from supervision.forms import DateInput, DateTimeLocalInput
+from supervision.forms import DateInput, DateTimeLocalInput, max_length
+from supervision.models import ViolationReport
 
 # The inbox's filters, by the word a clerk uses for them.
 INBOX_FILTERS = {
@@ -40,19 +45,15 @@ class InboxFilterForm(forms.Form):
 
 class HearingForm(forms.Form):
     hearing_at = LocalDateTimeField(
-        label="Date and time", widget=DateTimeLocalInput(), help_text="Local time. The hearing must be in the future."
+        label="Date and time",
+        widget=DateTimeLocalInput(),
+        help_text=f"Local time. The hearing must be in the future, at most {SCHEDULE_HORIZON_YEARS} years ahead.",
     )
     location = forms.CharField(
         label="Place or courtroom",
-        max_length=200,
+        max_length=max_length(ViolationReport, "hearing_location"),
         widget=forms.TextInput(attrs={"placeholder": "e.g. Courtroom 4B, 375 South High Street"}),
     )
-
-    def clean_hearing_at(self):
-        hearing_at = self.cleaned_data["hearing_at"]
-        if hearing_at <= timezone.now():
-            raise forms.ValidationError("A hearing is scheduled for a date and time in the future.")
-        return hearing_at
 
 
 class DispositionForm(forms.Form):
@@ -63,13 +64,7 @@ class DispositionForm(forms.Form):
     note = forms.CharField(
         label="Note",
         required=False,
-        max_length=10000,
+        max_length=max_length(ViolationReport, "disposition_note"),
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="For modified conditions, say which conditions the order adds, changes or removes.",
     )
-
-    def clean_disposed_on(self):
-        disposed_on = self.cleaned_data["disposed_on"]
-        if disposed_on > timezone.localdate():
-            raise forms.ValidationError("A disposition cannot be recorded for a future date.")
-        return disposed_on

@@ -4,12 +4,20 @@ violations, violation reports and their deliveries. Business rules live in ``ser
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from supervision import bounds
+from supervision.bounds import (
+    CASE_NOTE_MAX_LENGTH,
+    COMMENT_MAX_LENGTH,
+    NARRATIVE_MAX_LENGTH,
+    NOTE_MAX_LENGTH,
+    bounded_text_field,
+)
 from supervision.choices import (
     REPORT_STATUSES_WITH_AUTHORITY,
     CheckInKind,
@@ -118,13 +126,16 @@ class Supervision(models.Model):
     def __str__(self) -> str:
         return f"{self.get_supervision_type_display()} {self.docket_number}"
 
+    def clean(self) -> None:
+        bounds.raise_errors(bounds.supervision_errors(self))
+
 
 class ConditionType(models.Model):
     """The condition catalogue: what a court or board can order."""
 
     code = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    description = bounded_text_field(NOTE_MAX_LENGTH, blank=True)
     category = models.CharField(max_length=16, choices=ConditionCategory.choices)
     applies_to = models.CharField(max_length=16, choices=ConditionAppliesTo.choices, default=ConditionAppliesTo.BOTH)
     tracks_hours = models.BooleanField(default=False, help_text="Community service: hours are ordered and logged.")
@@ -142,7 +153,7 @@ class Condition(models.Model):
 
     supervision = models.ForeignKey(Supervision, on_delete=models.PROTECT, related_name="conditions")
     condition_type = models.ForeignKey(ConditionType, on_delete=models.PROTECT, related_name="conditions")
-    details = models.TextField(blank=True, help_text="The wording of the order, e.g. curfew hours.")
+    details = bounded_text_field(NOTE_MAX_LENGTH, blank=True, help_text="The wording of the order, e.g. curfew hours.")
     compliance_status = models.CharField(
         max_length=16, choices=ComplianceStatus.choices, default=ComplianceStatus.COMPLIANT
     )
@@ -170,13 +181,21 @@ class Condition(models.Model):
     def __str__(self) -> str:
         return f"{self.condition_type} ({self.get_compliance_status_display()})"
 
+    def clean(self) -> None:
+        bounds.raise_errors(bounds.condition_errors(self))
+
 
 class CommunityServiceEntry(models.Model):
     """Hours of community service worked towards a condition."""
 
     condition = models.ForeignKey(Condition, on_delete=models.PROTECT, related_name="service_entries")
     performed_on = models.DateField()
-    hours = models.DecimalField(max_digits=5, decimal_places=2, validators=[MinValueValidator(Decimal("0.25"))])
+    hours = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.25")), MaxValueValidator(Decimal("24"))],
+        help_text="Hours worked that day: a quarter of an hour to 24.",
+    )
     organisation = models.CharField(max_length=200)
     recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -195,6 +214,9 @@ class CommunityServiceEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hours} h at {self.organisation} on {self.performed_on}"
+
+    def clean(self) -> None:
+        bounds.raise_errors(bounds.community_service_errors(self))
 
 
 class ContactStandard(models.Model):
@@ -237,7 +259,7 @@ class CheckIn(models.Model):
     status = models.CharField(max_length=16, choices=CheckInStatus.choices, default=CheckInStatus.SCHEDULED)
     completed_at = models.DateTimeField(null=True, blank=True)
     location = models.CharField(max_length=200, blank=True)
-    notes = models.TextField(blank=True)
+    notes = bounded_text_field(NOTE_MAX_LENGTH, blank=True)
     excuse_reason = models.CharField(max_length=300, blank=True)
     recorded_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -277,6 +299,9 @@ class CheckIn(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} due {self.due_at:%Y-%m-%d} ({self.get_status_display()})"
 
+    def clean(self) -> None:
+        bounds.raise_errors(bounds.check_in_errors(self))
+
 
 class DrugTest(models.Model):
     supervision = models.ForeignKey(Supervision, on_delete=models.PROTECT, related_name="drug_tests")
@@ -289,7 +314,7 @@ class DrugTest(models.Model):
         max_length=16, choices=LabConfirmation.choices, default=LabConfirmation.NOT_REQUESTED
     )
     lab_name = models.CharField(max_length=200, blank=True)
-    notes = models.TextField(blank=True)
+    notes = bounded_text_field(NOTE_MAX_LENGTH, blank=True)
     recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
@@ -300,6 +325,9 @@ class DrugTest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_specimen_display()} test {self.collected_at:%Y-%m-%d}: {self.get_result_display()}"
+
+    def clean(self) -> None:
+        bounds.raise_errors(bounds.drug_test_errors(self))
 
 
 class DrugTestSubstanceResult(models.Model):
@@ -328,7 +356,7 @@ class DrugTestSubstanceResult(models.Model):
 class CaseNote(models.Model):
     supervision = models.ForeignKey(Supervision, on_delete=models.PROTECT, related_name="case_notes")
     author = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    body = models.TextField()
+    body = bounded_text_field(CASE_NOTE_MAX_LENGTH)
     is_voided = models.BooleanField(default=False, help_text="Voided notes stay on record, struck through.")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
@@ -340,6 +368,9 @@ class CaseNote(models.Model):
     def __str__(self) -> str:
         return f"Note by {self.author} on {self.created_at:%Y-%m-%d}"
 
+    def clean(self) -> None:
+        bounds.raise_errors(bounds.case_note_errors(self))
+
 
 class Referral(models.Model):
     supervision = models.ForeignKey(Supervision, on_delete=models.PROTECT, related_name="referrals")
@@ -348,7 +379,7 @@ class Referral(models.Model):
     status = models.CharField(max_length=16, choices=ReferralStatus.choices, default=ReferralStatus.REFERRED)
     referred_on = models.DateField()
     status_changed_on = models.DateField()
-    notes = models.TextField(blank=True)
+    notes = bounded_text_field(NOTE_MAX_LENGTH, blank=True)
     referred_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
     history = HistoricalRecords()
@@ -359,6 +390,9 @@ class Referral(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} at {self.provider} ({self.get_status_display()})"
 
+    def clean(self) -> None:
+        bounds.raise_errors(bounds.referral_errors(self))
+
 
 class Violation(models.Model):
     """A missed check-in, a failed drug test, a broken condition or a new offence."""
@@ -368,7 +402,7 @@ class Violation(models.Model):
     severity = models.CharField(max_length=8, choices=ViolationSeverity.choices, default=ViolationSeverity.MEDIUM)
     status = models.CharField(max_length=16, choices=ViolationStatus.choices, default=ViolationStatus.OPEN)
     occurred_on = models.DateField()
-    description = models.TextField()
+    description = bounded_text_field(NOTE_MAX_LENGTH)
     check_in = models.ForeignKey(CheckIn, null=True, blank=True, on_delete=models.PROTECT, related_name="violations")
     drug_test = models.ForeignKey(DrugTest, null=True, blank=True, on_delete=models.PROTECT, related_name="violations")
     condition = models.ForeignKey(
@@ -379,7 +413,7 @@ class Violation(models.Model):
         related_name="violations",
         help_text="The condition broken, where one is.",
     )
-    response = models.TextField(blank=True, help_text="The graduated response, where one was given.")
+    response = bounded_text_field(NOTE_MAX_LENGTH, blank=True, help_text="The graduated response, where one was given.")
     recorded_by = models.ForeignKey(
         USER,
         null=True,
@@ -413,6 +447,9 @@ class Violation(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} violation on {self.occurred_on} ({self.get_status_display()})"
 
+    def clean(self) -> None:
+        bounds.raise_errors(bounds.violation_errors(self))
+
 
 class ViolationReport(models.Model):
     """A written violation report: drafted by the officer, approved by the supervisor, then routed to
@@ -420,7 +457,7 @@ class ViolationReport(models.Model):
 
     supervision = models.ForeignKey(Supervision, on_delete=models.PROTECT, related_name="violation_reports")
     violations = models.ManyToManyField(Violation, related_name="reports")
-    narrative = models.TextField()
+    narrative = bounded_text_field(NARRATIVE_MAX_LENGTH)
     recommendation = models.CharField(max_length=24, choices=ReportRecommendation.choices)
     status = models.CharField(max_length=24, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
     author = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="authored_reports")
@@ -429,7 +466,9 @@ class ViolationReport(models.Model):
         USER, null=True, blank=True, on_delete=models.PROTECT, related_name="reviewed_reports"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
-    review_comment = models.TextField(blank=True, help_text="The supervisor's comments when returning it.")
+    review_comment = bounded_text_field(
+        COMMENT_MAX_LENGTH, blank=True, help_text="The supervisor's comments when returning it."
+    )
     # The authority, fixed at approval from the supervision (see services.supervision_authority).
     court = models.ForeignKey(
         "agency.Court", null=True, blank=True, on_delete=models.PROTECT, related_name="violation_reports"
@@ -443,7 +482,7 @@ class ViolationReport(models.Model):
     hearing_location = models.CharField(max_length=200, blank=True)
     disposition = models.CharField(max_length=24, choices=Disposition.choices, blank=True)
     disposition_on = models.DateField(null=True, blank=True)
-    disposition_note = models.TextField(blank=True)
+    disposition_note = bounded_text_field(NOTE_MAX_LENGTH, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
     history = HistoricalRecords()
@@ -477,6 +516,9 @@ class ViolationReport(models.Model):
 
     def __str__(self) -> str:
         return f"Violation report #{self.pk} ({self.get_status_display()})"
+
+    def clean(self) -> None:
+        bounds.raise_errors(bounds.violation_report_errors(self))
 
 
 class ReportDelivery(models.Model):

@@ -29,16 +29,23 @@ class OffenderSerializer(serializers.ModelSerializer):
         read_only_fields = OFFENDER_FIELDS
 
 
+def _text(field: str, **kwargs) -> serializers.CharField:
+    """A text input with the maximum length the model declares."""
+    return serializers.CharField(max_length=Offender._meta.get_field(field).max_length, **kwargs)
+
+
 class OffenderCreateSerializer(StrictSerializer):
-    first_name = serializers.CharField(max_length=100)
-    middle_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    last_name = serializers.CharField(max_length=100)
-    date_of_birth = serializers.DateField()
-    state_id = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
-    fbi_number = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
-    phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
-    email = serializers.EmailField(required=False, allow_blank=True, default="")
-    primary_language = serializers.CharField(max_length=40, required=False, default="English")
+    first_name = _text("first_name")
+    middle_name = _text("middle_name", required=False, allow_blank=True, default="")
+    last_name = _text("last_name")
+    date_of_birth = serializers.DateField(help_text="The person is 14 to 110 years old.")
+    state_id = _text("state_id", required=False, allow_blank=True, default="")
+    fbi_number = _text("fbi_number", required=False, allow_blank=True, default="")
+    phone = _text("phone", required=False, allow_blank=True, default="")
+    email = serializers.EmailField(
+        max_length=Offender._meta.get_field("email").max_length, required=False, allow_blank=True, default=""
+    )
+    primary_language = _text("primary_language", required=False, default="English")
 
     # Unique when given (database constraints): say so in words, not with the constraint's name.
     def validate_state_id(self, value):

@@ -41,6 +41,11 @@ from supervision.models import (
 from supervision.services import supervision_authority
 
 
+def _text(model, field: str, **kwargs) -> serializers.CharField:
+    """A text input with the maximum length its model declares (supervision.bounds)."""
+    return serializers.CharField(max_length=model._meta.get_field(field).max_length, **kwargs)
+
+
 def _scoped(model, scope, **kwargs):
     return ScopedPrimaryKeyRelatedField(model=model, scope=scope, **kwargs)
 
@@ -135,8 +140,8 @@ class SupervisionCreateSerializer(StrictSerializer):
         default=None,
         help_text="Parole: the releasing parole board.",
     )
-    docket_number = serializers.CharField(max_length=60)
-    offense = serializers.CharField(max_length=300)
+    docket_number = _text(Supervision, "docket_number")
+    offense = _text(Supervision, "offense")
     start_date = serializers.DateField()
     end_date = serializers.DateField()
     level = serializers.ChoiceField(choices=SupervisionLevel.choices, default=SupervisionLevel.MEDIUM)
@@ -206,15 +211,15 @@ class ContactCreateSerializer(StrictSerializer):
     supervision = _supervision_field()
     kind = serializers.ChoiceField(choices=CheckInKind.choices)
     occurred_at = LocalDateTimeInputField()
-    location = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    notes = serializers.CharField(required=False, allow_blank=True, default="")
+    location = _text(CheckIn, "location", required=False, allow_blank=True, default="")
+    notes = _text(CheckIn, "notes", required=False, allow_blank=True, default="")
 
 
 class CheckInCompleteSerializer(StrictSerializer):
     completed_at = LocalDateTimeInputField(required=False, help_text="When it took place; default: now.")
     kind = serializers.ChoiceField(choices=CheckInKind.choices, required=False, help_text="If it differed.")
-    location = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    notes = serializers.CharField(required=False, allow_blank=True, default="")
+    location = _text(CheckIn, "location", required=False, allow_blank=True, default="")
+    notes = _text(CheckIn, "notes", required=False, allow_blank=True, default="")
 
     def validate(self, attrs):
         attrs.setdefault("completed_at", timezone.now())
@@ -222,7 +227,7 @@ class CheckInCompleteSerializer(StrictSerializer):
 
 
 class CheckInExcuseSerializer(StrictSerializer):
-    reason = serializers.CharField(max_length=300)
+    reason = _text(CheckIn, "excuse_reason")
 
 
 # --- Drug tests -----------------------------------------------------------------------------------
@@ -274,10 +279,10 @@ class DrugTestCreateSerializer(StrictSerializer):
     substance_results = SubstanceResultInputSerializer(many=True, required=False, default=list)
     reason = serializers.ChoiceField(choices=DrugTestReason.choices, default=DrugTestReason.RANDOM)
     specimen = serializers.ChoiceField(choices=Specimen.choices, default=Specimen.URINE)
-    panel = serializers.CharField(max_length=100, default="10-panel")
+    panel = _text(DrugTest, "panel", default="10-panel")
     lab_confirmation = serializers.ChoiceField(choices=LabConfirmation.choices, default=LabConfirmation.NOT_REQUESTED)
-    lab_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    notes = serializers.CharField(required=False, allow_blank=True, default="")
+    lab_name = _text(DrugTest, "lab_name", required=False, allow_blank=True, default="")
+    notes = _text(DrugTest, "notes", required=False, allow_blank=True, default="")
 
     def validate_substance_results(self, value):
         substances = [row["substance"] for row in value]
@@ -301,7 +306,7 @@ class CaseNoteSerializer(serializers.ModelSerializer):
 
 class CaseNoteCreateSerializer(StrictSerializer):
     supervision = _supervision_field()
-    body = serializers.CharField()
+    body = _text(CaseNote, "body")
 
 
 # --- Violations -----------------------------------------------------------------------------------
@@ -336,7 +341,7 @@ class ViolationCreateSerializer(StrictSerializer):
     kind = serializers.ChoiceField(choices=ViolationKind.choices)
     severity = serializers.ChoiceField(choices=ViolationSeverity.choices, default=ViolationSeverity.MEDIUM)
     occurred_on = serializers.DateField()
-    description = serializers.CharField()
+    description = _text(Violation, "description")
     check_in = _case_record_field(CheckIn, required=False, allow_null=True, default=None)
     drug_test = _case_record_field(DrugTest, required=False, allow_null=True, default=None)
     condition = _case_record_field(Condition, required=False, allow_null=True, default=None)
@@ -420,13 +425,13 @@ def _violations_field(**kwargs):
 class ViolationReportCreateSerializer(StrictSerializer):
     supervision = _supervision_field()
     violations = _violations_field()
-    narrative = serializers.CharField()
+    narrative = _text(ViolationReport, "narrative")
     recommendation = serializers.ChoiceField(choices=ReportRecommendation.choices)
 
 
 class ViolationReportUpdateSerializer(StrictSerializer):
     violations = _violations_field(required=False)
-    narrative = serializers.CharField(required=False)
+    narrative = _text(ViolationReport, "narrative", required=False)
     recommendation = serializers.ChoiceField(choices=ReportRecommendation.choices, required=False)
 
 
@@ -435,15 +440,15 @@ class NoBodySerializer(StrictSerializer):
 
 
 class ReportReturnSerializer(StrictSerializer):
-    comment = serializers.CharField(help_text="What the officer should change.")
+    comment = _text(ViolationReport, "review_comment", help_text="What the officer should change.")
 
 
 class ReportHearingSerializer(StrictSerializer):
     hearing_at = LocalDateTimeInputField()
-    location = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    location = _text(ViolationReport, "hearing_location", required=False, allow_blank=True, default="")
 
 
 class ReportDispositionSerializer(StrictSerializer):
     disposition = serializers.ChoiceField(choices=Disposition.choices)
     disposed_on = serializers.DateField(required=False, help_text="Default: today.")
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = _text(ViolationReport, "disposition_note", required=False, allow_blank=True, default="")

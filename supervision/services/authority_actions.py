@@ -20,6 +20,7 @@ from agency.choices import Role
 from agency.errors import ApplicationError
 from agency.models import User
 from agency.webhooks import webhook_event_emit
+from supervision import bounds
 from supervision.choices import (
     ClosureReason,
     Disposition,
@@ -85,12 +86,14 @@ def violation_report_schedule_hearing(
     _require_status(report, (ReportStatus.RECEIVED, ReportStatus.HEARING_SCHEDULED), "given a hearing")
     if hearing_at is None:
         raise ValidationError({"hearing_at": "Give the date and time of the hearing."})
-    if hearing_at <= timezone.now():
-        raise ValidationError({"hearing_at": "A hearing is scheduled for a date and time in the future."})
+    # In the future and at most three years ahead, checked before the time is worked with (formatted).
+    error = bounds.hearing_error(hearing_at, case_start=report.supervision.start_date)
+    if error:
+        raise ValidationError({"hearing_at": error})
     report.status = ReportStatus.HEARING_SCHEDULED
     report.hearing_at = hearing_at
     report.hearing_location = location.strip()
-    report.full_clean()
+    bounds.full_clean(report, rename={"hearing_location": "location"})
     report.save(update_fields=["status", "hearing_at", "hearing_location", "updated_at"])
     where = f" at {report.hearing_location}" if report.hearing_location else ""
     note = _case_note(
@@ -130,8 +133,6 @@ def violation_report_dispose(
     if disposition not in Disposition.values:
         raise ValidationError({"disposition": f"Choose one of: {', '.join(Disposition.values)}."})
     disposed_on = disposed_on or timezone.localdate()
-    if disposed_on > timezone.localdate():
-        raise ValidationError({"disposed_on": "A disposition cannot be recorded for a future date."})
     if report.received_at and disposed_on < timezone.localdate(report.received_at):
         raise ValidationError({"disposed_on": "The order cannot be dated before the report was received."})
     if disposition == Disposition.CONDITIONS_MODIFIED and not note.strip():
@@ -140,7 +141,7 @@ def violation_report_dispose(
     report.disposition = disposition
     report.disposition_on = disposed_on
     report.disposition_note = note.strip()
-    report.full_clean()
+    bounds.full_clean(report, rename={"disposition_on": "disposed_on", "disposition_note": "note"})
     report.save(update_fields=["status", "disposition", "disposition_on", "disposition_note", "updated_at"])
     violation_status = ViolationStatus.DISMISSED if disposition == Disposition.DISMISSED else ViolationStatus.RESOLVED
     violations_set_status(actor=actor, report=report, status=violation_status)

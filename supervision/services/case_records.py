@@ -9,6 +9,7 @@ from django.db import transaction
 from agency.audit import audit_record
 from agency.errors import ApplicationError
 from agency.models import User
+from supervision import bounds
 from supervision.choices import (
     ReferralStatus,
 )
@@ -60,12 +61,12 @@ def referral_status_update(
 ) -> Referral:
     if status not in ReferralStatus.values:
         raise ValidationError({"status": f"Unknown referral status {status!r}."})
-    if changed_on < referral.referred_on:
-        raise ValidationError({"changed_on": "The status cannot change before the referral was made."})
     referral.status = status
     referral.status_changed_on = changed_on
     if notes:
         referral.notes = f"{referral.notes}\n{notes}".strip()
+    # Not before the referral, not in the future; the notes, added to, within their maximum.
+    bounds.full_clean(referral, rename={"status_changed_on": "changed_on"})
     referral.save(update_fields=["status", "status_changed_on", "notes", "updated_at"])
     audit_record(actor=actor, action="referral.status_changed", obj=referral, detail={"status": status})
     return referral

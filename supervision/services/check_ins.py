@@ -11,6 +11,7 @@ from django.utils import timezone
 from agency.audit import audit_record
 from agency.errors import ApplicationError
 from agency.models import User
+from supervision import bounds
 from supervision.choices import (
     CheckInOrigin,
     CheckInStatus,
@@ -112,8 +113,6 @@ def check_in_complete(
     """Record that a scheduled check-in took place."""
     check_in = CheckIn.objects.select_for_update().get(pk=check_in.pk)
     _check_check_in_open(check_in)
-    if completed_at > timezone.now() + timedelta(minutes=5):
-        raise ValidationError({"completed_at": "A check-in cannot be recorded in the future."})
     check_in.status = CheckInStatus.COMPLETED
     check_in.completed_at = completed_at
     check_in.kind = kind or check_in.kind
@@ -136,6 +135,7 @@ def check_in_excuse(*, actor: User, check_in: CheckIn, reason: str) -> CheckIn:
     check_in.status = CheckInStatus.EXCUSED
     check_in.excuse_reason = reason.strip()
     check_in.recorded_by = actor
+    bounds.full_clean(check_in, rename={"excuse_reason": "reason"})
     check_in.save(update_fields=["status", "excuse_reason", "recorded_by", "updated_at"])
     audit_record(actor=actor, action="check_in.excused", obj=check_in)
     return check_in
@@ -152,13 +152,18 @@ def contact_record(
     notes: str = "",
 ) -> CheckIn:
     """Record an unscheduled contact (a home visit after hours, an employer verification …)."""
-    if occurred_at > timezone.now() + timedelta(minutes=5):
-        raise ValidationError({"occurred_at": "A contact cannot be recorded in the future."})
+    # The moment is checked before its window is worked out from it (the first minute of the year 1 has
+    # no minute before it).
+    error = bounds.past_moment_error(
+        occurred_at, case_start=supervision.start_date, future="A contact cannot be recorded in the future."
+    )
+    if error:
+        raise ValidationError({"occurred_at": error})
     check_in = CheckIn(
         supervision=supervision,
         kind=kind,
         origin=CheckInOrigin.UNSCHEDULED,
-        window_start=occurred_at - timedelta(minutes=1),
+        window_start=occurred_at - bounds.CONTACT_WINDOW,
         due_at=occurred_at,
         status=CheckInStatus.COMPLETED,
         completed_at=occurred_at,
@@ -166,7 +171,9 @@ def contact_record(
         notes=notes,
         recorded_by=actor,
     )
-    check_in.full_clean()
+    bounds.full_clean(
+        check_in, rename={"completed_at": "occurred_at", "due_at": "occurred_at", "window_start": "occurred_at"}
+    )
     check_in.save()
     audit_record(actor=actor, action="check_in.contact_recorded", obj=check_in)
     return check_in

@@ -47,8 +47,6 @@ def violation_record(
     for name, source in (("check_in", check_in), ("drug_test", drug_test), ("condition", condition)):
         if source is not None and source.supervision_id != supervision.pk:
             raise ValidationError({name: f"That {name.replace('_', ' ')} belongs to another case."})
-    if occurred_on > timezone.localdate():
-        raise ValidationError({"occurred_on": "A violation cannot have happened in the future."})
     violation = Violation(
         supervision=supervision,
         kind=kind,
@@ -60,8 +58,7 @@ def violation_record(
         condition=condition,
         recorded_by=actor,
     )
-
-    violation.full_clean()
+    violation.full_clean()  # on or after the case began, not in the future (supervision.bounds)
     violation.save()
     audit_record(
         actor=actor, system=system, action="violation.recorded", obj=violation, offender_id=supervision.offender_id
