@@ -38,7 +38,7 @@ from agency.models import (
     WebhookEvent,
     WebhookSubscription,
 )
-from agency.security import ACCESS_FIELDS, sign_in_lockouts, user_access_changed, user_two_factor_reset, user_unlock
+from agency.security import sign_in_lockouts, user_two_factor_reset, user_unlock
 from agency.webhooks import webhook_deliveries_retry
 
 NEVER_DELETED = (
@@ -204,7 +204,9 @@ class UserAdmin(AuditedAdminMixin, SimpleHistoryAdmin, DjangoUserAdmin):
     search_fields = ("username", "first_name", "last_name", "email", "badge_number")
     ordering = ("last_name", "first_name", "username")
     actions = [unlock_selected, reset_two_factor_selected]
-    readonly_fields = ("sign_in_lock",)
+    # A change of role, organisation or status, saved here or by a history "revert", ends the user's
+    # sessions and revokes their tokens, audited: User.save does it, for every path.
+    readonly_fields = ("sign_in_lock", "access_changed_at")
 
     @admin.display(description="Sign-in")
     def sign_in_lock(self, obj: User) -> str:
@@ -270,9 +272,18 @@ class UserAdmin(AuditedAdminMixin, SimpleHistoryAdmin, DjangoUserAdmin):
         (
             "Access",
             {
-                "fields": ("is_active", "sign_in_lock", "is_staff", "is_superuser", "groups", "user_permissions"),
+                "fields": (
+                    "is_active",
+                    "sign_in_lock",
+                    "access_changed_at",
+                    "is_staff",
+                    "is_superuser",
+                    "groups",
+                    "user_permissions",
+                ),
                 "description": (
-                    "Untick “active” to end someone's access; accounts are never deleted. "
+                    "Untick “active” to end someone's access; accounts are never deleted. Changing the role, "
+                    "organisation or status signs the user out everywhere and revokes their API tokens. "
                     "“Staff status” opens this admin site: give it to administrators only."
                 ),
             },
@@ -290,15 +301,6 @@ class UserAdmin(AuditedAdminMixin, SimpleHistoryAdmin, DjangoUserAdmin):
         ("Personal info", {"fields": ("first_name", "last_name", "email")}),
         _ORGANISATION,
     )
-
-    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
-        """A change of role, organisation or status also revokes the user's API tokens (and their
-        sessions end on their next request), audited as such, in the same transaction."""
-        with transaction.atomic(using=router.db_for_write(self.model)):
-            super().save_model(request, obj, form, change)
-            changed = [name for name in ACCESS_FIELDS if name in form.changed_data]
-            if change and changed:
-                user_access_changed(actor=request.user, user=obj, changed=changed)
 
     @method_decorator(sensitive_post_parameters())
     def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:

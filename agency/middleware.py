@@ -4,6 +4,7 @@ import contextvars
 import re
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -15,6 +16,18 @@ class RequestContext:
 current_request: contextvars.ContextVar[RequestContext | None] = contextvars.ContextVar(
     "caseline_request", default=None
 )
+
+
+# The request being answered, for code that must know who acts without being told (the User model's
+# access-change guard: agency.models.User.save). Only ever read through ``request_user``.
+current_http_request: contextvars.ContextVar[Any] = contextvars.ContextVar("caseline_http_request", default=None)
+
+
+def request_user():
+    """The signed-in user (browser session or API token) of the request being answered, else None."""
+    request = current_http_request.get()
+    user = getattr(request, "user", None) if request is not None else None
+    return user if user is not None and user.is_authenticated else None
 
 
 # Visible ASCII only: a client's id is echoed in the response header and written to the audit trail.
@@ -37,9 +50,11 @@ class RequestContextMiddleware:
         if not _REQUEST_ID.fullmatch(request_id):  # absent, or not safe to echo in a header: make one
             request_id = uuid.uuid4().hex
         token = current_request.set(RequestContext(source_ip=client_address(request), request_id=request_id))
+        request_token = current_http_request.set(request)
         try:
             response = self.get_response(request)
         finally:
+            current_http_request.reset(request_token)
             current_request.reset(token)
         response["X-Request-ID"] = request_id
         return response

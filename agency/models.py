@@ -4,7 +4,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, router, transaction
 from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -79,7 +79,27 @@ class Unit(models.Model):
             raise ValidationError({"supervisor": "Only a user with the supervisor role can lead a unit."})
 
 
-class CaselineUserManager(UserManager):
+# What decides what a user may see. A change to any of them, by whatever path saved the user, ends the
+# user's sessions and revokes their API tokens, audited (``User.save`` and agency.security).
+ACCESS_FIELDS = ("role", "unit", "court", "parole_board", "is_active", "is_staff", "is_superuser")
+_ACCESS_ATTNAMES = ("role", "unit_id", "court_id", "parole_board_id", "is_active", "is_staff", "is_superuser")
+_ACCESS_NAMES = frozenset(ACCESS_FIELDS + _ACCESS_ATTNAMES + ("access_changed_at",))
+
+
+class UserQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        """Refuse a bulk UPDATE of the access fields (``bulk_update`` comes here too): it would skip
+        ``User.save`` and with it the access-change guard, the history rows and the audit. Save each user."""
+        touched = sorted(_ACCESS_NAMES.intersection(kwargs))
+        if touched:
+            raise ValueError(
+                f"Users' access ({', '.join(touched)}) is not changed in bulk: save each user "
+                "(user.save(), the admin), so that their sessions end, their tokens are revoked and it is audited."
+            )
+        return super().update(**kwargs)
+
+
+class CaselineUserManager(UserManager.from_queryset(UserQuerySet)):
     def create_superuser(self, username, email=None, password=None, **extra_fields):
         extra_fields.setdefault("role", Role.ADMINISTRATOR)
         return super().create_superuser(username, email, password, **extra_fields)
@@ -115,7 +135,14 @@ class User(AbstractUser):
     )
     phone = models.CharField(max_length=40, blank=True)
     badge_number = models.CharField(max_length=40, blank=True)
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    access_changed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the role, organisation or status last changed: sessions signed in before it have ended.",
+    )
+    # access_changed_at is not in the history: reverting to an old version must not bring back an old one.
+    history = HistoricalRecords(excluded_fields=["password", "last_login", "access_changed_at"])
 
     objects = CaselineUserManager()
 
@@ -149,6 +176,46 @@ class User(AbstractUser):
         super().clean()
         if self.role in (Role.OFFICER, Role.SUPERVISOR) and not self.unit_id:
             raise ValidationError({"unit": "Officers and supervisors must belong to a unit."})
+
+    def save(self, *args, **kwargs) -> None:
+        """Saves the user; when the role, unit, court, parole board or status changed from what is stored,
+        also ends their sessions (``access_changed_at`` is part of each session's access stamp), revokes
+        their API tokens and audits ``user.access_changed``, all in one transaction.
+
+        The guard is here, not in a service or a signal, because a user is saved by many paths Caseline
+        does not own: the admin's change form and its history "revert", ``manage.py shell``, django-axes
+        and Django's own sign-in. ``save()`` is the one place every one of them passes; a bulk
+        ``QuerySet.update`` of these fields is refused (``UserQuerySet``)."""
+        update_fields = kwargs.get("update_fields")
+        if self._state.adding or self.pk is None:
+            return super().save(*args, **kwargs)
+        if update_fields is not None and not _ACCESS_NAMES.intersection(update_fields):
+            return super().save(*args, **kwargs)  # e.g. last_login at sign-in: nothing to compare
+        with transaction.atomic(using=router.db_for_write(type(self), instance=self)):
+            stored = type(self)._base_manager.select_for_update().filter(pk=self.pk).values(*_ACCESS_ATTNAMES).first()
+            changed = []
+            if stored is not None:
+                changed = [
+                    name
+                    for name, attname in zip(ACCESS_FIELDS, _ACCESS_ATTNAMES, strict=True)
+                    if stored[attname] != getattr(self, attname)
+                    and (update_fields is None or {name, attname}.intersection(update_fields))
+                ]
+            if changed:
+                self.access_changed_at = timezone.now()
+                if update_fields is not None:
+                    kwargs["update_fields"] = {*update_fields, "access_changed_at"}
+            super().save(*args, **kwargs)
+            if changed:
+                from agency.security import user_access_changed
+
+                attnames = dict(zip(ACCESS_FIELDS, _ACCESS_ATTNAMES, strict=True))
+                user_access_changed(
+                    user=self,
+                    changed=changed,
+                    before={name: stored[attnames[name]] for name in changed},
+                    after={name: getattr(self, attnames[name]) for name in changed},
+                )
 
 
 class AuditEvent(models.Model):

@@ -16,7 +16,9 @@
 
 from __future__ import annotations
 
+import getpass
 import logging
+import os
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -62,7 +64,8 @@ SECONDS_LEFT_HEADER = "X-Session-Seconds-Left"
 
 def access_stamp(user: User) -> str:
     """A digest of everything that decides what the user may see. Saved in the session at sign-in; a
-    session whose stamp no longer matches (role, organisation, status changed) is ended."""
+    session whose stamp no longer matches (role, organisation, status changed, by any path: see
+    ``User.save``) is ended."""
     parts = (
         user.pk,
         user.role,
@@ -72,6 +75,8 @@ def access_stamp(user: User) -> str:
         user.is_active,
         user.is_staff,
         user.is_superuser,
+        # set by every access change, even one undone before the session's next request
+        *([user.access_changed_at.isoformat()] if user.access_changed_at else []),
     )
     return salted_hmac("caseline.access_stamp", "|".join(str(part) for part in parts), algorithm="sha256").hexdigest()[
         :32
@@ -277,24 +282,58 @@ def user_two_factor_reset(*, actor: User, user: User) -> int:
     return removed
 
 
-def user_access_changed(*, actor: User, user: User, changed: list[str]) -> None:
-    """After a save that changed what ``user`` may see (role, organisation, status): revoke their API
-    tokens now (their sessions end on their next request, by the access stamp) and audit the change.
-    Call it inside the transaction of the save."""
+def user_access_changed(
+    *, user: User, changed: list[str], before: dict[str, Any], after: dict[str, Any], actor: User | None = None
+) -> int:
+    """Called by ``User.save`` inside its transaction when what ``user`` may see changed (role,
+    organisation, status), whatever path saved them: audit ``user.access_changed`` and revoke their API
+    tokens now. Their browser sessions end on their next request: ``access_changed_at``, set by the save,
+    is part of the access stamp every session is checked against. Who acted: ``actor``, else the signed-in
+    user of the request being answered, else the process (``manage.py shell``, a job), named as such.
+    Returns how many tokens were revoked."""
+    from knox.models import AuthToken
+
     from agency.api.tokens import api_token_revoke
+    from agency.middleware import request_user
     from agency.models import ApiTokenScope
 
+    actor = actor or request_user()
+    system = "" if actor is not None else _unattended_process()
+    records = list(ApiTokenScope.objects.filter(user=user, revoked_at__isnull=True).order_by("pk"))
     audit_record(
         actor=actor,
-        action="user.role_changed" if "role" in changed else "user.access_changed",
+        system=system,
+        action="user.access_changed",
         obj=user,
-        detail={"changed": sorted(changed), "role": user.role, "is_active": user.is_active},
+        detail={
+            "changed": sorted(changed),
+            "before": before,
+            "after": after,
+            "tokens_revoked": len(records),
+            **({"os_user": _os_user()} if system else {}),
+        },
     )
-    for record in ApiTokenScope.objects.filter(user=user, revoked_at__isnull=True):
-        api_token_revoke(actor=actor, record=record)
+    for record in records:
+        api_token_revoke(actor=actor, system=system, record=record)
+    AuthToken.objects.filter(user=user).delete()  # any knox token issued without a record
+    return len(records)
 
 
-ACCESS_FIELDS = ("role", "unit", "court", "parole_board", "is_active", "is_staff", "is_superuser")
+def _unattended_process() -> str:
+    """How the audit trail names a change made outside a request: ``manage.py <command>``, or the program."""
+    import sys
+
+    argv = [os.path.basename(part) for part in sys.argv[:2]]
+    if argv and argv[0] == "manage.py":
+        return " ".join(argv)
+    return argv[0] if argv and argv[0] else "python"
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no user name in the environment or the password database
+        return "unknown"
 
 
 # --- Middleware ---------------------------------------------------------------------------------------------

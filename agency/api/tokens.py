@@ -72,8 +72,9 @@ def api_token_issue(
 
 
 @transaction.atomic
-def api_token_revoke(*, actor: User, record: ApiTokenScope) -> ApiTokenScope:
-    """Revoke a token at once: the knox token is deleted (it no longer authenticates), the record stays."""
+def api_token_revoke(*, actor: User | None, record: ApiTokenScope, system: str = "") -> ApiTokenScope:
+    """Revoke a token at once: the knox token is deleted (it no longer authenticates), the record stays.
+    ``system`` names the process when no user acts (e.g. ``manage.py shell``)."""
     record = ApiTokenScope.objects.select_for_update().get(pk=record.pk)
     if record.revoked_at is not None:
         return record
@@ -83,5 +84,7 @@ def api_token_revoke(*, actor: User, record: ApiTokenScope) -> ApiTokenScope:
     record.save(update_fields=["revoked_at", "token"])
     if token_id is not None:
         AuthToken.objects.filter(pk=token_id).delete()
-    audit_record(actor=actor, action="api_token.revoked", obj=record, detail={"user": record.user.username})
+    audit_record(
+        actor=actor, system=system, action="api_token.revoked", obj=record, detail={"user": record.user.username}
+    )
     return record

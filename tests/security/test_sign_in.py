@@ -1,4 +1,4 @@
-"""Sign-in: lockout at the 5th failure until an administrator unlocks, idle and absolute session limits,
+"""Sign-in: lockout at the 5th failure (more in test_lockout.py), idle and absolute session limits,
 password length, TOTP two-factor with recovery codes, and access changes that end sessions and tokens."""
 
 import datetime
@@ -202,7 +202,7 @@ def test_a_role_change_ends_the_users_session_and_revokes_their_tokens(client):
     response = _change_role_in_admin(admin_client, officer, role="integrator")
     # then the change is audited, the token no longer works and the session ends on the next request
     assert response.status_code == 302, response.content
-    assert AuditEvent.objects.get(action="user.role_changed").detail["changed"] == ["role"]
+    assert AuditEvent.objects.get(action="user.access_changed").detail["changed"] == ["role"]
     record.refresh_from_db()
     assert record.revoked_at is not None
     assert not AuthToken.objects.filter(user=officer).exists()
