@@ -1,8 +1,11 @@
 """The one way to write an audit row. Call it inside the transaction of the change it records."""
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import models
+from django.db.models import Q
+from django.http import HttpRequest
 
 from agency.choices import AuditOutcome
 from agency.middleware import current_request
@@ -15,6 +18,7 @@ def audit_record(
     action: str,
     obj: models.Model | None = None,
     offender_id: int | None = None,
+    offender_ids: Iterable[int | None] = (),
     outcome: str = AuditOutcome.ALLOWED,
     detail: dict[str, Any] | None = None,
     system: str = "",
@@ -24,8 +28,9 @@ def audit_record(
 
     ``offender_id`` ties the row to a person so that everything done to one person's record can
     be listed; when omitted it is read from ``obj`` (an Offender, or anything with ``offender_id``
-    or a ``supervision``). ``actor_label`` names an actor that is not (yet) a user, e.g.
-    ``anonymous`` for a failed sign-in.
+    or a ``supervision``). ``offender_ids`` names every person a list showed (one row per list page,
+    kept sorted and without repeats; the per-person filter of the viewer finds the row by any of them).
+    ``actor_label`` names an actor that is not (yet) a user, e.g. ``anonymous`` for a failed sign-in.
 
     Fail closed: nothing here catches a database error. Called inside the transaction of the change,
     a row that cannot be written rolls the change back and the request fails with it. The time is
@@ -46,11 +51,68 @@ def audit_record(
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
         offender_id=offender_id,
+        offender_ids=sorted({int(person) for person in offender_ids if person is not None}),
         outcome=outcome,
         source_ip=context.source_ip if context else None,
         request_id=context.request_id if context else "",
         detail=_without_nul(detail or {}),
     )
+
+
+def audit_query(params: Mapping[str, str]) -> dict[str, str]:
+    """A list's query parameters as an audit row keeps them: at most 30, keys cut to 100 characters and
+    values to 200 (NUL is dropped by ``audit_record``)."""
+    return {str(key)[:100]: str(value)[:200] for key, value in list(params.items())[:30]}
+
+
+def audit_page_read(
+    request: HttpRequest, *, action: str, obj: models.Model, offender_id: int | None = None
+) -> AuditEvent:
+    """The row of a page that shows one object of a person (a case, a check-in, a report): call it
+    before rendering, so that no page is shown without its row (fail closed). ``detail.page`` names the
+    page (one object is shown on several: the case page, its forms, the assignments)."""
+    return audit_record(
+        actor=request.user,
+        action=action,
+        obj=obj,
+        offender_id=offender_id,
+        detail={"page": _page_name(request)},
+    )
+
+
+def audit_list_read(
+    request: HttpRequest, *, action: str, rows: Iterable[tuple[Any, int | None]], **detail: Any
+) -> AuditEvent:
+    """The one row of a list page: ``rows`` are the (id, person id) of what it shows; the row keeps the
+    ids, names every person among them (``offender_ids``) and the page's query. Call it once the page's
+    rows are read and before rendering."""
+    shown = list(rows)
+    return audit_record(
+        actor=request.user,
+        action=action,
+        offender_ids=[person for _id, person in shown],
+        detail={
+            "page": _page_name(request),
+            "ids": [row_id for row_id, _person in shown],
+            "query": audit_query(request.GET),
+            **detail,
+        },
+    )
+
+
+def _page_name(request: HttpRequest) -> str:
+    match = getattr(request, "resolver_match", None)
+    return match.view_name if match is not None else request.path[:200]
+
+
+def audit_about_person(offender_id: int) -> Q:
+    """The rows about one person: tied to them (``offender_id``) or a list that showed them (``offender_ids``)."""
+    return Q(offender_id=offender_id) | Q(offender_ids__contains=[offender_id])
+
+
+def audit_people_named(event: AuditEvent) -> set[int]:
+    """Every person a row names: the one its object belongs to and those a list showed."""
+    return ({event.offender_id} if event.offender_id is not None else set()) | set(event.offender_ids)
 
 
 def _without_nul(value: Any) -> Any:

@@ -1,26 +1,40 @@
 """The audit trail in the browser: administrators see all of it, unit supervisors what concerns their unit
-(what its members did, and what was done to the people it supervises). Filter by person, user, action,
-outcome and date; export the filtered rows as CSV (the export is itself audited)."""
+(what its members did, and what anyone did to the unit's cases and their records). Filter by person, user,
+action, outcome and date; export the filtered rows as CSV (the export is itself audited)."""
 
 import csv
 import datetime
+import operator
+from functools import reduce
 from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, Q, QuerySet
+from django.db.models.functions import Cast
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from agency.audit import audit_record
+from agency.audit import audit_about_person, audit_record
 from agency.choices import AuditOutcome, Role
 from agency.models import AuditEvent, User
-from supervision.models import Supervision
+from supervision.models import (
+    CaseNote,
+    CheckIn,
+    CommunityServiceEntry,
+    Condition,
+    DrugTest,
+    Referral,
+    ReportDelivery,
+    Supervision,
+    Violation,
+    ViolationReport,
+)
 
 AUDIT_ROLES = (Role.ADMINISTRATOR, Role.SUPERVISOR)
 PAGE_SIZE = 50
@@ -33,6 +47,7 @@ CSV_COLUMNS = (
     "object_type",
     "object_id",
     "offender_id",
+    "offender_ids",
     "source_ip",
     "request_id",
     "detail",
@@ -40,12 +55,18 @@ CSV_COLUMNS = (
 
 
 class AuditFilterForm(forms.Form):
-    person = forms.IntegerField(required=False, min_value=1, label="Person (record number)")
+    person = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1, label="Person (record number)")
     user = forms.CharField(required=False, max_length=150, label="User (username)")
     action = forms.CharField(required=False, max_length=100, label="Action", help_text="e.g. supervision.viewed")
     outcome = forms.ChoiceField(required=False, choices=[("", "Any"), *AuditOutcome.choices])
     date_from = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean_date_from(self) -> datetime.date | None:
+        return _within_audit_dates(self.cleaned_data.get("date_from"))
+
+    def clean_date_to(self) -> datetime.date | None:
+        return _within_audit_dates(self.cleaned_data.get("date_to"))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -54,24 +75,80 @@ class AuditFilterForm(forms.Form):
         return data
 
 
+# The dates the filters take: no audit row is older than this, nor more than a year ahead of today (a
+# date far beyond, 9999-12-31, would overflow the end-of-day arithmetic instead of finding nothing).
+AUDIT_EARLIEST_DATE = datetime.date(2000, 1, 1)
+AUDIT_LATEST_DAYS_AHEAD = 366
+
+
+def _within_audit_dates(value: datetime.date | None) -> datetime.date | None:
+    latest = timezone.now().astimezone(datetime.UTC).date() + datetime.timedelta(days=AUDIT_LATEST_DAYS_AHEAD)
+    if value is not None and not AUDIT_EARLIEST_DATE <= value <= latest:
+        raise forms.ValidationError(f"Choose a date from {AUDIT_EARLIEST_DATE:%Y-%m-%d} to {latest:%Y-%m-%d}.")
+    return value
+
+
+# The records of a case, by the path from each to its unit. A row whose object is one of these is about
+# that case, and only that case, whoever wrote it.
+CASE_RECORD_UNIT_PATHS = {
+    Supervision: "unit_id",
+    Condition: "supervision__unit_id",
+    CheckIn: "supervision__unit_id",
+    DrugTest: "supervision__unit_id",
+    CaseNote: "supervision__unit_id",
+    Referral: "supervision__unit_id",
+    Violation: "supervision__unit_id",
+    ViolationReport: "supervision__unit_id",
+    CommunityServiceEntry: "condition__supervision__unit_id",
+    ReportDelivery: "report__supervision__unit_id",
+}
+
+
+CASE_RECORD_TYPES = tuple(model._meta.label_lower for model in CASE_RECORD_UNIT_PATHS)
+
+
+def _about_unit_cases(unit_id: int) -> Q:
+    """Rows whose object is a case of the unit or a record of one."""
+    return reduce(
+        operator.or_,
+        (
+            Q(
+                object_type=model._meta.label_lower,
+                object_id__in=model.objects.filter(**{unit_path: unit_id})
+                .annotate(key=Cast("pk", CharField()))
+                .values("key"),
+            )
+            for model, unit_path in CASE_RECORD_UNIT_PATHS.items()
+        ),
+    )
+
+
 def audit_events_visible_to(user: User) -> QuerySet[AuditEvent]:
-    """Administrators: every row. Supervisors: rows by their unit's members or about the people their
-    unit supervises. Everyone else: none."""
+    """Administrators: every row. Supervisors: the rows of their unit's cases, that is
+
+    - what anyone (a member, an administrator, a clerk, a job) did to a case of the unit or one of its
+      records (the row's object: the case, a check-in, a drug test, a report …), and
+    - what the unit's staff (its current members) did that is not about a case of another unit: their
+      sign-ins, searches, list reads, exports, refusals and reads of a person's record.
+
+    Never what was done to the same person's case in another unit, nor a row about the person that has
+    no object of the unit (another unit's list read, someone outside the unit reading the person's
+    record): those are for administrators. Everyone else: none."""
     qs = AuditEvent.objects.all()
     if not (user.is_authenticated and user.is_active):
         return qs.none()
     if user.role == Role.ADMINISTRATOR:
         return qs
     if user.role == Role.SUPERVISOR and user.unit_id:
-        people = Supervision.objects.filter(unit_id=user.unit_id).values("offender_id")
-        return qs.filter(Q(actor__unit_id=user.unit_id) | Q(offender_id__in=people))
+        by_staff = Q(actor__unit_id=user.unit_id) & ~Q(object_type__in=CASE_RECORD_TYPES)
+        return qs.filter(by_staff | _about_unit_cases(user.unit_id))
     return qs.none()
 
 
 def audit_event_list(*, actor: User, filters: dict[str, Any]) -> QuerySet[AuditEvent]:
     qs = audit_events_visible_to(actor)
     if filters.get("person"):
-        qs = qs.filter(offender_id=filters["person"])
+        qs = qs.filter(audit_about_person(filters["person"]))
     if filters.get("user"):
         qs = qs.filter(actor_label=filters["user"].strip())
     if filters.get("action"):
@@ -116,6 +193,8 @@ def events(request: HttpRequest) -> HttpResponse:
     """The audit trail, newest first, 50 rows a page, dates in UTC."""
     form, filters = _filters(request)
     page = Paginator(audit_event_list(actor=request.user, filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    # Read the page before writing this look's own row: the count and the rows then agree.
+    page.object_list = list(page.object_list)
     audit_record(actor=request.user, action="audit.viewed", detail={"filters": _query_for_audit(filters)})
     return render(request, "audit/events.html", {"form": form, "page_obj": page})
 
@@ -148,6 +227,7 @@ def export(request: HttpRequest) -> HttpResponse:
                 _csv_safe(event.object_type),
                 _csv_safe(event.object_id),
                 event.offender_id or "",
+                " ".join(str(person) for person in event.offender_ids),
                 event.source_ip or "",
                 _csv_safe(event.request_id),
                 _csv_safe(str(event.detail)),

@@ -2,6 +2,7 @@
 denials recorded, and the viewer for administrators and supervisors."""
 
 import csv
+import datetime
 import io
 from unittest import mock
 
@@ -20,7 +21,7 @@ from tests.agency.factories import (
     UnitFactory,
 )
 from tests.security.conftest import sign_in
-from tests.supervision.factories import SupervisionFactory
+from tests.supervision.factories import CheckInFactory, SupervisionFactory, ViolationReportFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -289,6 +290,141 @@ def test_a_supervisor_sees_what_was_done_to_their_units_people(client):
     response = client.get(reverse("audit:events"), {"person": case.offender_id})
     # then the read is listed
     assert [event.action for event in response.context["page_obj"]] == ["supervision.viewed"]
+
+
+def _a_person_moved_from_unit_a_to_unit_b():
+    """A person whose first case (closed) was in unit A and whose later case is in unit B."""
+    unit_a, unit_b = UnitFactory(), UnitFactory()
+    officer_a, officer_b = OfficerFactory(unit=unit_a), OfficerFactory(unit=unit_b)
+    earlier = SupervisionFactory(
+        officer=officer_a, status="closed", closed_on=datetime.date(2026, 1, 5), closure_reason="transferred"
+    )
+    later = SupervisionFactory(officer=officer_b, offender=earlier.offender)
+    return SupervisorFactory(unit=unit_a), officer_a, officer_b, earlier, later
+
+
+def _listed(response) -> list[int]:
+    return [event.pk for event in response.context["page_obj"]]
+
+
+def test_a_supervisor_sees_their_units_case_of_a_person_not_the_same_persons_case_in_another_unit(client):
+    # given a person with a closed case in unit A and a later case in unit B
+    supervisor_a, officer_a, officer_b, earlier, later = _a_person_moved_from_unit_a_to_unit_b()
+    person, admin = earlier.offender_id, AdministratorFactory()
+    # rows about unit A's case: by its officer, by an administrator, by the delivery job on its report
+    report_a = ViolationReportFactory(supervision=earlier)
+    seen = [
+        audit_record(actor=officer_a, action="supervision.viewed", obj=earlier),
+        audit_record(actor=admin, action="supervision.viewed", obj=earlier),
+        audit_record(actor=None, system="deliver_reports", action="violation_report.routed", obj=report_a),
+        audit_record(actor=officer_a, action="supervision.listed", offender_ids=[person]),
+    ]
+    # rows about unit B's case: its officer, an administrator, a job on its check-in, unit B's list read
+    check_in_b = CheckInFactory(supervision=later)
+    audit_record(actor=officer_b, action="supervision.viewed", obj=later)
+    audit_record(actor=admin, action="supervision.viewed", obj=later)
+    audit_record(actor=officer_b, action="check_in.completed", obj=check_in_b)
+    audit_record(actor=None, system="flag_missed_check_ins", action="check_in.missed", obj=check_in_b)
+    audit_record(actor=officer_b, action="supervision.listed", offender_ids=[person])
+    client.force_login(supervisor_a)
+    # when unit A's supervisor looks the person up, and opens the whole trail
+    by_person = client.get(reverse("audit:events"), {"person": person})
+    everything = client.get(reverse("audit:events"), {"action": "s"})  # supervision.* and system rows
+    # then they see unit A's case only, whoever acted on it; nothing of unit B's case
+    assert _listed(by_person) == [event.pk for event in reversed(seen)]
+    assert set(_listed(everything)) == {seen[0].pk, seen[1].pk, seen[3].pk}
+    # and the CSV holds the same rows
+    export = client.get(reverse("audit:export"), {"person": person})
+    rows = list(csv.reader(io.StringIO(export.content.decode())))[1:]
+    assert [row[2] for row in rows] == [event.action for event in reversed(seen)]
+
+
+def test_the_other_units_supervisor_sees_the_later_case_only(client):
+    # given the same person, read in both units
+    _supervisor_a, officer_a, officer_b, earlier, later = _a_person_moved_from_unit_a_to_unit_b()
+    audit_record(actor=officer_a, action="supervision.viewed", obj=earlier)
+    theirs = audit_record(actor=officer_b, action="supervision.viewed", obj=later)
+    client.force_login(SupervisorFactory(unit=later.unit))
+    # when unit B's supervisor looks the person up
+    response = client.get(reverse("audit:events"), {"person": later.offender_id})
+    # then only unit B's case is listed
+    assert _listed(response) == [theirs.pk]
+
+
+def test_a_staff_members_rows_on_another_units_case_stay_with_that_unit(client):
+    # given an officer who read a case in unit B and then moved to unit A
+    supervisor_a, _officer_a, officer_b, _earlier, later = _a_person_moved_from_unit_a_to_unit_b()
+    audit_record(actor=officer_b, action="supervision.viewed", obj=later)
+    signed_in = audit_record(actor=officer_b, action="user.signed_in", obj=officer_b)
+    officer_b.unit = supervisor_a.unit
+    officer_b.save(update_fields=["unit"])
+    client.force_login(supervisor_a)
+    # when unit A's supervisor lists what the officer did
+    response = client.get(reverse("audit:events"), {"user": officer_b.username})
+    # then the sign-in shows (what their staff did), the read of unit B's case does not
+    assert _listed(response) == [signed_in.pk]
+
+
+def test_the_person_filter_finds_the_lists_that_showed_the_person(client):
+    # given a list read that showed three people, and a read of one person's case
+    admin, officer = AdministratorFactory(), OfficerFactory()
+    case = SupervisionFactory(officer=officer)
+    listed = audit_record(
+        actor=officer, action="supervision.listed", offender_ids=[case.offender_id + 7, case.offender_id, 1]
+    )
+    viewed = audit_record(actor=officer, action="supervision.viewed", obj=case)
+    audit_record(actor=officer, action="supervision.listed", offender_ids=[case.offender_id + 7])
+    client.force_login(admin)
+    # when the administrator filters by the person
+    response = client.get(reverse("audit:events"), {"person": case.offender_id})
+    # then both rows about them are listed, and the page links every person the list named
+    assert _listed(response) == [viewed.pk, listed.pk]
+    assert f'href="?person={case.offender_id + 7}"' in response.content.decode()
+    export = client.get(reverse("audit:export"), {"person": case.offender_id})
+    rows = list(csv.reader(io.StringIO(export.content.decode())))
+    assert rows[0][6:8] == ["offender_id", "offender_ids"]
+    assert [row[6:8] for row in rows[1:]] == [
+        [str(case.offender_id), ""],
+        ["", f"1 {case.offender_id} {case.offender_id + 7}"],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"date_to": "9999-12-31"}, "date_to"),
+        ({"date_from": "9999-12-31"}, "date_from"),
+        ({"date_from": "0001-01-01"}, "date_from"),
+        ({"person": "99999999999999999999"}, "person"),
+    ],
+    ids=["date_to_9999", "date_from_9999", "date_from_0001", "person_beyond_bigint"],
+)
+def test_a_filter_out_of_range_is_a_form_error_and_a_400_not_a_500(client, params, field):
+    # given an administrator
+    admin = AdministratorFactory()
+    client.force_login(admin)
+    # when they filter (and export) beyond the dates and numbers the trail can hold
+    page = client.get(reverse("audit:events"), params)
+    export = client.get(reverse("audit:export"), params)
+    # then the page names the field, the export is refused with a 400, and nothing was exported
+    assert page.status_code == 200
+    assert list(page.context["form"].errors) == [field]
+    assert export.status_code == 400
+    assert not AuditEvent.objects.filter(action="audit.exported").exists()
+
+
+@pytest.mark.time_machine("2026-03-10T12:00:00+00:00", tick=False)
+def test_the_date_filters_take_the_trails_whole_range(client):
+    # given a row written now
+    admin = AdministratorFactory()
+    row = audit_record(actor=OfficerFactory(), action="supervision.viewed")
+    client.force_login(admin)
+    # when the administrator filters from the earliest date to a year ahead (the last date taken)
+    response = client.get(reverse("audit:events"), {"date_from": "2000-01-01", "date_to": "2027-03-11"})
+    beyond = client.get(reverse("audit:events"), {"date_to": "2027-03-12"})
+    # then the row is found, and a day beyond is refused with the range in words
+    assert _listed(response) == [row.pk]
+    assert beyond.context["form"].errors == {"date_to": ["Choose a date from 2000-01-01 to 2027-03-11."]}
 
 
 @pytest.mark.parametrize("factory", [OfficerFactory, CourtClerkFactory])
