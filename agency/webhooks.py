@@ -2,16 +2,19 @@
 
 An outbox: ``webhook_event_emit`` writes one ``WebhookDelivery`` row per subscriber in the transaction
 of the change it tells about (so an event exists exactly when its change does) and queues the delivery
-task after commit. ``webhook_delivery_deliver`` POSTs the JSON body, signed like the report deliveries
-(``agency.signing``), with the headers ``X-Caseline-Event``, ``X-Caseline-Delivery`` (the event's key,
-the same on every try, for the receiver to recognise a repeat) and ``X-Caseline-Signature``.
+task after commit. ``webhook_delivery_deliver`` POSTs the JSON body, signed like the report deliveries,
+with the headers ``X-Caseline-Event``, ``X-Caseline-Delivery`` (the event's key, the same on every try,
+for the receiver to recognise a repeat) and ``X-Caseline-Signature``. Claiming, sending outside any lock,
+recording, the backoff, the timeouts and the signature are ``agency.outbox``'s, shared with the report
+deliveries.
 
 A failed try is recorded on the row (attempts, last_error) and the next one waits for a growing
-backoff (``next_attempt_at``); after ``CASELINE["WEBHOOK_MAX_ATTEMPTS"]`` tries the row is failed for
-good and stays on record (an administrator re-queues it with the admin's "retry" action). Nothing is
-lost with a broker message: ``webhook_deliveries_sweep`` (every minute) re-queues every pending row
-past its backoff. Delivery is at least once (a worker dying between the POST and its commit sends it
-again), once per row otherwise: the row is locked (``skip_locked``) and its status checked.
+backoff (``next_attempt_at``: 30 s, doubling, at most 6 hours); after ``CASELINE["WEBHOOK_MAX_ATTEMPTS"]``
+tries the row is failed for good and stays on record (an administrator re-queues it with the admin's
+"retry" action). Nothing is lost with a broker message: ``webhook_deliveries_sweep`` (every minute)
+re-queues every pending row past its backoff, and a row whose worker died when its claim runs out.
+Delivery is at least once (a worker dying between the POST and recording it sends it again), once per
+row otherwise: a claimed row is not due for any other worker.
 
 The missed check-in sweep writes its ``check_in.missed`` rows set-based, in its own statement
 (``supervision.services.missed_check_ins``); their ``event_id`` follows ``event_key`` below.
@@ -22,10 +25,8 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-import requests
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from agency.audit import audit_record
@@ -36,14 +37,13 @@ from agency.models import (
     WebhookEvent,
     WebhookSubscription,
 )
-from agency.signing import SIGNATURE_HEADER, webhook_signature
+from agency.outbox import Claim, Failure, Outbox, Outcome, SendError, backoff, signed_post
 
 logger = logging.getLogger(__name__)
 
 SYSTEM_LABEL = "deliver_webhooks"
 EVENT_HEADER = "X-Caseline-Event"
 DELIVERY_HEADER = "X-Caseline-Delivery"
-WEBHOOK_TIMEOUT = (3.05, 10)  # connect, read (seconds)
 SWEEP_MIN_AGE = timedelta(minutes=1)
 DEFAULT_MAX_ATTEMPTS = 8
 
@@ -54,7 +54,7 @@ def webhook_max_attempts() -> int:
 
 def webhook_backoff(attempts: int) -> timedelta:
     """30 s after the first failed try, doubling, at most 6 hours."""
-    return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 6 * 3600))
+    return backoff(attempts, cap=OUTBOX.backoff_cap)
 
 
 def event_key(*, event: str, obj_type: str, obj_id: int) -> str:
@@ -124,76 +124,55 @@ def webhook_body(delivery: WebhookDelivery) -> bytes:
     return json.dumps(delivery.payload, sort_keys=True, separators=(",", ":")).encode()
 
 
+class WebhookOutbox(Outbox[WebhookDelivery]):
+    model = WebhookDelivery
+    name = "webhook delivery"
+    due_statuses = (WebhookDeliveryStatus.PENDING,)
+    delivered_status = WebhookDeliveryStatus.DELIVERED
+    retry_status = WebhookDeliveryStatus.PENDING
+    exhausted_status = WebhookDeliveryStatus.FAILED  # kept; an administrator re-queues it in the admin
+    related = ("subscription",)
+
+    def max_attempts(self) -> int | None:
+        return webhook_max_attempts()
+
+    def send(self, row: WebhookDelivery, claim: Claim) -> None:
+        subscription = row.subscription
+        if not subscription.is_active:
+            raise SendError("The subscription is inactive.")
+        status = signed_post(
+            url=subscription.url,
+            body=webhook_body(row),
+            headers={EVENT_HEADER: row.event, DELIVERY_HEADER: row.event_id},
+            secret=subscription.secret,
+        )
+        if not 200 <= status < 300:
+            raise SendError(f"{subscription.url} answered {status}.")
+
+    def on_failed(self, row: WebhookDelivery, claim: Claim, failure: Failure, *, last: bool) -> None:
+        if row.status == WebhookDeliveryStatus.FAILED:
+            audit_record(
+                actor=None,
+                system=SYSTEM_LABEL,
+                action="webhook_delivery.failed",
+                obj=row,
+                detail={"attempts": row.attempts, "error": row.last_error},
+            )
+
+
+OUTBOX = WebhookOutbox()
+
+
 def webhook_delivery_deliver(*, delivery_id: int, now: datetime | None = None) -> bool:
-    """Try to deliver one event (see the module doc). Returns True when this call delivered it, False
-    when it did not: nothing to do (delivered, failed for good, not yet due, held by another worker)
-    or the try failed (recorded on the row)."""
-    with transaction.atomic():
-        delivery = (
-            WebhookDelivery.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("subscription")
-            .filter(pk=delivery_id)
-            .first()
-        )
-        now = now or timezone.now()
-        if delivery is None or delivery.status != WebhookDeliveryStatus.PENDING:
-            return False
-        if delivery.next_attempt_at and delivery.next_attempt_at > now:
-            return False
-        subscription = delivery.subscription
-        delivery.attempts += 1
-        error = _post(delivery, subscription) if subscription.is_active else "The subscription is inactive."
-        if error is None:
-            delivery.status = WebhookDeliveryStatus.DELIVERED
-            delivery.delivered_at = now
-            delivery.last_error = ""
-            delivery.next_attempt_at = None
-        else:
-            delivery.last_error = error[:2000]
-            if delivery.attempts >= webhook_max_attempts():
-                delivery.status = WebhookDeliveryStatus.FAILED
-                delivery.next_attempt_at = None
-                audit_record(
-                    actor=None,
-                    system=SYSTEM_LABEL,
-                    action="webhook_delivery.failed",
-                    obj=delivery,
-                    detail={"attempts": delivery.attempts, "error": delivery.last_error},
-                )
-            else:
-                delivery.next_attempt_at = now + webhook_backoff(delivery.attempts)
-        delivery.save(update_fields=["status", "attempts", "last_error", "next_attempt_at", "delivered_at"])
-    return error is None
-
-
-def _post(delivery: WebhookDelivery, subscription: WebhookSubscription) -> str | None:
-    """POST the signed body; the error (None when the receiver accepted it)."""
-    body = webhook_body(delivery)
-    headers = {
-        "Content-Type": "application/json",
-        EVENT_HEADER: delivery.event,
-        DELIVERY_HEADER: delivery.event_id,
-        SIGNATURE_HEADER: webhook_signature(secret=subscription.secret, body=body),
-    }
-    try:
-        response = requests.post(
-            subscription.url, data=body, headers=headers, timeout=WEBHOOK_TIMEOUT, allow_redirects=False
-        )
-    except requests.RequestException as exc:
-        return f"{subscription.url} unreachable: {exc}"
-    if not 200 <= response.status_code < 300:
-        return f"{subscription.url} answered {response.status_code}."
-    return None
+    """Try to deliver one event (see the module doc and ``agency.outbox``). Returns True when this call
+    delivered it, False when it did not: nothing to do (delivered, failed for good, not yet due, held by
+    another worker) or the try failed (recorded on the row)."""
+    return OUTBOX.deliver(delivery_id, now=now) is Outcome.DELIVERED
 
 
 def webhook_deliveries_due(*, now: datetime | None = None, min_age: timedelta = SWEEP_MIN_AGE):
-    """Pending deliveries written at least ``min_age`` ago and past their backoff."""
-    now = now or timezone.now()
-    return (
-        WebhookDelivery.objects.filter(status=WebhookDeliveryStatus.PENDING, created_at__lte=now - min_age)
-        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-        .order_by("created_at", "pk")
-    )
+    """Pending deliveries written at least ``min_age`` ago, past their backoff and not claimed by a worker."""
+    return OUTBOX.due(now=now or timezone.now(), min_age=min_age)
 
 
 def webhook_deliveries_sweep(

@@ -8,19 +8,11 @@ from supervision import services
 from supervision.services.missed_check_ins import check_ins_missed_emails_send
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=(services.DeliveryTransientError,),
-    retry_backoff=True,  # 1 s, 2 s, 4 s … with jitter
-    retry_backoff_max=600,
-    retry_jitter=True,
-    max_retries=8,  # then the periodic sweep keeps trying, after the row's backoff
-)
+@shared_task(acks_late=True)
 def report_delivery_deliver_task(delivery_id: int) -> bool:
-    try:
-        return services.report_delivery_deliver(delivery_id=delivery_id)
-    except services.DeliveryRejected:
-        return False  # recorded on the row (failed, last_error); retrying now would not help
+    # No Celery retries: a failed try is recorded on the row with its backoff, and the sweep (every
+    # minute) tries it again when it is due (agency.outbox).
+    return services.report_delivery_deliver(delivery_id=delivery_id)
 
 
 @shared_task(acks_late=True)

@@ -2,17 +2,23 @@
 
 A delivery is recorded in the approval's transaction (``violation_report_approve``) and done by the
 ``report_delivery_deliver_task`` queued after commit. Delivering puts the report in the authority's
-inbox (status ``routed``), emails the authority's address and, where the authority has a webhook,
-POSTs a signed JSON payload to it. Each channel is done once (``emailed_at``, ``webhook_sent_at``): a
-retry after a webhook failure does not email the authority again.
+inbox (status ``routed``), emails the authority's address with the report as a PDF and, where the
+authority has a webhook, POSTs a signed JSON payload to it. Each channel is done once (``emailed_at``,
+``webhook_sent_at``): a retry after a webhook failure does not email the authority again.
 
-Once per authority however often the task runs: the delivery row is locked (``skip_locked``: a second
-worker on the same delivery gives way) and its status checked; the unique constraints
-``delivery_once_per_court`` / ``delivery_once_per_board`` keep one row per report and authority.
-Work that must happen is derived from the database: ``report_deliveries_sweep`` re-queues every
-delivery still pending or failed, so a message lost with a broker that was down is delivered later.
+The deliveries are an outbox (``agency.outbox``, shared with the webhook events): the delivery is claimed
+in a short transaction (so two workers never send the same one), the PDF is rendered, the email and the
+POST are sent outside any transaction and without the report's row lock, and the result is recorded in a
+second transaction, which routes the report. A try that fails, for whatever reason (the PDF, the mail
+server, the webhook, a bug), is recorded on the row (``attempts``, ``last_error``, ``next_attempt_at``
+after a backoff of 30 s doubling up to an hour) with an audit row, and never stops a sweep from delivering
+the others. After ``REPORT_DELIVERY_ALERT_ATTEMPTS`` failed tries the administrators are alerted by email
+(and the audit row says so); a court filing is never given up: the tries go on every hour until it is
+delivered. Work that must happen is derived from the database: ``report_deliveries_sweep`` re-queues every
+delivery pending or failed and past its backoff, a delivery whose worker died included (its claim runs
+out after ``OUTBOX_LEASE_SECONDS``).
 
-The webhook leg is at least once: if a worker dies after the POST and before its commit, the POST is
+The webhook leg is at least once: if a worker dies after the POST and before recording it, the POST is
 sent again; the receiver recognises it by the ``X-Caseline-Delivery`` header (the same on every try).
 """
 
@@ -20,24 +26,27 @@ import json
 import logging
 import smtplib
 from datetime import datetime, timedelta
+from typing import ClassVar
 
-import requests
+from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from agency.audit import audit_record
-from agency.signing import SIGNATURE_HEADER, webhook_signature
+from agency.outbox import (
+    Claim,
+    Failure,
+    Outbox,
+    Outcome,
+    SendError,
+    administrators_email,
+    email_send,
+    signed_post,
+)
 from agency.webhooks import webhook_event_emit
-from supervision.choices import (
-    DeliveryStatus,
-    ReportStatus,
-)
-from supervision.models import (
-    ReportDelivery,
-    ViolationReport,
-)
+from supervision.choices import DeliveryStatus, ReportStatus
+from supervision.models import ReportDelivery, ViolationReport
 from supervision.pdf import pdf_filename, violation_report_pdf
 from supervision.services.reports import lock_report
 
@@ -45,14 +54,14 @@ logger = logging.getLogger(__name__)
 
 SYSTEM_LABEL = "deliver_reports"
 DELIVERY_HEADER = "X-Caseline-Delivery"
-WEBHOOK_TIMEOUT = (3.05, 10)  # connect, read (seconds)
 SWEEP_MIN_AGE = timedelta(minutes=1)
-# Statuses a webhook may answer with that are worth trying again later.
+DEFAULT_ALERT_ATTEMPTS = 8  # 30 s, 1, 2, 4, 8, 16, 32 minutes: about an hour of failures
+# Statuses a webhook may answer with that are worth trying again soon.
 TRANSIENT_HTTP_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 
 
-class DeliveryFailed(Exception):
-    """A delivery attempt failed; its attempt is recorded on the row (status failed, last_error)."""
+class DeliveryFailed(SendError):
+    """A try failed in a way we can say in words (recorded on the row: status failed, last_error)."""
 
     transient = False
 
@@ -64,8 +73,12 @@ class DeliveryTransientError(DeliveryFailed):
 
 
 class DeliveryRejected(DeliveryFailed):
-    """The authority's webhook refused the payload (4xx): retrying at once will not help; the periodic
-    sweep tries again later (after the backoff), e.g. once an administrator fixed the webhook."""
+    """The authority's webhook refused the payload (4xx): tried again after the backoff, e.g. once an
+    administrator fixed the webhook."""
+
+
+def report_delivery_alert_attempts() -> int:
+    return int(settings.CASELINE.get("REPORT_DELIVERY_ALERT_ATTEMPTS", DEFAULT_ALERT_ATTEMPTS))
 
 
 def webhook_payload(*, delivery: ReportDelivery, report: ViolationReport) -> dict:
@@ -93,135 +106,148 @@ def _authority_ids(delivery: ReportDelivery) -> dict[str, int | None]:
     return {"court_id": delivery.court_id, "parole_board_id": delivery.parole_board_id}
 
 
-def _backoff(attempts: int) -> timedelta:
-    return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
+class ReportDeliveryOutbox(Outbox[ReportDelivery]):
+    model = ReportDelivery
+    name = "report delivery"
+    due_statuses = (DeliveryStatus.PENDING, DeliveryStatus.FAILED)
+    delivered_status = DeliveryStatus.DELIVERED
+    retry_status = DeliveryStatus.FAILED
+    exhausted_status = None  # a court filing is never given up
+    backoff_cap: ClassVar[timedelta] = timedelta(hours=1)
+    related = ("court", "parole_board", "report__supervision")
+    progress_fields = ("emailed_at", "webhook_sent_at")
 
+    def max_attempts(self) -> int | None:
+        return report_delivery_alert_attempts()
 
-def report_delivery_deliver(*, delivery_id: int) -> bool:
-    """Deliver one report to its authority (see the module doc). Returns True when this call delivered
-    it, False when there was nothing to do (already delivered, or another worker holds it). Raises
-    ``DeliveryTransientError`` / ``DeliveryRejected`` after recording a failed attempt."""
-    failure: DeliveryFailed | None = None
-    with transaction.atomic():
-        delivery = (
-            # of=("self",): PostgreSQL cannot lock the nullable side of the outer joins to court / board.
-            ReportDelivery.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("court", "parole_board")
-            .filter(pk=delivery_id)
-            .first()
+    def send(self, row: ReportDelivery, claim: Claim) -> None:
+        _send_email(self, row, claim)
+        _post_webhook(self, row, claim)
+
+    def on_delivered(self, row: ReportDelivery, claim: Claim) -> None:
+        report = lock_report(row.report)
+        if report.status == ReportStatus.APPROVED:
+            report.status = ReportStatus.ROUTED
+            report.save(update_fields=["status", "updated_at"])
+            webhook_event_emit(
+                event="violation_report.routed",
+                obj_type="violation_report",
+                obj_id=report.pk,
+                data={"report_id": report.pk, "supervision_id": report.supervision_id, **_authority_ids(row)},
+            )
+        audit_record(
+            actor=None,
+            system=SYSTEM_LABEL,
+            action="violation_report.routed",
+            obj=report,
+            detail={"delivery_id": row.pk, "attempts": row.attempts},
         )
-        if delivery is None or delivery.status == DeliveryStatus.DELIVERED:
-            return False
-        report = lock_report(delivery.report)
-        now = timezone.now()
-        delivery.attempts += 1
-        try:
-            _send_email(delivery, report, now)
-            _post_webhook(delivery, report, now)
-        except DeliveryFailed as exc:
-            failure = exc
-            delivery.status = DeliveryStatus.FAILED
-            delivery.last_error = str(exc)[:2000]
-            delivery.next_attempt_at = now + _backoff(delivery.attempts)
-            delivery.save(
-                update_fields=["status", "attempts", "last_error", "next_attempt_at", "emailed_at", "webhook_sent_at"]
-            )
-            audit_record(
-                actor=None,
-                system=SYSTEM_LABEL,
-                action="violation_report.delivery_failed",
-                obj=report,
-                detail={"delivery_id": delivery.pk, "attempts": delivery.attempts, "error": delivery.last_error},
-            )
-        else:
-            delivery.status = DeliveryStatus.DELIVERED
-            delivery.delivered_at = now
-            delivery.last_error = ""
-            delivery.next_attempt_at = None
-            delivery.save(
-                update_fields=[
-                    "status",
-                    "attempts",
-                    "delivered_at",
-                    "last_error",
-                    "next_attempt_at",
-                    "emailed_at",
-                    "webhook_sent_at",
-                ]
-            )
-            if report.status == ReportStatus.APPROVED:
-                report.status = ReportStatus.ROUTED
-                report.save(update_fields=["status", "updated_at"])
-                webhook_event_emit(
-                    event="violation_report.routed",
-                    obj_type="violation_report",
-                    obj_id=report.pk,
-                    data={"report_id": report.pk, "supervision_id": report.supervision_id, **_authority_ids(delivery)},
-                )
-            audit_record(
-                actor=None,
-                system=SYSTEM_LABEL,
-                action="violation_report.routed",
-                obj=report,
-                detail={"delivery_id": delivery.pk, "attempts": delivery.attempts},
-            )
-    if failure is not None:
-        raise failure
-    return True
+
+    def on_failed(self, row: ReportDelivery, claim: Claim, failure: Failure, *, last: bool) -> None:
+        alert = row.attempts == self.max_attempts()
+        audit_record(
+            actor=None,
+            system=SYSTEM_LABEL,
+            action="violation_report.delivery_failed",
+            obj=row.report,
+            detail={
+                "delivery_id": row.pk,
+                "attempts": row.attempts,
+                "error": row.last_error,
+                "next_attempt_at": row.next_attempt_at.isoformat(),
+                "administrators_alerted": alert,
+            },
+        )
+        if alert:
+            delivery_id, summary = row.pk, failure.summary
+            transaction.on_commit(lambda: report_delivery_alert_send(delivery_id=delivery_id, error=summary))
 
 
-def _send_email(delivery: ReportDelivery, report: ViolationReport, now: datetime) -> None:
+OUTBOX = ReportDeliveryOutbox()
+
+
+def _send_email(outbox: Outbox, delivery: ReportDelivery, claim: Claim) -> None:
     if delivery.emailed_at:
         return
+    report = delivery.report
     address = delivery.court.clerk_email if delivery.court else delivery.parole_board.email
     if address:
+        message = EmailMessage(
+            subject=f"Violation report #{report.pk} for docket {report.supervision.docket_number}",
+            body=(
+                f"A violation report has been routed to {delivery.court or delivery.parole_board}.\n"
+                f"Open it in Caseline: /inbox/reports/{report.pk}/\n"
+                "The report is attached as a PDF.\n"
+            ),
+            to=[address],
+        )
+        message.attach(pdf_filename(report), violation_report_pdf(report), "application/pdf")
         try:
-            message = EmailMessage(
-                subject=f"Violation report #{report.pk} for docket {report.supervision.docket_number}",
-                body=(
-                    f"A violation report has been routed to {delivery.court or delivery.parole_board}.\n"
-                    f"Open it in Caseline: /inbox/reports/{report.pk}/\n"
-                    "The report is attached as a PDF.\n"
-                ),
-                to=[address],
-            )
-            message.attach(pdf_filename(report), violation_report_pdf(report), "application/pdf")
-            message.send()
+            email_send(message)
         except (smtplib.SMTPException, OSError) as exc:
             raise DeliveryTransientError(f"Email to the authority failed: {exc}") from exc
-    delivery.emailed_at = now
+    delivery.emailed_at = claim.now
+    outbox.progress(claim, emailed_at=claim.now)
 
 
-def _post_webhook(delivery: ReportDelivery, report: ViolationReport, now: datetime) -> None:
+def _post_webhook(outbox: Outbox, delivery: ReportDelivery, claim: Claim) -> None:
     authority = delivery.court or delivery.parole_board
     if delivery.webhook_sent_at or not authority.webhook_url:
         return
-    body = json.dumps(webhook_payload(delivery=delivery, report=report), sort_keys=True).encode()
-    headers = {"Content-Type": "application/json", DELIVERY_HEADER: str(delivery.pk)}
-    if authority.webhook_secret:
-        headers[SIGNATURE_HEADER] = webhook_signature(secret=authority.webhook_secret, body=body)
+    body = json.dumps(webhook_payload(delivery=delivery, report=delivery.report), sort_keys=True).encode()
     try:
-        response = requests.post(
-            authority.webhook_url, data=body, headers=headers, timeout=WEBHOOK_TIMEOUT, allow_redirects=False
+        status = signed_post(
+            url=authority.webhook_url,
+            body=body,
+            headers={DELIVERY_HEADER: str(delivery.pk)},
+            secret=authority.webhook_secret,
         )
-    except requests.RequestException as exc:
-        raise DeliveryTransientError(f"Webhook {authority.webhook_url} unreachable: {exc}") from exc
-    if response.status_code in TRANSIENT_HTTP_STATUSES:
-        raise DeliveryTransientError(f"Webhook {authority.webhook_url} answered {response.status_code}.")
-    if not 200 <= response.status_code < 300:
-        raise DeliveryRejected(f"Webhook {authority.webhook_url} refused the report: {response.status_code}.")
-    delivery.webhook_sent_at = now
+    except SendError as exc:
+        raise DeliveryTransientError(f"Webhook {exc}") from exc
+    if status in TRANSIENT_HTTP_STATUSES:
+        raise DeliveryTransientError(f"Webhook {authority.webhook_url} answered {status}.")
+    if not 200 <= status < 300:
+        raise DeliveryRejected(f"Webhook {authority.webhook_url} refused the report: {status}.")
+    delivery.webhook_sent_at = claim.now
+
+
+def report_delivery_deliver(*, delivery_id: int, now: datetime | None = None) -> bool:
+    """Try to deliver one report to its authority (see the module doc). Returns True when this call
+    delivered it; False when it did not: nothing to do (delivered, not due, held by another worker) or the
+    try failed (recorded on the row, with its audit row)."""
+    return OUTBOX.deliver(delivery_id, now=now) is Outcome.DELIVERED
+
+
+def report_delivery_alert_send(*, delivery_id: int, error: str) -> int:
+    """Tell the administrators that a report has not reached its authority after the alert's number of
+    tries (no person's name: the report's number, the docket, the authority). Returns how many were told."""
+    delivery = (
+        ReportDelivery.objects.select_related("court", "parole_board", "report__supervision")
+        .filter(pk=delivery_id)
+        .first()
+    )
+    if delivery is None or delivery.status == DeliveryStatus.DELIVERED:
+        return 0
+    report, authority = delivery.report, delivery.court or delivery.parole_board
+    logger.error("Violation report %s not delivered to %s after %s tries.", report.pk, authority, delivery.attempts)
+    return administrators_email(
+        subject=f"Caseline: violation report #{report.pk} not delivered to {authority} after {delivery.attempts} tries",
+        body=(
+            f"Violation report #{report.pk} (docket {report.supervision.docket_number}) was approved, but "
+            f"{delivery.attempts} tries to deliver it to {authority} have failed. The last one failed with "
+            f"{error}.\n\n"
+            "Caseline keeps trying every hour until it is delivered. Check the authority's email address and "
+            "webhook in the admin (Courts, Parole boards) and the delivery itself (Report deliveries); the audit "
+            "trail has every failed try (violation_report.delivery_failed). Until then the report is not in "
+            "the authority's inbox.\n"
+        ),
+    )
 
 
 def report_deliveries_due(*, now: datetime | None = None, min_age: timedelta = SWEEP_MIN_AGE):
-    """Deliveries still pending or failed, recorded at least ``min_age`` ago and past their backoff."""
-    now = now or timezone.now()
-    return (
-        ReportDelivery.objects.filter(status__in=[DeliveryStatus.PENDING, DeliveryStatus.FAILED])
-        .filter(created_at__lte=now - min_age)
-        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-        .order_by("created_at", "pk")
-    )
+    """Deliveries pending or failed, recorded at least ``min_age`` ago, past their backoff and not
+    claimed by a worker (or claimed by one whose lease ran out)."""
+    return OUTBOX.due(now=now or timezone.now(), min_age=min_age)
 
 
 def report_deliveries_sweep(
@@ -231,23 +257,21 @@ def report_deliveries_sweep(
     inline: bool = False,
     limit: int = 1000,
 ) -> dict[str, int]:
-    """Re-queue every delivery still pending or failed (older than ``min_age``), derived from the
-    database, so that nothing lost with a broker message stays undelivered. With ``inline`` (the
-    ``deliver_reports`` command) the deliveries are done here, one after the other, instead."""
+    """Re-queue every delivery that is due (older than ``min_age``), derived from the database, so that
+    nothing lost with a broker message or a worker stays undelivered. With ``inline`` (the
+    ``deliver_reports`` command) the deliveries are tried here, one after the other, instead: one that
+    fails is recorded and the next is tried."""
     ids = list(report_deliveries_due(now=now, min_age=min_age).values_list("pk", flat=True)[:limit])
     counts = {"due": len(ids), "queued": 0, "delivered": 0, "failed": 0, "skipped": 0}
     if inline:
-        for delivery_id in ids:
-            try:
-                delivered = report_delivery_deliver(delivery_id=delivery_id)
-            except DeliveryFailed:
-                counts["failed"] += 1
-            else:
-                counts["delivered" if delivered else "skipped"] += 1
-        return counts
+        return counts | OUTBOX.sweep(ids, now=now)
     from supervision.tasks import report_delivery_deliver_task
 
     for delivery_id in ids:
-        report_delivery_deliver_task.delay(delivery_id)
-        counts["queued"] += 1
+        try:
+            report_delivery_deliver_task.delay(delivery_id)
+        except Exception:  # the broker is down: the next sweep queues it
+            logger.warning("Could not queue delivery %s; the next sweep will.", delivery_id, exc_info=True)
+        else:
+            counts["queued"] += 1
     return counts

@@ -131,6 +131,25 @@ def celery_worker():
     broker_flush()
 
 
+def row_lockable(table: str, pk: int) -> bool:
+    """Could another session lock this row right now (``FOR UPDATE NOWAIT``)? Needs committed data:
+    a ``transaction=True`` test."""
+    import psycopg2
+
+    db = connections["default"].settings_dict
+    other = psycopg2.connect(
+        dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"] or None, host=db["HOST"], port=db["PORT"]
+    )
+    try:
+        with other, other.cursor() as cursor:
+            cursor.execute(f"SELECT id FROM {table} WHERE id = %s FOR UPDATE NOWAIT", [pk])  # noqa: S608 (ours)
+            return cursor.fetchone() is not None
+    except psycopg2.errors.LockNotAvailable:
+        return False
+    finally:
+        other.close()
+
+
 def wait_until(predicate, *, timeout: float = 60, what: str = "the condition") -> None:
     """Poll the database (or anything) until ``predicate()`` holds; fail with ``what`` after ``timeout``."""
     deadline = time.monotonic() + timeout

@@ -15,12 +15,7 @@ from agency.models import AuditEvent
 from supervision import tasks
 from supervision.choices import DeliveryStatus, ReportStatus
 from supervision.models import ReportDelivery
-from supervision.services import (
-    DeliveryRejected,
-    DeliveryTransientError,
-    report_deliveries_sweep,
-    report_delivery_deliver,
-)
+from supervision.services import report_deliveries_sweep, report_delivery_deliver
 from tests.agency.factories import BoardStaffFactory, CourtClerkFactory, CourtFactory, ParoleBoardFactory
 from tests.jobs.conftest import approve, submitted_report
 from tests.supervision.factories import ParoleSupervisionFactory, SupervisionFactory
@@ -117,17 +112,18 @@ def test_webhook_500_then_200_delivers_once_with_attempts_recorded(webhook):
     board = ParoleBoardFactory(webhook_url=webhook.url, webhook_secret="k")
     report, delivery = approve(submitted_report(ParoleSupervisionFactory(parole_board=board)))
     webhook.statuses = [500]
-    # when
-    with pytest.raises(DeliveryTransientError):
-        report_delivery_deliver(delivery_id=delivery.pk)
+    now = timezone.now()
+    # when: tried, then tried again once its backoff is over
+    first = report_delivery_deliver(delivery_id=delivery.pk, now=now)
     delivery.refresh_from_db()
     report.refresh_from_db()
-    after_failure = (delivery.status, delivery.attempts, report.status, delivery.next_attempt_at is not None)
-    assert report_delivery_deliver(delivery_id=delivery.pk) is True
+    after_failure = (delivery.status, delivery.attempts, report.status, delivery.next_attempt_at - now)
+    second = report_delivery_deliver(delivery_id=delivery.pk, now=delivery.next_attempt_at)
     # then
     delivery.refresh_from_db()
     report.refresh_from_db()
-    assert after_failure == (DeliveryStatus.FAILED, 1, ReportStatus.APPROVED, True)
+    assert (first, second) == (False, True)
+    assert after_failure == (DeliveryStatus.FAILED, 1, ReportStatus.APPROVED, datetime.timedelta(seconds=30))
     assert (delivery.status, delivery.attempts, delivery.last_error, report.status) == (
         DeliveryStatus.DELIVERED,
         2,
@@ -141,20 +137,19 @@ def test_webhook_500_then_200_delivers_once_with_attempts_recorded(webhook):
 
 
 @pytest.mark.django_db
-def test_a_webhook_that_refuses_the_report_is_not_retried_at_once(webhook):
+def test_a_webhook_that_refuses_the_report_is_not_retried_before_its_backoff(webhook):
     # given
     court = CourtFactory(webhook_url=webhook.url)
     _, delivery = approve(submitted_report(SupervisionFactory(court=court)))
     webhook.statuses = [404, 404]
-    # when
-    with pytest.raises(DeliveryRejected):
-        report_delivery_deliver(delivery_id=delivery.pk)
+    # when: the delivery fails, and its task comes again at once (a duplicate message)
+    first = report_delivery_deliver(delivery_id=delivery.pk)
     result = tasks.report_delivery_deliver_task.apply(args=[delivery.pk])
     # then
     delivery.refresh_from_db()
-    assert result.get() is False  # the task swallows a refusal: no autoretry
-    assert (delivery.status, delivery.attempts) == (DeliveryStatus.FAILED, 2)
-    assert "refused the report: 404" in delivery.last_error
+    assert (first, result.get()) == (False, False)
+    assert (delivery.status, delivery.attempts, len(webhook.requests)) == (DeliveryStatus.FAILED, 1, 1)
+    assert delivery.last_error == f"Webhook {webhook.url} refused the report: 404."
 
 
 @pytest.mark.django_db
@@ -194,8 +189,7 @@ def test_the_sweep_waits_for_the_backoff_of_a_failed_delivery(webhook):
     _, delivery = approve(submitted_report(SupervisionFactory(court=court)))
     ReportDelivery.objects.filter(pk=delivery.pk).update(created_at=timezone.now() - datetime.timedelta(minutes=5))
     webhook.statuses = [503]
-    with pytest.raises(DeliveryTransientError):
-        report_delivery_deliver(delivery_id=delivery.pk)
+    assert report_delivery_deliver(delivery_id=delivery.pk) is False
     # when
     with mock.patch.object(tasks.report_delivery_deliver_task, "delay") as queued:
         now_counts = report_deliveries_sweep()

@@ -50,11 +50,19 @@ def test_the_worker_retries_a_webhook_that_failed_and_delivers_once(celery_worke
     # given: the board's system answers 500 once, then 200
     board = ParoleBoardFactory(webhook_url=webhook.url, webhook_secret="k")
     webhook.statuses = [500]
-    # when
+    # when: the worker's first try fails and is recorded with its backoff ...
     report, delivery = approve(submitted_report(ParoleSupervisionFactory(parole_board=board)))
+    wait_until(
+        lambda: ReportDelivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.FAILED, attempts=1).exists(),
+        what="the first, failed try",
+    )
+    # ... the backoff passes (moved here rather than waited for) and the periodic sweep re-queues it
+    ReportDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now() - datetime.timedelta(seconds=1))
+    counts = report_deliveries_sweep(now=timezone.now() + datetime.timedelta(minutes=2))
     wait_until(lambda: delivered(delivery.pk), what="the retried delivery")
     # then
     delivery.refresh_from_db()
+    assert counts["queued"] == 1
     assert (delivery.attempts, delivery.last_error) == (2, "")
     assert webhook.posts_per_report() == {report.pk: 2}
     assert [m.to for m in mail.outbox] == [[board.email]]

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 import uuid
 from collections import Counter
 from pathlib import Path
@@ -29,6 +30,8 @@ from tests.supervision.factories import SupervisionFactory
 # Both worker modules use the suite's Redis database as the broker: never run them in parallel.
 pytestmark = pytest.mark.xdist_group("celery-broker")
 
+LEASE_SECONDS = 10
+
 
 def _worker_process(log_path: Path) -> subprocess.Popen:
     """``celery -A agency worker`` in its own process group, on the test database and this suite's Redis."""
@@ -39,6 +42,8 @@ def _worker_process(log_path: Path) -> subprocess.Popen:
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         "CELERY_BROKER_URL": broker_url(),
         "REDIS_URL": broker_url(),
+        # a short claim, so that the killed worker's delivery is due again within the test
+        "OUTBOX_LEASE_SECONDS": str(LEASE_SECONDS),
     }
     command = [sys.executable, "-m", "celery", "-A", "agency", "worker", "--pool", "prefork", "--concurrency", "1"]
     command += [
@@ -88,14 +93,20 @@ def test_a_worker_killed_mid_batch_delivers_every_report_once_after_restart(webh
         worker.wait(timeout=10)
         release.set()
         delivered_before_restart = ReportDelivery.objects.filter(status=DeliveryStatus.DELIVERED).count()
-        # ... a worker starts again, and the periodic sweep re-queues what is still undelivered
+        killed = ReportDelivery.objects.get(pk=deliveries[29].pk)
+        # ... a worker starts again, and the periodic sweep (every minute; here every 2 s) re-queues what
+        # is still undelivered: the killed worker's delivery once its claim has run out
         worker = _worker_process(log)
-        report_deliveries_sweep(now=timezone.now() + datetime.timedelta(minutes=2))
-        wait_until(
-            lambda: ReportDelivery.objects.filter(status=DeliveryStatus.DELIVERED).count() == 100,
-            timeout=180,
-            what="all 100 deliveries",
-        )
+
+        swept = [0.0]
+
+        def all_delivered() -> bool:
+            if time.monotonic() - swept[0] > 2:
+                report_deliveries_sweep(now=timezone.now() + datetime.timedelta(minutes=2))
+                swept[0] = time.monotonic()
+            return ReportDelivery.objects.filter(status=DeliveryStatus.DELIVERED).count() == 100
+
+        wait_until(all_delivered, timeout=180, what="all 100 deliveries")
     finally:
         worker.send_signal(signal.SIGTERM)
         try:
@@ -106,8 +117,16 @@ def test_a_worker_killed_mid_batch_delivers_every_report_once_after_restart(webh
         broker_flush()
     # then: in the database every report was delivered and routed exactly once
     assert delivered_before_restart == 29
+    assert (killed.status, killed.attempts, killed.last_error.startswith("Try 1 began at ")) == (
+        DeliveryStatus.PENDING,
+        1,
+        True,
+    )
     assert ReportDelivery.objects.count() == 100
-    assert set(ReportDelivery.objects.values_list("attempts", flat=True)) == {1}
+    # every delivery took one try, but the one the worker died in: two (the first one counted)
+    assert dict(ReportDelivery.objects.values_list("pk", "attempts")) == {
+        d.pk: 2 if d.pk == deliveries[29].pk else 1 for d in deliveries
+    }
     assert ViolationReport.objects.filter(status=ReportStatus.ROUTED).count() == 100
     assert Counter(
         AuditEvent.objects.filter(action="violation_report.routed").values_list("object_id", flat=True)

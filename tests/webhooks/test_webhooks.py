@@ -11,7 +11,10 @@ from kombu.exceptions import OperationalError
 
 from agency import tasks as agency_tasks
 from agency.models import AuditEvent, WebhookDelivery, WebhookDeliveryStatus, WebhookEvent, WebhookSubscription
+from agency.outbox import signed_post as webhook_outbox_post
+from agency.webhooks import OUTBOX as WEBHOOK_OUTBOX
 from agency.webhooks import (
+    webhook_deliveries_due,
     webhook_deliveries_sweep,
     webhook_delivery_deliver,
     webhook_event_emit,
@@ -27,7 +30,7 @@ from supervision.services import (
     violation_report_dispose,
 )
 from tests.agency.factories import AdministratorFactory, CourtClerkFactory, CourtFactory, OfficerFactory
-from tests.jobs.conftest import approve, submitted_report
+from tests.jobs.conftest import approve, row_lockable, submitted_report
 from tests.supervision.factories import CheckInFactory, SupervisionFactory
 from tests.webhooks.conftest import SECRET, signature_valid
 
@@ -354,6 +357,66 @@ def test_the_sweep_leaves_delivered_failed_and_backed_off_rows_alone(subscribe):
     counts = webhook_deliveries_sweep(now=now)
     # then
     assert counts == {"due": 0, "queued": 0}
+
+
+# --- The shared outbox: claims, errors, no lock held ------------------------------------------------------
+
+
+def test_an_unexpected_error_is_a_failed_try_recorded_like_any_other(receiver, subscribe):
+    # given an event whose body cannot be built (a bug)
+    subscribe(events=["violation.created"])
+    (delivery_id,) = webhook_event_emit(event="violation.created", obj_type="violation", obj_id=5, data={})
+    now = timezone.now()
+    # when
+    with mock.patch("agency.webhooks.webhook_body", side_effect=TypeError("not JSON serializable")):
+        delivered = webhook_delivery_deliver(delivery_id=delivery_id, now=now)
+    # then the try is counted and backs off, like a receiver's error; nothing was sent
+    row = WebhookDelivery.objects.get(pk=delivery_id)
+    assert delivered is False
+    assert (row.status, row.attempts, row.last_error, row.next_attempt_at) == (
+        WebhookDeliveryStatus.PENDING,
+        1,
+        "TypeError: not JSON serializable",
+        now + datetime.timedelta(seconds=30),
+    )
+    assert receiver.requests == []
+
+
+def test_a_claimed_event_is_not_sent_again_until_its_claim_runs_out(receiver, subscribe):
+    # given a worker that claimed an event and died before sending it
+    subscribe(events=["violation.created"])
+    (delivery_id,) = webhook_event_emit(event="violation.created", obj_type="violation", obj_id=6, data={})
+    now = timezone.now()
+    assert WEBHOOK_OUTBOX.claim(delivery_id, now=now) is not None
+    # when it is asked for before the claim runs out (five minutes), then after
+    due_before = list(webhook_deliveries_due(now=now + LATER, min_age=datetime.timedelta(0)))
+    before = webhook_delivery_deliver(delivery_id=delivery_id, now=now + LATER)
+    after = webhook_delivery_deliver(delivery_id=delivery_id, now=now + datetime.timedelta(minutes=5, seconds=1))
+    # then it is sent once, after the claim ran out; the dead worker's try counted
+    row = WebhookDelivery.objects.get(pk=delivery_id)
+    assert (due_before, before, after) == ([], False, True)
+    assert (row.status, row.attempts, row.last_error) == (WebhookDeliveryStatus.DELIVERED, 2, "")
+    assert len(receiver.requests) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_post_is_made_without_holding_the_rows_lock(receiver, subscribe):
+    # given an event queued for a subscriber
+    subscribe(events=["violation.created"])
+    (delivery_id,) = webhook_event_emit(event="violation.created", obj_type="violation", obj_id=8, data={})
+    real_post = webhook_outbox_post
+    lockable = []
+
+    def post(**kwargs):
+        lockable.append(row_lockable("agency_webhookdelivery", delivery_id))
+        return real_post(**kwargs)
+
+    # when it is delivered
+    with mock.patch("agency.webhooks.signed_post", side_effect=post):
+        delivered = webhook_delivery_deliver(delivery_id=delivery_id)
+    # then while the POST was on its way another session could lock the row
+    assert (delivered, lockable) == (True, [True])
+    assert len(receiver.requests) == 1
 
 
 # --- Validation ---------------------------------------------------------------------------------------

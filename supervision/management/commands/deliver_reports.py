@@ -1,5 +1,6 @@
-"""Deliver every pending or failed violation report delivery now, in this process: the same service
-the delivery job calls. Safe to repeat: a delivered report is not delivered again."""
+"""Deliver every violation report delivery that is due now, in this process: the same service the
+delivery job calls. Safe to repeat: a delivered report is not delivered again, and one delivery that
+fails is recorded and does not stop the others."""
 
 from datetime import timedelta
 
@@ -27,3 +28,8 @@ class Command(BaseCommand):
                 f"{counts['due']} delivery(ies) due; delivered {counts['delivered']}; failed {counts['failed']}; "
                 f"skipped {counts['skipped']} (already delivered or in progress)."
             )
+            if counts["failed"]:
+                self.stderr.write(
+                    "Each failure is recorded on its delivery (admin: Report deliveries, last error) and in the "
+                    "audit trail (violation_report.delivery_failed); it is tried again after its backoff."
+                )
