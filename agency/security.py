@@ -1,10 +1,13 @@
 """Security controls that span every page and endpoint (CJIS Security Policy / OWASP ASVS L2).
 
 - Sign-in events are audited from Django's and django-axes' signals (wired in ``AgencyConfig.ready``):
-  signed in, signed out, failed sign-in, lockout. Unlocking and resetting two-factor are services here,
-  called from the admin, audited.
+  signed in, signed out, failed sign-in, lockout (per username and address, for 15 minutes). One account
+  failing from many addresses alerts the administrators (``user_sign_in_alert``). Unlocking and resetting
+  two-factor are services here, called from the admin, audited.
+- ``user_access_changed``: what ``User.save`` calls when a user's access changed, by whatever path.
 - ``SessionLimitsMiddleware``: a session ends after 30 minutes idle and 12 hours in all, and as soon as
-  the user's role, organisation or status changed since they signed in.
+  the user's role, organisation or status changed since they signed in. Pages warn before the idle limit
+  (static/js/session.js, "Stay signed in": ``session_touch``) and the sign-in page says why one ended.
 - ``TwoFactorMiddleware``: a signed-in browser user who has not passed TOTP verification reaches only
   the verification and enrollment pages (when ``CASELINE_REQUIRE_2FA``, or once they enrolled).
 - ``DeniedAccessAuditMiddleware``: every 403, and every 404 on a route that names an object, answered
@@ -350,12 +353,22 @@ def _granularity() -> int:
 
 def session_seconds_left(session, *, now: int | None = None) -> tuple[int, bool]:
     """How many seconds the session lives on without another request, and whether a request extends it
-    (False once the 12-hour limit is nearer than the idle limit)."""
+    (False once the 12-hour limit is nearer than the idle limit). Never less than what the middleware
+    allows: it counts in whole seconds and ends a session *over* the limit, so up to a second after it."""
     now = int(timezone.now().timestamp()) if now is None else now
     signed_in_at = session.get(SIGNED_IN_AT, now)
-    idle_left = settings.SESSION_IDLE_TIMEOUT - (now - session.get(LAST_SEEN_AT, signed_in_at))
-    absolute_left = settings.SESSION_ABSOLUTE_TIMEOUT - (now - signed_in_at)
+    idle_left = settings.SESSION_IDLE_TIMEOUT + 1 - (now - session.get(LAST_SEEN_AT, signed_in_at))
+    absolute_left = settings.SESSION_ABSOLUTE_TIMEOUT + 1 - (now - signed_in_at)
     return max(0, min(idle_left, absolute_left)), idle_left < absolute_left
+
+
+def duration_text(seconds: int) -> str:
+    """30 minutes, 1 minute, 45 seconds, 12 hours: a limit as the pages say it."""
+    for unit, size in (("hour", 3600), ("minute", 60)):
+        if seconds >= size and seconds % size == 0:
+            count = seconds // size
+            return f"{count} {unit}{'' if count == 1 else 's'}"
+    return f"{seconds} second{'' if seconds == 1 else 's'}"
 
 
 def session_touch(request: HttpRequest) -> tuple[int, bool]:
@@ -366,15 +379,17 @@ def session_touch(request: HttpRequest) -> tuple[int, bool]:
 
 
 SESSION_ENDED_MESSAGES = {
-    "idle timeout": "You were signed out after {minutes} minutes without activity.",
-    "absolute timeout": "You were signed out: a session lasts at most {hours} hours.",
+    "idle timeout": "You were signed out after {idle} without activity.",
+    "absolute timeout": "You were signed out: a session lasts at most {absolute}.",
     "access changed": "You were signed out because your access was changed by an administrator.",
 }
 
 
 def session_ended_message(reason: str) -> str:
     template = SESSION_ENDED_MESSAGES.get(reason, "")
-    return template.format(minutes=settings.SESSION_IDLE_TIMEOUT // 60, hours=settings.SESSION_ABSOLUTE_TIMEOUT // 3600)
+    return template.format(
+        idle=duration_text(settings.SESSION_IDLE_TIMEOUT), absolute=duration_text(settings.SESSION_ABSOLUTE_TIMEOUT)
+    )
 
 
 class SessionLimitsMiddleware:

@@ -3,7 +3,7 @@
 from django import template
 from django.conf import settings
 
-from agency.security import SESSION_ENDED, session_ended_message, session_seconds_left
+from agency.security import SESSION_ENDED, duration_text, session_ended_message, session_seconds_left
 
 register = template.Library()
 
@@ -22,7 +22,7 @@ def session_timeout(context) -> dict:
         "seconds_left": seconds_left,
         "extendable": extendable,
         "warning_seconds": min(settings.SESSION_IDLE_WARNING, settings.SESSION_IDLE_TIMEOUT // 2),
-        "idle_minutes": settings.SESSION_IDLE_TIMEOUT // 60,
+        "idle": duration_text(settings.SESSION_IDLE_TIMEOUT),
     }
 
 
