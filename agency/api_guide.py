@@ -1,8 +1,14 @@
-"""``/api/guide/``: the API guide (``docs/api.md``) rendered as a page of the site, for signed-in users.
+"""The API's documentation: ``/api/schema/`` (OpenAPI), ``/api/docs/`` (Swagger UI) and ``/api/guide/`` (the
+API guide, ``docs/api.md`` rendered as a page of the site).
 
-The Swagger UI page (``/api/docs/``) links to its ``#getting-started`` section through the schema's
-description (``API_DESCRIPTION``, set in ``agency/urls.py``). The Markdown is the repository's own file,
-rendered without any inline script or style so that the page passes the Content-Security-Policy.
+All three are for signed-in users (a session, or for the schema and the docs page an API token too) unless
+``API_DOCS_PUBLIC`` opens them to anyone: the schema names every endpoint, filter and field of a system
+holding criminal-justice records, which a stranger has no need to map. An anonymous caller is answered 401
+(the schema) or sent to sign in (the two pages).
+
+The Swagger UI page links to the guide's ``#getting-started`` section through the schema's description
+(``API_DESCRIPTION``, set in ``agency/urls.py``). The Markdown is the repository's own file, rendered
+without any inline script or style so that the page passes the Content-Security-Policy.
 """
 
 import re
@@ -11,10 +17,13 @@ from pathlib import Path
 
 import markdown
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.exceptions import NotAuthenticated
+from rest_framework.permissions import BasePermission
 
 GUIDE_PATH = Path(settings.BASE_DIR) / "docs" / "api.md"
 GETTING_STARTED = "/api/guide/#getting-started"
@@ -53,8 +62,35 @@ def guide_html() -> tuple[str, str]:
     return _render(GUIDE_PATH, GUIDE_PATH.stat().st_mtime_ns)
 
 
+def docs_are_public() -> bool:
+    return settings.API_DOCS_PUBLIC
+
+
+class ApiDocsAccess(BasePermission):
+    """Signed-in users (a session or a token), or anyone when ``API_DOCS_PUBLIC`` is on; read at each request."""
+
+    def has_permission(self, request, view) -> bool:
+        return docs_are_public() or bool(request.user and request.user.is_authenticated)
+
+
+class ApiSchemaView(SpectacularAPIView):
+    permission_classes = [ApiDocsAccess]
+
+
+class ApiDocsView(SpectacularSwaggerSplitView):
+    """Swagger UI. A browser that is not signed in is sent to sign in, then back here."""
+
+    permission_classes = [ApiDocsAccess]
+
+    def handle_exception(self, exc):
+        if isinstance(exc, NotAuthenticated):  # no credentials at all (a wrong token is still a 401)
+            return redirect_to_login(self.request.get_full_path())
+        return super().handle_exception(exc)
+
+
 @require_GET
-@login_required
 def api_guide(request: HttpRequest) -> HttpResponse:
+    if not (docs_are_public() or request.user.is_authenticated):
+        return redirect_to_login(request.get_full_path())
     title, body = guide_html()
     return render(request, "api/guide.html", {"title": title, "body": body})

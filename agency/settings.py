@@ -334,6 +334,9 @@ SPECTACULAR_SETTINGS = {
     },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
 }
+# /api/schema/, /api/docs/ and /api/guide/ are for signed-in users (a session or a token); true opens them to
+# anyone (agency/api_guide.py).
+API_DOCS_PUBLIC = env.bool("API_DOCS_PUBLIC", default=False)
 
 # --- Security headers -----------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

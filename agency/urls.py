@@ -2,13 +2,13 @@ from csp.decorators import csp_update
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from agency import api_guide, audit_views, health, otp_views, views
 
 # The API docs page runs Swagger UI from local static files with its script served apart (no inline
-# script); Swagger UI sets inline styles, so that one page allows them.
-api_docs = csp_update({"style-src": ["'unsafe-inline'"]})(SpectacularSwaggerSplitView.as_view(url_name="api-schema"))
+# script); Swagger UI sets inline styles, so that one page allows them. The schema, the docs page and the
+# guide are for signed-in users unless API_DOCS_PUBLIC opens them (agency/api_guide.py).
+api_docs = csp_update({"style-src": ["'unsafe-inline'"]})(api_guide.ApiDocsView.as_view(url_name="api-schema"))
 
 # Sign-in and password change; no e-mailed password reset (administrators set passwords in the admin).
 accounts = [
@@ -31,7 +31,7 @@ urlpatterns = [
     # The schema's description links to the guide's "Getting started" (shown at the top of /api/docs/).
     path(
         "api/schema/",
-        SpectacularAPIView.as_view(custom_settings={"DESCRIPTION": api_guide.API_DESCRIPTION}),
+        api_guide.ApiSchemaView.as_view(custom_settings={"DESCRIPTION": api_guide.API_DESCRIPTION}),
         name="api-schema",
     ),
     path("api/docs/", api_docs, name="api-docs"),

@@ -43,7 +43,7 @@ def test_the_schema_generates_without_warnings_and_validates(tmp_path):
 
 
 def test_every_operation_is_described_and_has_examples(world, client_for):
-    schema = yaml.safe_load(client_for(None).get("/api/schema/").content)
+    schema = yaml.safe_load(client_for("integrator").get("/api/schema/").content)
 
     undescribed, without_example = [], []
     for path, operations in schema["paths"].items():
@@ -65,7 +65,7 @@ def test_every_operation_is_described_and_has_examples(world, client_for):
 
 
 def test_the_docs_page_uses_only_local_static_files(world, client_for):
-    response = client_for(None).get("/api/docs/")
+    response = client_for("integrator").get("/api/docs/")
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -79,7 +79,7 @@ def test_the_docs_page_uses_only_local_static_files(world, client_for):
     # no inline script (the Content-Security-Policy allows scripts from 'self' only): the page's own
     # set-up script is served by the docs view itself
     assert re.findall(r"<script>", html) == []
-    setup = client_for(None).get("/api/docs/?script=")
+    setup = client_for("integrator").get("/api/docs/?script=")
     assert setup.status_code == 200
     assert setup["Content-Type"].startswith("application/javascript")
     assert "script-src 'self'" in response["Content-Security-Policy"]
@@ -155,7 +155,7 @@ def test_a_nul_character_in_the_query_is_kept_out_of_the_audit_row(world, client
 
 
 def test_blank_choices_and_emails_are_described_as_the_api_returns_them(world, client_for):
-    schema = yaml.safe_load(client_for(None).get("/api/schema/").content)
+    schema = yaml.safe_load(client_for("integrator").get("/api/schema/").content)
     components = schema["components"]["schemas"]
 
     assert components["Supervision"]["properties"]["closure_reason"]["oneOf"][1] == {

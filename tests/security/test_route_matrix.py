@@ -75,9 +75,10 @@ def row(officer, supervisor, court_clerk, parole_board_staff, integrator, admini
 # parole board staff, integrator, administrator, anonymous). The requests are the ones in CALLS below, in
 # this order of roles, so a POST one role makes may change what the next one meets (e.g. a report submitted).
 MATRIX: dict[str, dict[str, str]] = {
-    "api-docs": row(O, O, O, O, O, O, O),
+    # the API's documentation: signed in (session or token) unless API_DOCS_PUBLIC (tests/docs/test_api_docs_access.py)
+    "api-docs": row(O, O, O, O, O, O, L),
     "api-guide": row(O, O, O, O, O, O, L),
-    "api-schema": row(O, O, O, O, O, O, O),
+    "api-schema": row(O, O, O, O, O, O, L),
     "api:api-root": row(O, O, O, O, O, O, L),
     "api:case-note-detail": row(O, O, D, D, O, O, L),
     "api:case-note-list": row(O, O, D, D, O, O, L),
@@ -164,9 +165,9 @@ CALLS: dict[str, tuple[str, Callable | None]] = {
     "healthz": ("GET", None),
     "login": ("GET", None),
     "logout": ("POST", None),
+    # signed in
     "api-schema": ("GET", None),
     "api-docs": ("GET", None),
-    # signed in
     "api-guide": ("GET", None),
     "home": ("GET", None),
     "password_change": ("GET", None),
