@@ -153,7 +153,8 @@ class Outbox(Generic[Row]):
         except Exception as exc:  # a bug or a refused write while recording: the try failed, nothing is lost
             logger.exception("%s %s: recording try %s failed", self.name, pk, claim.attempt)
             failure = failure_of(exc)
-            self.record_failed(row, claim, Failure(f"Sent, but recording it failed: {failure.text}", failure.summary))
+            text = f"Sent, but recording it failed: {failure.text}"[:ERROR_MAX_CHARS]
+            self.record_failed(row, claim, Failure(text, failure.summary))
             return Outcome.FAILED
         return Outcome.DELIVERED if delivered else Outcome.SKIPPED
 
