@@ -4,6 +4,10 @@ The database: ``DATABASE_URL`` when set; else the local server on 127.0.0.1:5432
 the embedded PostgreSQL server (agency.localdb) on its own data folder, ``var/test-postgres/``, started
 here and stopped when the last test process exits (``TEST_DATABASE=embedded`` chooses it even when a
 local server answers). Redis: ``REDIS_URL``, else the local server.
+
+That URL's role owns the test database: it creates and migrates it, and runs ``grant_app_role``. The tests
+themselves then connect as the application role ``TEST_APP_DATABASE_ROLE`` (tests/conftest.py), with only
+the privileges production gives the application, so a code path that needs more fails in the tests.
 """
 
 import os
@@ -59,3 +63,5 @@ CASELINE_REQUIRE_2FA = False
 # on every request that no collected files exist.
 STATIC_ROOT = VAR_DIR / "test-static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# The role the tests connect as (roles are server-wide: every test database on the server shares it).
+TEST_APP_DATABASE_ROLE = os.environ.get("TEST_APP_DATABASE_ROLE", "caseline_test_app")

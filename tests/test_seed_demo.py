@@ -45,7 +45,9 @@ from supervision.models import (
 )
 from supervision.services import check_ins_schedule, supervision_authority
 
-pytestmark = pytest.mark.django_db
+# seed_demo is an owner's tool (its bulk load moves id sequences and may drop and re-add foreign keys): these
+# tests connect as the owner, as `make run` seeds; the application role cannot (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("connected_as_database_owner")]
 
 PASSWORD = "demo-password-for-tests"
 LOGINS = {

@@ -33,11 +33,13 @@ def _event() -> AuditEvent:
 # --- Append-only in the database -------------------------------------------------------------------------
 
 
-def test_the_database_refuses_to_update_an_audit_row():
+def test_the_database_refuses_to_update_an_audit_row(as_database_owner):
     # given an audit row
     event = _event()
-    # when anything tries to change it, even bypassing the ORM
+    # when anything tries to change it, even bypassing the ORM, even the tables' owner (the application
+    # role is refused before the trigger: tests/security/test_database_roles.py)
     with (
+        as_database_owner(),
         pytest.raises(DatabaseError, match="append-only: UPDATE refused"),
         transaction.atomic(),
         connection.cursor() as cursor,
@@ -47,11 +49,11 @@ def test_the_database_refuses_to_update_an_audit_row():
     assert AuditEvent.objects.get(pk=event.pk).action == "test.done"
 
 
-def test_the_database_refuses_to_delete_an_audit_row():
+def test_the_database_refuses_to_delete_an_audit_row(as_database_owner):
     # given an audit row
     event = _event()
-    # when the ORM tries to delete it
-    with pytest.raises(DatabaseError, match="append-only: DELETE refused"), transaction.atomic():
+    # when the ORM tries to delete it, even as the tables' owner
+    with as_database_owner(), pytest.raises(DatabaseError, match="append-only: DELETE refused"), transaction.atomic():
         AuditEvent.objects.filter(pk=event.pk).delete()
     # then it is still there
     assert AuditEvent.objects.filter(pk=event.pk).exists()
