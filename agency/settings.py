@@ -188,10 +188,12 @@ CSRF_COOKIE_SECURE = not DEBUG
 # leave it optional (a user who enrolled is still asked for a code).
 CASELINE_REQUIRE_2FA = env.bool("CASELINE_REQUIRE_2FA", default=not DEBUG)
 OTP_TOTP_ISSUER = "Caseline"
-# Audit rows are never deleted by Caseline (the table is append-only); keep at least this long.
+# The audit trail is append-only. `manage.py audit_archive`, run by the tables' owner, moves the rows older
+# than AUDIT_RETENTION_DAYS (at least 365, CJIS 5.4.7) to a gzip JSON Lines file in AUDIT_ARCHIVE_DIR.
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365 * 7)
 if AUDIT_RETENTION_DAYS < 365:
     raise ImproperlyConfigured("AUDIT_RETENTION_DAYS must be at least 365 (CJIS 5.4.7).")
+AUDIT_ARCHIVE_DIR = env.path("AUDIT_ARCHIVE_DIR", default=VAR_DIR / "audit-archive")
 # Request bodies: 1 MiB at most (a larger one is refused with 413 before it is read).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=1024 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
