@@ -14,7 +14,8 @@ RUN apt-get update \
     && apt-get install -y --no-install-recommends fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/*
 
-# A non-root user runs everything; it owns only var/ (the embedded-mode folder settings.py creates).
+# A non-root user runs everything; it owns only var/ (the embedded-mode folder settings.py creates, and
+# var/audit-archive/, where compose mounts the volume that manage.py audit_archive writes to).
 RUN groupadd --system caseline \
     && useradd --system --gid caseline --home-dir /app --no-create-home --shell /usr/sbin/nologin caseline
 
@@ -29,7 +30,7 @@ RUN SECRET_KEY=collectstatic-only-not-a-real-key \
     DATABASE_URL=postgres://collectstatic@localhost/none \
     CELERY_BROKER_URL=memory:// \
     python manage.py collectstatic --noinput \
-    && mkdir -p /app/var \
+    && mkdir -p /app/var/audit-archive \
     && chown -R caseline:caseline /app/var
 
 USER caseline

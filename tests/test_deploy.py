@@ -113,7 +113,12 @@ def test_postgres_keeps_its_data_in_a_named_volume(compose):
 def test_migrate_runs_once_and_the_others_wait_for_it(compose):
     services = compose["services"]
     migrate = services["migrate"]
-    assert _command(migrate) == ["python", "manage.py", "migrate", "--noinput"]
+    assert _command(migrate) == [
+        "sh",
+        "-c",
+        "python manage.py migrate --noinput && "
+        "python manage.py grant_app_role caseline_app --password-from-env APP_DATABASE_PASSWORD",
+    ]
     assert migrate["restart"] == "no"
     assert "ports" not in migrate
     for name in ("web", "worker", "beat"):
@@ -129,8 +134,10 @@ def test_app_services_are_configured_by_the_environment(compose):
         assert REQUIRED_VARIABLE.match(environment["SECRET_KEY"])
         assert environment["ALLOWED_HOSTS"].startswith("${ALLOWED_HOSTS:?")
         assert REQUIRED_VARIABLE.match(environment["EMAIL_URL"])
-        for variable in ("DATABASE_URL", "CELERY_BROKER_URL", "REDIS_URL"):
+        for variable in ("CELERY_BROKER_URL", "REDIS_URL"):
             assert environment[variable].startswith(f"${{{variable}:-"), variable
+        database_url = "OWNER_DATABASE_URL" if name == "migrate" else "DATABASE_URL"
+        assert environment["DATABASE_URL"].startswith(f"${{{database_url}:-"), name
 
 
 def test_no_service_has_a_hard_coded_secret(compose):
@@ -146,7 +153,7 @@ def test_no_service_has_a_hard_coded_secret(compose):
                 checked.add(f"{variable} password")
         # nothing secret-looking hides in commands either
         assert not URL_PASSWORD.search(" ".join(_command(service))), name
-    assert checked == {"SECRET_KEY", "POSTGRES_PASSWORD", "DATABASE_URL password"}
+    assert checked == {"SECRET_KEY", "POSTGRES_PASSWORD", "APP_DATABASE_PASSWORD", "DATABASE_URL password"}
 
 
 def _interpolate(text: str, environ: dict[str, str]) -> str:
@@ -184,6 +191,7 @@ REQUIRED_FOR_COMPOSE = {
     "SECRET_KEY": "a-long-random-test-value-" + "0123456789abcdefghijklmnopqrstuvwxyz",
     "ALLOWED_HOSTS": "caseline.example.org",
     "POSTGRES_PASSWORD": "0123456789abcdef",
+    "APP_DATABASE_PASSWORD": "fedcba9876543210",
     "EMAIL_URL": "smtp+tls://caseline:secret@smtp.example.org:587",
 }
 
@@ -203,7 +211,7 @@ def test_compose_environment_gives_hardened_production_settings(compose):
         name: _interpolate(value, REQUIRED_FOR_COMPOSE)
         for name, value in _environment(compose["services"]["web"]).items()
     }
-    assert environ["DATABASE_URL"] == "postgres://caseline:0123456789abcdef@postgres:5432/caseline"
+    assert environ["DATABASE_URL"] == "postgres://caseline_app:fedcba9876543210@postgres:5432/caseline"
     assert environ["CELERY_BROKER_URL"] == "redis://redis:6379/0"
     assert environ["ALLOWED_HOSTS"] == "caseline.example.org,localhost"
     # when Django's deployment checks run on those settings
@@ -219,6 +227,46 @@ def test_compose_environment_gives_hardened_production_settings(compose):
     # then they load and pass with nothing to warn about
     assert (result.returncode, result.stderr) == (0, "")
     assert "System check identified no issues" in result.stdout
+
+
+def _database_url(compose, service: str, environ: dict[str, str]) -> str:
+    return _interpolate(_environment(compose["services"][service])["DATABASE_URL"], environ)
+
+
+def test_the_owner_migrates_and_the_application_connects_as_its_own_role(compose):
+    # given only the required values in .env
+    # then migrate connects as the postgres service's own role, the owner of everything it creates
+    owner = compose["services"]["postgres"]["environment"]["POSTGRES_USER"]
+    assert _database_url(compose, "migrate", REQUIRED_FOR_COMPOSE) == (
+        f"postgres://{owner}:0123456789abcdef@postgres:5432/caseline"
+    )
+    # and it grants the application role the password web, worker and beat log in with
+    migrate = _environment(compose["services"]["migrate"])
+    assert _interpolate(migrate["APP_DATABASE_PASSWORD"], REQUIRED_FOR_COMPOSE) == "fedcba9876543210"
+    assert (
+        "grant_app_role caseline_app --password-from-env APP_DATABASE_PASSWORD"
+        in _command(compose["services"]["migrate"])[-1]
+    )
+    for name in ("web", "worker", "beat"):
+        assert _database_url(compose, name, REQUIRED_FOR_COMPOSE) == (
+            "postgres://caseline_app:fedcba9876543210@postgres:5432/caseline"
+        )
+        assert "APP_DATABASE_PASSWORD" not in _environment(compose["services"][name])
+    # and another PostgreSQL server is two URLs
+    elsewhere = {
+        **REQUIRED_FOR_COMPOSE,
+        "OWNER_DATABASE_URL": "postgres://owner:o@db.example.org:5432/caseline",
+        "DATABASE_URL": "postgres://app:a@db.example.org:5432/caseline",
+    }
+    assert _database_url(compose, "migrate", elsewhere) == "postgres://owner:o@db.example.org:5432/caseline"
+    assert _database_url(compose, "web", elsewhere) == "postgres://app:a@db.example.org:5432/caseline"
+
+
+def test_the_audit_archive_is_kept_in_a_named_volume(compose):
+    # audit_archive runs in the migrate service (as the owner) and writes to AUDIT_ARCHIVE_DIR's default
+    assert compose["services"]["migrate"]["volumes"] == ["audit-archive:/app/var/audit-archive"]
+    assert "audit-archive" in compose["volumes"]
+    assert "mkdir -p /app/var/audit-archive" in (ROOT / "Dockerfile").read_text()
 
 
 def test_datastores_are_not_published_on_the_host(compose):
