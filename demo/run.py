@@ -1,9 +1,11 @@
 """``make run``: the demo agency in one terminal, on the embedded PostgreSQL server.
 
 Starts the embedded server (agency.localdb; data in ``var/postgres/``, reused by the next run), creates the
-``caseline`` database, migrates, seeds the demo (a second run adds nothing), then runs the web server and
-a Celery worker with its beat on kombu's filesystem broker under ``var/``. With ``DATABASE_URL`` set it
-uses that database instead and starts no server.
+``caseline`` database, migrates and grants the application role ``caseline_app`` as the owner (``postgres``),
+seeds the demo (a second run adds nothing), then runs the web server and a Celery worker with its beat on
+kombu's filesystem broker under ``var/``, both connected as ``caseline_app``, as a deployment's are: they
+can add to the audit trail but not change or erase it. With ``DATABASE_URL`` set it uses that database
+(as given, for everything) instead and starts no server.
 
 Ctrl-C, a SIGTERM to this process or to ``make``, or a hang-up stops the web server, the worker, beat and
 the database server, in that order, and waits for each: nothing is left running. (A process manager
@@ -50,6 +52,8 @@ class Demo:
         self.offenders = offenders
         self.var_dir = var_dir
         self.env = {**os.environ, "DEBUG": "true", "PYTHONUNBUFFERED": "1", "VAR_DIR": str(var_dir)}
+        self.app_env = self.env  # the web server's and the worker's: the application role's database URL
+        self.app_role: str | None = None
         self.children: list[tuple[str, subprocess.Popen]] = []
         self.stopping = False
         self.parent = os.getppid()
@@ -88,7 +92,7 @@ class Demo:
     def _spawn(self, name: str, command: list[str]) -> None:
         """Start a long-running process; each line it prints is prefixed with its name."""
         process = subprocess.Popen(  # noqa: S603 (our interpreter, our commands)
-            command, cwd=ROOT, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1
+            command, cwd=ROOT, env=self.app_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1
         )
         self.children.append((name, process))
 
@@ -129,13 +133,15 @@ class Demo:
         if "DATABASE_URL" in os.environ:
             print("  DATABASE_URL is set: using that database (no embedded server).", flush=True)
             return
-        from agency.localdb import server_start
+        from agency.localdb import APP_ROLE, server_start
 
         self.database_dir = self.var_dir / "postgres"
         started = time.monotonic()
         server = server_start(self.database_dir)
         created = server.database_ensure("caseline")
-        self.env["DATABASE_URL"] = server.database_url("caseline")
+        self.env["DATABASE_URL"] = server.database_url("caseline")  # the owner: migrate, grant, seed
+        self.app_env = {**self.env, "DATABASE_URL": server.database_url("caseline", user=APP_ROLE)}
+        self.app_role = APP_ROLE
         print(
             f"  PostgreSQL (embedded) on {server.socket_dir} in {time.monotonic() - started:.1f} s"
             f"{', database caseline created' if created else ''}",
@@ -148,6 +154,11 @@ class Demo:
         try:
             self._database()
             self._step("Migrating …", self._manage("migrate", "--noinput", "-v", "0"))
+            if self.app_role:
+                self._step(
+                    f"Granting the application role {self.app_role} (the web server and the worker connect as it) …",
+                    self._manage("grant_app_role", self.app_role, "-v", "0"),
+                )
             self._step(
                 "Seeding the demo agency (once; a second run adds nothing) …",
                 self._manage("seed_demo", "--offenders", str(self.offenders), "--password", self.password),

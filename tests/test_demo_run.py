@@ -16,7 +16,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from agency.localdb import PG_MAJOR
+from agency.localdb import APP_ROLE, PG_MAJOR, socket_dir_of
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -72,6 +72,21 @@ def _everything_under(var_dir: Path, launcher_pid: int) -> list[psutil.Process]:
     return [p for p in found if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
 
 
+def _database_users(var_dir: Path) -> set[str]:
+    """The roles connected to the demo's database, other than this look."""
+    import psycopg2
+
+    connection = psycopg2.connect(host=str(socket_dir_of(var_dir / "postgres")), user="postgres", dbname="caseline")
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT DISTINCT usename FROM pg_stat_activity WHERE datname = 'caseline' AND pid <> pg_backend_pid()"
+            )
+            return {user for (user,) in cursor.fetchall()}
+    finally:
+        connection.close()
+
+
 def _run_until(var_dir: Path, port: int, stop_signal: signal.Signals) -> str:
     """Start the demo, wait for its login page, stop it with ``stop_signal`` (SIGINT to the process group,
     as Ctrl-C sends it; SIGTERM to the launcher alone), and return what it printed."""
@@ -81,6 +96,10 @@ def _run_until(var_dir: Path, port: int, stop_signal: signal.Signals) -> str:
         # it runs on the embedded PostgreSQL server, its data in VAR_DIR/postgres
         assert (var_dir / "postgres" / "PG_VERSION").read_text().strip() == PG_MAJOR
         assert [p for p in _everything_under(var_dir, launcher.pid) if p.name() == "postgres"]
+        # the web server and the worker connect as the application role, not as the tables' owner
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as response:
+            assert response.status == 200
+        assert _database_users(var_dir) == {APP_ROLE}
         if stop_signal == signal.SIGINT:
             os.killpg(launcher.pid, signal.SIGINT)
         else:
@@ -107,6 +126,7 @@ def test_make_run_serves_the_demo_on_embedded_postgresql_stops_everything_and_ru
 
     # then it created its database and seeded the demo, and stopped everything (checked in _run_until)
     assert "database caseline created" in first
+    assert f"Granting the application role {APP_ROLE}" in first
     assert "20 demo offenders (20 new)" in first
     assert "SIGINT: stopping Caseline" in first
 
