@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from agency.audit import audit_record
+from agency.audit import audit_list_read, audit_page_read, audit_record
 from agency.choices import Role
 from agency.errors import ApplicationError
 from supervision import dashboard_selectors as selectors
@@ -58,6 +58,10 @@ def _query(filters: selectors.DashboardFilters, **extra: Any) -> str:
 def _dashboard_context(request: HttpRequest, *, filters, form, mode: str, title: str, officer=None) -> dict:
     data = selectors.dashboard_get(actor=request.user, filters=filters)
     without_officer = selectors.DashboardFilters(supervision_type=filters.supervision_type, level=filters.level)
+    reassignments = selectors.unit_reassignments(actor=request.user, filters=filters)
+    # The figures are counts; the recent reassignments (not on an officer's own page) name people.
+    shown = reassignments if mode != "me" else []
+    audit_list_read(request, action="dashboard.viewed", rows=[(r["case_id"], r["offender"].pk) for r in shown])
     return {
         "data": data,
         "form": form,
@@ -76,7 +80,7 @@ def _dashboard_context(request: HttpRequest, *, filters, form, mode: str, title:
             }
             for key, trend in data.trends.items()
         ],
-        "reassignments": selectors.unit_reassignments(actor=request.user, filters=filters),
+        "reassignments": reassignments,
         "standard": settings.CASELINE["CASELOAD_STANDARD"],
         "weights": settings.CASELINE["LEVEL_WEIGHTS"],
     }
@@ -134,6 +138,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
     form, filters, figure = _case_list_filters(request)
     cases = selectors.dashboard_case_list(actor=request.user, filters=filters, figure=figure)
     page = Paginator(cases, CASE_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    audit_list_read(request, action="supervision.listed", rows=[(c.pk, c.offender_id) for c in page.object_list])
     is_supervisor = request.user.role == Role.SUPERVISOR
     return render(
         request,
@@ -192,6 +198,7 @@ def reassign(request: HttpRequest) -> HttpResponse:
 def case_assignments(request: HttpRequest, case_id: int) -> HttpResponse:
     supervision = case_for_action(actor=request.user, case_id=case_id)
     is_supervisor = request.user.role == Role.SUPERVISOR
+    audit_page_read(request, action="supervision.viewed", obj=supervision, offender_id=supervision.offender_id)
     return render(
         request,
         "dashboard/case_assignments.html",
@@ -213,6 +220,9 @@ def case_assignments(request: HttpRequest, case_id: int) -> HttpResponse:
 @supervisor_view
 def review_queue(request: HttpRequest) -> HttpResponse:
     reports = list(selectors.review_queue(actor=request.user)[:200])
+    audit_list_read(
+        request, action="violation_report.listed", rows=[(r.pk, r.supervision.offender_id) for r in reports]
+    )
     now = timezone.now()
     for report in reports:
         report.age_days = (now - report.submitted_at).days if report.submitted_at else None
@@ -224,7 +234,9 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 
 
 def _review_page(request: HttpRequest, report, form: ReportReturnForm, status: int = 200) -> HttpResponse:
+    """The report under review; every rendering (the page, or the return form shown again) is audited."""
     full = violation_report_get(actor=request.user, supervision=report.supervision, report_id=report.pk)
+    audit_page_read(request, action="violation_report.viewed", obj=full, offender_id=report.supervision.offender_id)
     return render(
         request,
         "dashboard/review_detail.html",
@@ -244,7 +256,6 @@ def _review_page(request: HttpRequest, report, form: ReportReturnForm, status: i
 @supervisor_view
 def review_detail(request: HttpRequest, report_id: int) -> HttpResponse:
     report = selectors.review_report_get(actor=request.user, report_id=report_id)
-    audit_record(actor=request.user, action="violation_report.viewed", obj=report)
     return _review_page(request, report, ReportReturnForm())
 
 
@@ -304,7 +315,16 @@ def _officer_name(user) -> str:
     return (user.get_full_name() or user.username) if user is not None else ""
 
 
-def _export_rows(request: HttpRequest, table: str, filters, figure: str) -> tuple[list[str], Iterable[list[Any]]]:
+def _shown(people: list[int], person_id: int, row: list[Any]) -> list[Any]:
+    """Note the person of an exported row (for the export's audit row) and pass the row on."""
+    people.append(person_id)
+    return row
+
+
+def _export_rows(
+    request: HttpRequest, table: str, filters, figure: str, people: list[int]
+) -> tuple[list[str], Iterable[list[Any]]]:
+    """The header and rows of one table; the person of each row that names one is added to ``people``."""
     actor = request.user
     if table == "cases":
         cases = selectors.dashboard_case_list(actor=actor, filters=filters, figure=figure)
@@ -322,19 +342,23 @@ def _export_rows(request: HttpRequest, table: str, filters, figure: str) -> tupl
             "open_violations",
         ]
         return header, (
-            [
-                c.pk,
-                c.offender.agency_number,
-                c.offender.last_name,
-                c.offender.first_name,
-                c.supervision_type,
-                c.level,
-                c.status,
-                _officer_name(c.officer),
-                c.start_date,
-                c.end_date,
-                c.open_violation_count,
-            ]
+            _shown(
+                people,
+                c.offender_id,
+                [
+                    c.pk,
+                    c.offender.agency_number,
+                    c.offender.last_name,
+                    c.offender.first_name,
+                    c.supervision_type,
+                    c.level,
+                    c.status,
+                    _officer_name(c.officer),
+                    c.start_date,
+                    c.end_date,
+                    c.open_violation_count,
+                ],
+            )
             for c in cases.iterator(chunk_size=500)
         )
     if table == "reviews":
@@ -342,28 +366,36 @@ def _export_rows(request: HttpRequest, table: str, filters, figure: str) -> tupl
             raise Http404("No such table.")
         now = timezone.now()
         return ["report_id", "case_id", "person", "author", "submitted_at", "age_days", "violations"], (
-            [
-                r.pk,
-                r.supervision_id,
-                f"{r.supervision.offender.last_name}, {r.supervision.offender.first_name}",
-                _officer_name(r.author),
-                r.submitted_at.isoformat() if r.submitted_at else "",
-                (now - r.submitted_at).days if r.submitted_at else "",
-                r.violation_count,
-            ]
+            _shown(
+                people,
+                r.supervision.offender_id,
+                [
+                    r.pk,
+                    r.supervision_id,
+                    f"{r.supervision.offender.last_name}, {r.supervision.offender.first_name}",
+                    _officer_name(r.author),
+                    r.submitted_at.isoformat() if r.submitted_at else "",
+                    (now - r.submitted_at).days if r.submitted_at else "",
+                    r.violation_count,
+                ],
+            )
             for r in selectors.review_queue(actor=actor)
         )
     if table == "reassignments":
         return ["at", "case_id", "person", "from_officer", "to_officer", "by", "reason"], (
-            [
-                r["at"].isoformat(),
-                r["case_id"],
-                f"{r['offender'].last_name}, {r['offender'].first_name}",
-                _officer_name(r["previous_officer"]),
-                _officer_name(r["officer"]),
-                r["by"],
-                r["reason"],
-            ]
+            _shown(
+                people,
+                r["offender"].pk,
+                [
+                    r["at"].isoformat(),
+                    r["case_id"],
+                    f"{r['offender'].last_name}, {r['offender'].first_name}",
+                    _officer_name(r["previous_officer"]),
+                    _officer_name(r["officer"]),
+                    r["by"],
+                    r["reason"],
+                ],
+            )
             for r in selectors.unit_reassignments(actor=actor, filters=filters, limit=1000)
         )
     data = selectors.dashboard_get(actor=actor, filters=filters)
@@ -456,7 +488,8 @@ def export(request: HttpRequest, table: str) -> HttpResponse:
     if table not in EXPORT_TABLES:
         raise Http404("No such table.")
     _form, filters, figure = _case_list_filters(request)
-    header, rows = _export_rows(request, table, filters, figure)
+    people: list[int] = []
+    header, rows = _export_rows(request, table, filters, figure, people)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="caseline-{table}-{stamp}.csv"'
@@ -466,9 +499,11 @@ def export(request: HttpRequest, table: str) -> HttpResponse:
     for row in rows:
         writer.writerow([_cell(value) for value in row])
         count += 1
+    # Written before the file leaves: no row, no file (fail closed).
     audit_record(
         actor=request.user,
         action="dashboard.exported",
+        offender_ids=people,
         detail={
             "table": table,
             "figure": figure if table == "cases" else "",

@@ -26,7 +26,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_POST
 
 from agency.access import violation_reports_visible_to
-from agency.audit import audit_record
+from agency.audit import audit_list_read, audit_page_read, audit_record
 from agency.choices import Role
 from agency.errors import ApplicationError
 from agency.models import User
@@ -132,6 +132,12 @@ def inbox(request: HttpRequest) -> HttpResponse:
     filters = form.filters() if request.GET else {}
     reports = inbox_list(actor=request.user, filters=filters)
     page_obj = Paginator(reports, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    page_obj.object_list = list(page_obj.object_list)
+    audit_list_read(
+        request,
+        action="violation_report.listed",
+        rows=[(report.pk, report.supervision.offender_id) for report in page_obj.object_list],
+    )
     counts = inbox_counts(actor=request.user, filters=filters)
     authority = request.user.court or request.user.parole_board
     return render(
@@ -157,6 +163,8 @@ def _render_report(
     disposition_form: Form | None = None,
     open_form: str = "",
 ) -> HttpResponse:
+    """The report page; every rendering (the page, or a form shown again with its errors) is audited."""
+    audit_page_read(request, action="violation_report.viewed", obj=report, offender_id=report.supervision.offender_id)
     violations = report_violations(report)
     can_act = report.status in (ReportStatus.RECEIVED, ReportStatus.HEARING_SCHEDULED)
     initial_hearing = {"location": report.hearing_location}
@@ -186,7 +194,6 @@ def _render_report(
 @inbox_view
 def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
     report = inbox_report_get(actor=request.user, report_id=report_id)
-    audit_record(actor=request.user, action="violation_report.viewed", obj=report)
     return _render_report(request, report)
 
 

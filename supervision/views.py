@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Model
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,7 +23,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from agency.audit import audit_record
+from agency.audit import audit_list_read, audit_page_read
 from agency.choices import Role
 from agency.errors import ApplicationError
 from supervision import selectors, services
@@ -74,6 +75,8 @@ def caseload(request: HttpRequest) -> HttpResponse:
     filterset = CaseFilter(data=request.GET or None, queryset=Supervision.objects.none(), actor=request.user)
     cases = selectors.case_list(actor=request.user, filters=request.GET)
     page = Paginator(cases, CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    audit_list_read(request, action="supervision.listed", rows=[(c.pk, c.offender_id) for c in page.object_list])
     summary = selectors.caseload_summary(actor=request.user)
     is_unit = request.user.role == Role.SUPERVISOR
     filtered = any(request.GET.get(name) for name in ("q", "supervision_type", "level", "status", "due", "officer"))
@@ -105,7 +108,7 @@ def _timeline_kind(request: HttpRequest) -> str:
 @workspace_view
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     supervision = selectors.case_get(actor=request.user, case_id=case_id)
-    audit_record(actor=request.user, action="supervision.viewed", obj=supervision)
+    audit_page_read(request, action="supervision.viewed", obj=supervision, offender_id=supervision.offender_id)
     kind = _timeline_kind(request)
     timeline = selectors.case_timeline(
         actor=request.user, supervision=supervision, kind=kind, page=request.GET.get("page"), per_page=25
@@ -156,9 +159,12 @@ def _record(
     field_map: dict[str, str] | None = None,
     next_url: Callable[[Any], str] | None = None,
     extra: dict[str, Any] | None = None,
+    viewed: tuple[str, Model] | None = None,
 ) -> HttpResponse:
     """Validate ``form``; on success call the service, flash ``success`` and go back to the case.
-    A service's errors are shown on the form, which is rendered again (status 200, nothing saved)."""
+    A service's errors are shown on the form, which is rendered again (status 200, nothing saved).
+    Every rendering of the page (it shows the person) is audited as ``viewed``: (action, object),
+    by default a read of the case."""
     if request.method == "POST" and form.is_valid():
         try:
             result = call(form.cleaned_data)
@@ -167,6 +173,8 @@ def _record(
         else:
             messages.success(request, success(result) if callable(success) else success)
             return redirect(next_url(result) if next_url else case_url(supervision))
+    action, obj = viewed or ("supervision.viewed", supervision)
+    audit_page_read(request, action=action, obj=obj, offender_id=supervision.offender_id)
     context = {"case": supervision, "offender": supervision.offender, "form": form, "title": title}
     return render(request, template, {**context, **(extra or {})})
 
@@ -190,6 +198,7 @@ def check_in_complete(request: HttpRequest, case_id: int, check_in_id: int) -> H
         title="Complete a check-in",
         template="supervision/check_in_form.html",
         extra={"check_in": check_in, "is_open": check_in.status == CheckInStatus.SCHEDULED},
+        viewed=("check_in.viewed", check_in),
     )
 
 
@@ -208,6 +217,7 @@ def check_in_excuse(request: HttpRequest, case_id: int, check_in_id: int) -> Htt
         title="Excuse a check-in",
         template="supervision/check_in_form.html",
         extra={"check_in": check_in, "is_open": check_in.status == CheckInStatus.SCHEDULED, "excuse": True},
+        viewed=("check_in.viewed", check_in),
     )
 
 
@@ -300,6 +310,7 @@ def referral_status(request: HttpRequest, case_id: int, referral_id: int) -> Htt
             "intro": f"{referral.get_kind_display()} at {referral.provider}, referred on "
             f"{referral.referred_on:%b %d, %Y}: now {referral.get_status_display().lower()}."
         },
+        viewed=("referral.viewed", referral),
     )
 
 
@@ -383,6 +394,7 @@ def report_detail(request: HttpRequest, case_id: int, report_id: int) -> HttpRes
     editable = report.status in EDITABLE_REPORT_STATUSES
     extra = {"report": report, "editable": editable}
     if not editable:
+        audit_page_read(request, action="violation_report.viewed", obj=report, offender_id=supervision.offender_id)
         return render(
             request, "supervision/report_form.html", {"case": supervision, "offender": supervision.offender, **extra}
         )
@@ -406,6 +418,7 @@ def report_detail(request: HttpRequest, case_id: int, report_id: int) -> HttpRes
         template="supervision/report_form.html",
         next_url=report_url,
         extra=extra,
+        viewed=("violation_report.viewed", report),
     )
 
 

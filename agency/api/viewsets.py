@@ -1,23 +1,17 @@
 """The base of every API viewset: scoped querysets (pretix-style: the class-level queryset is empty),
 coarse role gates, no DELETE, reads of case records audited, writes through services."""
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from rest_framework import mixins, status, viewsets
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from agency.access import CASE_ROLES
 from agency.api.permissions import RolePermission, TokenScopePermission
-from agency.audit import audit_record
+from agency.audit import audit_query, audit_record
 
-
-def _query_for_audit(request) -> dict[str, str]:
-    """The list's query parameters as the audit row keeps them (PostgreSQL's JSON refuses NUL; long
-    values are cut)."""
-    return {
-        key.replace("\x00", "")[:100]: value.replace("\x00", "")[:200]
-        for key, value in list(request.query_params.items())[:30]
-    }
+# The annotation that carries each listed row's person to the list's audit row (no query per row).
+AUDITED_PERSON = "audited_offender_id"
 
 
 class ScopedReadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -25,26 +19,36 @@ class ScopedReadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     permission_classes = [IsAuthenticated, TokenScopePermission, RolePermission]
     api_roles: tuple[str, ...] | None = CASE_ROLES
-    # Case records: every read is audited (one row per list page, one per object read).
+    # Case records: every read is audited (one row per list page naming every person on it, one row per
+    # object read naming its person).
     audit_name: str | None = None
+    # The path from a listed row to its person (the person's own record: "pk").
+    audit_person: str = "supervision__offender_id"
     ordering: tuple[str, ...] = ("-id",)
 
     def get_scoped_queryset(self) -> QuerySet:
         raise NotImplementedError
 
     def get_queryset(self) -> QuerySet:
-        return self.get_scoped_queryset().order_by(*self.ordering)
+        queryset = self.get_scoped_queryset().order_by(*self.ordering)
+        if self.audit_name and self.action == "list":
+            queryset = queryset.annotate(**{AUDITED_PERSON: F(self.audit_person)})
+        return queryset
 
     def list(self, request, *args, **kwargs):
-        response = super().list(request, *args, **kwargs)
-        if self.audit_name and response.status_code == status.HTTP_200_OK:
-            results = response.data.get("results", []) if isinstance(response.data, dict) else response.data
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        rows = list(page if page is not None else queryset)
+        if self.audit_name:
+            # Written before the answer is built: no row, no answer (fail closed).
             audit_record(
                 actor=request.user,
                 action=f"{self.audit_name}.listed",
-                detail={"via": "api", "ids": [row["id"] for row in results], "query": _query_for_audit(request)},
+                offender_ids=[getattr(row, AUDITED_PERSON) for row in rows],
+                detail={"via": "api", "ids": [row.pk for row in rows], "query": audit_query(request.query_params)},
             )
-        return response
+        data = self.get_serializer(rows, many=True).data
+        return self.get_paginated_response(data) if page is not None else Response(data)
 
     def retrieve(self, request, *args, **kwargs):
         instance = self.get_object()

@@ -29,6 +29,7 @@ class OffenderViewSet(ScopedReadViewSet):
     serializer_class = OffenderSerializer
     filterset_class = OffenderFilterSet
     audit_name = "offender"
+    audit_person = "pk"
     ordering = ("last_name", "first_name", "id")
 
     def get_scoped_queryset(self):

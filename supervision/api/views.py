@@ -42,6 +42,7 @@ class SupervisionViewSet(ScopedReadViewSet):
     serializer_class = s.SupervisionSerializer
     filterset_class = filtersets.SupervisionFilterSet
     audit_name = "supervision"
+    audit_person = "offender_id"
     ordering = ("-start_date", "-id")
 
     def get_scoped_queryset(self):

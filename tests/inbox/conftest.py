@@ -131,9 +131,9 @@ def world() -> World:
 
 def snapshot() -> dict:
     """What a denied request must leave as it was. (A refusal itself may be audited with outcome
-    "denied"; nothing else is written.)"""
+    "denied", and a page shown again with a form's errors as a read; nothing else is written.)"""
     return {
-        "audit": AuditEvent.objects.exclude(outcome=AuditOutcome.DENIED).count(),
+        "audit": AuditEvent.objects.exclude(outcome=AuditOutcome.DENIED).exclude(action__endswith=".viewed").count(),
         "notes": CaseNote.objects.count(),
         "notifications": Notification.objects.count(),
         "reports": list(
