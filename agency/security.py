@@ -215,8 +215,10 @@ def user_sign_in_alert(*, user: User) -> bool:
     )
     from agency.tasks import user_sign_in_alert_send_task
 
+    # robust: a broker that cannot be reached is logged, and the sign-in page still answers (the row is written)
     transaction.on_commit(
-        lambda: user_sign_in_alert_send_task.delay(user.pk, addresses[:20], len(addresses), failures, minutes)
+        lambda: user_sign_in_alert_send_task.delay(user.pk, addresses[:20], len(addresses), failures, minutes),
+        robust=True,
     )
     return True
 

@@ -215,3 +215,18 @@ def test_the_address_lockout_needs_no_silenced_check(settings):
 
     assert "axes.W006" not in getattr(settings, "SILENCED_SYSTEM_CHECKS", [])
     assert [message.id for message in run_checks() if message.id.startswith("axes.")] == []
+
+
+def test_an_unreachable_broker_does_not_break_the_sign_in_page(client, django_capture_on_commit_callbacks):
+    # given three addresses failing for an officer, and a broker that cannot be reached
+    AdministratorFactory(email="lee@agency.example")
+    officer = OfficerFactory()
+    unreachable = mock.patch.object(tasks.user_sign_in_alert_send_task, "delay", side_effect=OSError("no broker"))
+    # when the third address fails
+    with unreachable, django_capture_on_commit_callbacks(execute=True):
+        _fail(client, officer.username, 1, ELSEWHERE[0])
+        _fail(client, officer.username, 1, ELSEWHERE[1])
+        response = _sign_in(client, officer.username, "not-the-password", ELSEWHERE[2])
+    # then the page answers as for any wrong password, and the alert is on record all the same
+    assert response.status_code == 200
+    assert AuditEvent.objects.filter(action="user.sign_in_alert", object_id=str(officer.pk)).count() == 1
