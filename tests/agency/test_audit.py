@@ -9,11 +9,12 @@ from decimal import Decimal
 from unittest import mock
 
 import pytest
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 from django.utils import timezone
 
-from agency.audit import audit_record
+from agency.audit import audit_about_person, audit_people_named, audit_record
 from agency.choices import AuditOutcome
 from agency.models import AuditEvent, User
 from offenders.services import offender_create
@@ -405,6 +406,50 @@ def test_audit_record_explicit_offender_id_wins():
     # when the row names another person explicitly / then that person is recorded
     event = audit_record(actor=check_in.supervision.officer, action="merge", obj=check_in, offender_id=other.pk)
     assert event.offender_id == other.pk
+
+
+# --- The people a list showed ------------------------------------------------------------------------------------
+
+
+def test_a_list_row_names_each_person_once_and_in_order():
+    # given an officer whose list showed people, one of them twice, and a row without a person
+    officer = OfficerFactory()
+    # when the list read is recorded
+    event = audit_record(actor=officer, action="supervision.listed", offender_ids=[9, 3, None, 9, 4])
+    # then the row names each person once, sorted, and no single person
+    event.refresh_from_db()
+    assert (event.offender_id, event.offender_ids) == (None, [3, 4, 9])
+    assert audit_people_named(event) == {3, 4, 9}
+
+
+def test_a_row_inserted_without_the_list_of_people_names_nobody_in_it():
+    # given a job that writes its rows in SQL without naming the column (the missed check-in sweep)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO agency_auditevent (occurred_at, actor_label, action, object_type, object_id, offender_id,"
+            " outcome, request_id, detail) VALUES (now(), 'system:test', 'check_in.missed', '', '', 5, 'allowed',"
+            " '', '{}') RETURNING id"
+        )
+        (row_id,) = cursor.fetchone()
+    # then the row's list of people is empty (the database's default), and it names its one person
+    event = AuditEvent.objects.get(pk=row_id)
+    assert (event.offender_ids, audit_people_named(event)) == ([], {5})
+
+
+def test_the_rows_about_a_person_are_theirs_and_the_lists_that_showed_them():
+    # given a read of a person's case, a list that showed them among others, and rows about others
+    check_in = CheckInFactory()
+    person, actor = check_in.supervision.offender_id, check_in.supervision.officer
+    theirs = [
+        audit_record(actor=actor, action="check_in.viewed", obj=check_in),
+        audit_record(actor=actor, action="check_in.listed", offender_ids=[person + 1, person]),
+    ]
+    audit_record(actor=actor, action="check_in.listed", offender_ids=[person + 1])
+    audit_record(actor=actor, action="user.signed_in", obj=actor)
+    # when the trail is searched for the person
+    found = AuditEvent.objects.filter(audit_about_person(person)).order_by("id")
+    # then both of their rows are found, and nothing else
+    assert list(found) == theirs
 
 
 # --- Rows written during a request ---------------------------------------------------------------------------
