@@ -22,11 +22,11 @@ _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _NOT_A_BRACKET = re.compile(r"[^\[\]{}]+")
 
 
-def json_nesting_depth(text: str) -> int:
-    """How deep the arrays and objects of ``text`` nest (brackets inside strings do not count). Iterative:
-    any depth is measured without recursion."""
+def json_nests_deeper_than(text: str, limit: int) -> bool:
+    """Whether the arrays and objects of ``text`` nest more than ``limit`` levels deep (brackets inside
+    strings do not count). Iterative, and it stops at the first level too deep."""
     brackets = _NOT_A_BRACKET.sub("", _STRING.sub("", text))
-    return max(accumulate(1 if bracket in "[{" else -1 for bracket in brackets), default=0)
+    return any(depth > limit for depth in accumulate(1 if bracket in "[{" else -1 for bracket in brackets))
 
 
 class JSONParser(parsers.JSONParser):
@@ -39,6 +39,6 @@ class JSONParser(parsers.JSONParser):
             text = raw.decode(encoding)
         except (LookupError, UnicodeDecodeError) as exc:
             raise ParseError(f"JSON parse error - the body is not valid {encoding} text ({exc}).") from None
-        if json_nesting_depth(text) > self.max_depth:
+        if json_nests_deeper_than(text, self.max_depth):
             raise ParseError(f"JSON parse error - nested more than {self.max_depth} levels deep.")
         return super().parse(io.BytesIO(raw), media_type, parser_context)

@@ -289,3 +289,33 @@ def test_nesting_inside_strings_does_not_count_and_ordinary_bodies_still_parse(w
     # then
     assert response.status_code == 201
     assert CaseNote.objects.get(pk=response.json()["id"]).body == text.strip()
+
+
+def _nested_note(world, levels: int) -> str:
+    """A note whose unknown field ``extra`` holds arrays nested so that the body is ``levels`` deep."""
+    arrays = "[" * (levels - 1) + "]" * (levels - 1)
+    return json.dumps({"supervision": world.cases["mine"].pk, "body": "x", "extra": 0}).replace("0}", arrays + "}")
+
+
+def test_a_body_64_levels_deep_is_read(world, client_for):
+    # when
+    response = client_for("officer").post(
+        "/api/v1/case-notes/", _nested_note(world, 64), content_type="application/json"
+    )
+
+    # then it was parsed: what is refused is the unknown field
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"extra": ["Unknown field: remove it or check its spelling."]}
+
+
+def test_a_body_65_levels_deep_is_refused_unread(world, client_for):
+    # when
+    response = client_for("officer").post(
+        "/api/v1/case-notes/", _nested_note(world, 65), content_type="application/json"
+    )
+
+    # then
+    assert (response.status_code, response.json()) == (
+        400,
+        {"detail": "JSON parse error - nested more than 64 levels deep.", "errors": {}},
+    )
