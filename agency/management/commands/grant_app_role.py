@@ -299,6 +299,18 @@ class Command(BaseCommand):
         for (group,) in cursor.fetchall():
             cursor.execute(f"REVOKE {connection.ops.quote_name(group)} FROM {q_role}")
             changes.memberships_revoked.append(group)
+        if changes.memberships_revoked:
+            cursor.execute(
+                "SELECT string_agg(m.roleid::regrole::text || ' (granted by ' || m.grantor::regrole::text || ')', "
+                "', ') FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member WHERE r.rolname = %s",
+                [role],
+            )
+            left = cursor.fetchone()[0]
+            if left:  # PostgreSQL 16+: a membership granted by another role is that role's to revoke
+                raise CommandError(
+                    f"{role} is still a member of {left}; revoke it as its grantor (REVOKE … FROM {role} "
+                    "GRANTED BY …), then run this command again."
+                )
 
     def _database(self, cursor, role: str, q_role: str, database: str, changes: Changes) -> None:
         q_database = connection.ops.quote_name(database)
