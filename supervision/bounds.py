@@ -235,14 +235,15 @@ def case_note_errors(note) -> Errors:
     """A note may be written from the day the case was opened, even ahead of its start (release planning)."""
     errors: Errors = defaultdict(list)
     supervision = _supervision(note)
-    began = None
-    if supervision is not None:
-        began = supervision.start_date
-        if supervision.created_at is not None:
-            began = min(began, timezone.localdate(supervision.created_at))
-    if note.created_at is not None:
-        future = "A note cannot be dated in the future."
-        _add(errors, "created_at", past_moment_error(note.created_at, case_start=began, future=future))
+    if note.created_at is None or supervision is None:
+        return errors
+    first, opened = supervision.start_date, None
+    if supervision.created_at is not None and timezone.localdate(supervision.created_at) < first:
+        first = opened = timezone.localdate(supervision.created_at)
+    message = past_moment_error(note.created_at, case_start=first, future="A note cannot be dated in the future.")
+    if message == before_case(first) and opened is not None:
+        message = f"This is before the case was opened ({opened:%b %d, %Y})."
+    _add(errors, "created_at", message)
     return errors
 
 

@@ -296,6 +296,23 @@ def test_community_service_out_of_range_is_refused(field, value, message):
     assert errors == {field: [_before_case(case) if message == "before" else message]}
 
 
+def test_a_note_can_be_written_on_a_case_opened_ahead_of_its_start_but_not_dated_before_it_was_opened():
+    # given a case opened today that begins next month (a release being planned)
+    case = SupervisionFactory(start_date=timezone.localdate() + datetime.timedelta(days=30))
+    # when the officer writes a note today / then it is added
+    note = case_note_add(actor=case.officer, supervision=case, body="Home plan visit booked.")
+    assert note.supervision == case
+    # and a note dated before the case was opened is out of bounds
+    note.created_at = case.created_at - datetime.timedelta(days=2)
+    with pytest.raises(ValidationError) as refused:
+        note.full_clean()
+    assert refused.value.message_dict == {"created_at": [_before_case_opened(case)]}
+
+
+def _before_case_opened(case: Supervision) -> str:
+    return f"This is before the case was opened ({timezone.localdate(case.created_at):%b %d, %Y})."
+
+
 # --- Lengths ---------------------------------------------------------------------------------------------
 
 
