@@ -36,8 +36,10 @@ LEASE_SECONDS = 10
 def _worker_process(log_path: Path) -> subprocess.Popen:
     """``celery -A agency worker`` in its own process group, on the test database and this suite's Redis."""
     db = connection.settings_dict
+    # Not PYTEST_XDIST_WORKER: agency.settings_test would move the worker to the next xdist worker's Redis
+    # database (N+1 once more), where it would take another test's tasks and never see these.
     env = {
-        **os.environ,
+        **{name: value for name, value in os.environ.items() if name != "PYTEST_XDIST_WORKER"},
         "DJANGO_SETTINGS_MODULE": "agency.settings_test",
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         "CELERY_BROKER_URL": broker_url(),
