@@ -109,7 +109,8 @@ class Outbox(Generic[Row]):
     name: ClassVar[str] = "delivery"
 
     def max_attempts(self) -> int | None:
-        """Tries before the row is ``exhausted_status``; None when it is never given up."""
+        """The last scheduled try: after it the row is ``exhausted_status``, or, for a kind that never gives
+        up, ``on_failed`` is told ``last`` (and the tries go on at the backoff's cap). None: no last try."""
         return None
 
     # --- the kind's steps ---------------------------------------------------------------------------------
