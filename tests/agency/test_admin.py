@@ -512,8 +512,9 @@ def test_opening_a_supervision_in_the_admin_schedules_its_check_ins(client, admi
 
 
 def test_a_check_in_window_corrected_in_the_admin_takes_the_nights_the_clocks_change(client, administrator):
-    # given a scheduled check-in, and the agency's time zone, America/New_York (settings.TIME_ZONE)
-    check_in = CheckInFactory()
+    # given a scheduled check-in of a case that began before both nights (a window cannot open before its
+    # case began), and the agency's time zone, America/New_York (settings.TIME_ZONE)
+    check_in = CheckInFactory(supervision__start_date=datetime.date(2027, 3, 1))
     # when its window is corrected to open at 02:30 on 14 March 2027, an hour the clocks jump over, and to
     # close at 01:30 on 7 November 2027, a time they show twice
     response = client.post(
