@@ -63,7 +63,7 @@ def event_key(*, event: str, obj_type: str, obj_id: int) -> str:
 
 
 def subscriptions_for(event: str) -> list[WebhookSubscription]:
-    """Active subscriptions to ``event`` (few rows: filtered here, the same on SQLite and PostgreSQL)."""
+    """Active subscriptions to ``event`` (few rows: filtered here in Python)."""
     return [s for s in WebhookSubscription.objects.filter(is_active=True) if event in (s.events or [])]
 
 
