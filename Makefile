@@ -36,6 +36,9 @@ lint: install
 # Front-end assets from the npm registry (exact versions in package.json / package-lock.json), copied
 # into static/vendor/ and committed, so `make run` and the tests need no npm. Re-run after a bump.
 VENDOR := static/vendor
+# axe-core runs only in the accessibility test (tests/e2e/test_accessibility.py): it goes beside the test,
+# outside static/, so production never serves it.
+TEST_VENDOR := tests/e2e/vendor
 assets:
 	npm ci --no-audit --no-fund
 	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/bootstrap $(VENDOR)/bootstrap-icons/fonts $(VENDOR)/htmx $(VENDOR)/chartjs
@@ -48,6 +51,8 @@ assets:
 	cp node_modules/htmx.org/dist/htmx.min.js node_modules/htmx.org/LICENSE $(VENDOR)/htmx/
 	cp node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/dist/chart.umd.min.js.map \
 	   node_modules/chart.js/LICENSE.md $(VENDOR)/chartjs/
+	rm -rf $(TEST_VENDOR) && mkdir -p $(TEST_VENDOR)/axe-core
+	cp node_modules/axe-core/axe.min.js node_modules/axe-core/LICENSE $(TEST_VENDOR)/axe-core/
 
 clean:
 	rm -rf var/ staticfiles/ .pytest_cache
