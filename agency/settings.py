@@ -5,6 +5,7 @@ PostgreSQL server (agency.localdb) and kombu's filesystem broker under ``var/``,
 server installed. PostgreSQL everywhere: the demo, the tests and production share one engine.
 """
 
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
 
@@ -80,6 +81,16 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
+
+# The reverse proxies in front of Caseline (addresses or networks, comma-separated): only when a request
+# comes from one of them is X-Forwarded-For read for the client's address (agency.middleware). Empty:
+# the connection's address is the client's.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _error:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_proxy!r} is not an address or a network ({_error}).") from None
 
 ROOT_URLCONF = "agency.urls"
 WSGI_APPLICATION = "agency.wsgi.application"
