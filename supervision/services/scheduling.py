@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
 from agency.audit import audit_record
 from agency.models import AuditEvent
@@ -27,27 +28,21 @@ STAND_DOWN_STATUSES = (SupervisionStatus.INACTIVE, SupervisionStatus.CLOSED)
 
 def check_ins_excuse_future(*, check_ins: QuerySet[CheckIn], reason: str, now: datetime) -> list[int]:
     """Excuse (never delete) still-scheduled check-ins, with their history rows; returns their ids."""
-    ids = list(
-        check_ins.filter(status=CheckInStatus.SCHEDULED, origin=CheckInOrigin.SCHEDULED)
-        .select_for_update(skip_locked=True)
-        .values_list("pk", flat=True)
+    excused = list(
+        check_ins.filter(status=CheckInStatus.SCHEDULED, origin=CheckInOrigin.SCHEDULED).select_for_update(
+            skip_locked=True
+        )
     )
-    if not ids:
-        return []
-    CheckIn.objects.filter(pk__in=ids).update(status=CheckInStatus.EXCUSED, excuse_reason=reason, updated_at=now)
-    history = CheckIn.history.model
-    history.objects.bulk_create(
-        [
-            history(
-                **{f.attname: getattr(c, f.attname) for f in CheckIn._meta.concrete_fields},
-                history_date=now,
-                history_change_reason=reason,
-                history_type="~",
-            )
-            for c in CheckIn.objects.filter(pk__in=ids)
-        ]
+    for check_in in excused:
+        check_in.status, check_in.excuse_reason, check_in.updated_at = CheckInStatus.EXCUSED, reason, now
+    bulk_update_with_history(
+        excused,
+        CheckIn,
+        ["status", "excuse_reason", "updated_at"],
+        default_change_reason=reason,
+        default_date=now,
     )
-    return ids
+    return [check_in.pk for check_in in excused]
 
 
 def check_ins_schedule_all(*, now: datetime | None = None, chunk_size: int = 500) -> dict[str, int]:

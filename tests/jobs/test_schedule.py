@@ -113,6 +113,12 @@ def test_a_case_made_inactive_has_its_future_check_ins_stood_down(standards):
         == [(CheckInStatus.SCHEDULED, "")] + [(CheckInStatus.EXCUSED, NOT_ACTIVE_REASON)] * 4
     )
     assert AuditEvent.objects.filter(action="check_in.excused", actor_label="system:schedule_check_ins").count() == 4
+    # and each excused check-in's history says when and why
+    excused = CheckIn.objects.filter(supervision=supervision, status=CheckInStatus.EXCUSED)
+    latest = [check_in.history.first() for check_in in excused]
+    assert {(h.status, h.history_type, h.history_change_reason, h.history_date) for h in latest} == {
+        (CheckInStatus.EXCUSED, "~", NOT_ACTIVE_REASON, NOW + datetime.timedelta(hours=1))
+    }
 
 
 @pytest.mark.django_db
