@@ -1,9 +1,9 @@
 """Reminders to the person of a check-in that opens tomorrow, through a pluggable sender.
 
 The sender is ``settings.CASELINE["REMINDER_SENDER"]``, a dotted path to a ``ReminderSender`` class:
-``EmailReminderSender`` (the default; with DEBUG the console email backend prints it),
-``ConsoleReminderSender``, or a subclass of ``SmsReminderSender`` that implements ``send_sms`` for the
-agency's SMS gateway. At most one reminder per check-in (``ReminderDelivery.check_in`` is unique), so
+``EmailReminderSender`` (the default: to see reminders without sending them, use Django's console email
+backend, ``EMAIL_URL=consolemail://``, the default with DEBUG), or a subclass of ``SmsReminderSender`` that
+implements ``send_sms`` for the agency's SMS gateway (``ConsoleSmsReminderSender`` prints instead). At most one reminder per check-in (``ReminderDelivery.check_in`` is unique), so
 the hourly job can run as often as it likes.
 """
 
@@ -48,18 +48,6 @@ class EmailReminderSender(ReminderSender):
 
     def send(self, *, to: str, subject: str, body: str) -> None:
         send_mail(subject=subject, message=body, from_email=None, recipient_list=[to])
-
-
-class ConsoleReminderSender(ReminderSender):
-    """Prints the reminder: for a demo, or an agency that sends nothing yet."""
-
-    channel = "console"
-
-    def address_of(self, offender: Offender) -> str:
-        return offender.email or offender.phone or offender.agency_number
-
-    def send(self, *, to: str, subject: str, body: str) -> None:
-        sys.stdout.write(f"[reminder to {to}] {subject}\n{body}\n")
 
 
 class SmsReminderSender(ReminderSender):
