@@ -3,7 +3,8 @@
 The sender is ``settings.CASELINE["REMINDER_SENDER"]``, a dotted path to a ``ReminderSender`` class:
 ``EmailReminderSender`` (the default: to see reminders without sending them, use Django's console email
 backend, ``EMAIL_URL=consolemail://``, the default with DEBUG), or a subclass of ``SmsReminderSender`` that
-implements ``send_sms`` for the agency's SMS gateway (``ConsoleSmsReminderSender`` prints instead). At most one reminder per check-in (``ReminderDelivery.check_in`` is unique), so
+implements ``send_sms`` for the agency's SMS gateway (``ConsoleSmsReminderSender`` prints instead).
+At most one reminder per check-in (``ReminderDelivery.check_in`` is unique), so
 the hourly job can run as often as it likes.
 """
 
