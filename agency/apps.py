@@ -11,7 +11,7 @@ class AgencyConfig(AppConfig):
         from axes.signals import user_locked_out
         from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 
-        from agency import security
+        from agency import links, security  # noqa: F401 (links registers its deploy check)
 
         user_logged_in.connect(security.on_user_logged_in, dispatch_uid="caseline.audit.signed_in")
         user_logged_out.connect(security.on_user_logged_out, dispatch_uid="caseline.audit.signed_out")

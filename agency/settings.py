@@ -29,6 +29,15 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Where people reach Caseline: links in e-mails and webhooks are built from it (agency.links.absolute_url;
+# `manage.py check --deploy` warns while it is empty).
+SITE_URL = (
+    env.str("SITE_URL", default="")
+    or (f"http://127.0.0.1:{env.int('PORT', default=8000)}" if DEBUG else "")
+    or (f"https://{ALLOWED_HOSTS[0]}" if ALLOWED_HOSTS else "")
+).rstrip("/")
+if SITE_URL and not SITE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(f"SITE_URL={SITE_URL!r} must start with https:// (or http://).")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -36,6 +36,7 @@ def _database_url() -> str:
 
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
+os.environ.setdefault("SITE_URL", "https://caseline.test")
 os.environ["DATABASE_URL"] = _database_url()  # subprocesses of the tests (workers, manage.py) use the same
 # One Redis database per pytest-xdist worker, so parallel workers never share a queue: by default 15 for a
 # plain run and 14, 13 … for workers gw0, gw1 …; with REDIS_URL=…/N, workers take N+1, N+2 … (mod 16).

@@ -397,3 +397,16 @@ def test_collectstatic_builds_the_production_manifest(tmp_path):
     assert "vendor/chartjs/chart.umd.min.js" in manifest
     assert "vendor/htmx/htmx.min.js" in manifest
     assert "css/caseline.css" in manifest
+
+
+def test_links_leaving_caseline_are_absolute_from_site_url(settings):
+    # given where people reach Caseline
+    from agency.links import absolute_url, site_url_check
+
+    settings.SITE_URL = "https://caseline.example.org"
+    # then a link is that address plus the route's path, and the deploy check is content
+    assert absolute_url("inbox:report_detail", 15) == "https://caseline.example.org/inbox/reports/15/"
+    assert site_url_check(None) == []
+    # and without it the deploy check says so
+    settings.SITE_URL = ""
+    assert [m.id for m in site_url_check(None)] == ["caseline.W001"]

@@ -31,8 +31,10 @@ from typing import ClassVar
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
+from agency.links import absolute_url
 from agency.audit import audit_record
 from agency.outbox import (
     Claim,
@@ -98,7 +100,8 @@ def webhook_payload(*, delivery: ReportDelivery, report: ViolationReport) -> dic
         "status": ReportStatus.ROUTED.value,
         "recommendation": report.recommendation,
         "approved_at": report.reviewed_at.isoformat() if report.reviewed_at else None,
-        "path": f"/inbox/reports/{report.pk}/",
+        "path": reverse("inbox:report_detail", args=[report.pk]),
+        "url": absolute_url("inbox:report_detail", report.pk),
     }
 
 
@@ -176,7 +179,7 @@ def _send_email(outbox: Outbox, delivery: ReportDelivery, claim: Claim) -> None:
             subject=f"Violation report #{report.pk} for docket {report.supervision.docket_number}",
             body=(
                 f"A violation report has been routed to {delivery.court or delivery.parole_board}.\n"
-                f"Open it in Caseline: /inbox/reports/{report.pk}/\n"
+                f"Open it in Caseline: {absolute_url('inbox:report_detail', report.pk)}\n"
                 "The report is attached as a PDF.\n"
             ),
             to=[address],

@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from agency.choices import AuditOutcome
+from agency.links import absolute_url
 from agency.models import (
     AuditEvent,
     Unit,
@@ -323,7 +324,7 @@ def check_ins_missed_emails_send(*, officers: list[tuple[int, int]], supervisors
                 (
                     f"Caseline: {count} missed check-in{'s' if count != 1 else ''} on your caseload",
                     f"{count} {noun} missed on your caseload: the window closed without a check-in.\n"
-                    f"Each one opened a technical violation. Open Caseline to review them.\n",
+                    f"Each one opened a technical violation. Review them: {absolute_url('supervision:caseload')}\n",
                     None,
                     [emails[officer_id]],
                 )
@@ -334,7 +335,7 @@ def check_ins_missed_emails_send(*, officers: list[tuple[int, int]], supervisors
                 (
                     f"Caseline: possible absconder alert ({count} case{'s' if count != 1 else ''})",
                     f"{count} case{'s' if count != 1 else ''} in your unit reached {absconder_threshold()} "
-                    "consecutive missed check-ins. Open Caseline to review them.\n",
+                    f"consecutive missed check-ins. Review them: {absolute_url('dashboard:index')}\n",
                     None,
                     [emails[supervisor_id]],
                 )

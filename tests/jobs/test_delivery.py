@@ -55,6 +55,7 @@ def test_a_report_goes_to_its_own_authority_only(kind, no_broker, django_capture
     assert (delivery.status, delivery.attempts, report.status) == (DeliveryStatus.DELIVERED, 1, ReportStatus.ROUTED)
     assert ReportDelivery.objects.count() == 1
     assert [m.to for m in mail.outbox] == [[address]]
+    assert f"Open it in Caseline: https://caseline.test/inbox/reports/{report.pk}/\n" in mail.outbox[0].body
     assert list(violation_reports_visible_to(own)) == [report]
     assert [list(violation_reports_visible_to(user)) for user in others] == [[], [], []]
 
@@ -100,6 +101,7 @@ def test_webhook_payload_is_signed_and_carries_ids_only(webhook):
         "recommendation": report.recommendation,
         "approved_at": report.reviewed_at.isoformat(),
         "path": f"/inbox/reports/{report.pk}/",
+        "url": f"https://caseline.test/inbox/reports/{report.pk}/",
     }
     offender = report.supervision.offender
     assert offender.last_name not in received["body"].decode()

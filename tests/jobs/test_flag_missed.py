@@ -81,6 +81,7 @@ def test_flag_missed_marks_opens_violation_notifies_and_audits(django_capture_on
     )
     assert [m.to for m in mail.outbox] == [[officer.email]]
     assert mail.outbox[0].subject == "Caseline: 1 missed check-in on your caseload"
+    assert "Review them: https://caseline.test/caseload/\n" in mail.outbox[0].body
 
 
 @pytest.mark.django_db
