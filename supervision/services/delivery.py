@@ -34,8 +34,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from agency.links import absolute_url
 from agency.audit import audit_record
+from agency.links import absolute_url
 from agency.outbox import (
     Claim,
     Failure,
