@@ -1,14 +1,16 @@
-"""bench/api.py's server: Caseline's WSGI application, plus one bare view at /bench/floor/supervisions/
-that returns the same 100 rows as the API's first supervisions page with nothing else (no
-authentication, no audit, no serializer): the floor the API is measured against. Used only by the
-benchmark; nothing in Caseline imports it."""
+"""bench/api.py's server: Caseline's WSGI application, with one more route, /bench/floor/supervisions/: a
+bare Django view that returns the same 100 rows as the API's first supervisions page as
+``JsonResponse(list(qs.values(...)))``. It goes through the same handler and middleware as every page, and
+has no authentication, no scoping, no throttle, no audit row and no serializer: the floor the API is
+measured against. Used only by the benchmark; nothing in Caseline imports it."""
 
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from agency.wsgi import application as caseline
+from django.conf import settings
+from django.core.wsgi import get_wsgi_application
 
 FLOOR_PATH = "/bench/floor/supervisions/"
 FIELDS = (
@@ -31,21 +33,5 @@ FIELDS = (
     "updated_at",
 )
 
-
-def _floor(environ, start_response):
-    from django.db import close_old_connections
-    from django.http import JsonResponse
-
-    from supervision.models import Supervision
-
-    close_old_connections()
-    rows = list(Supervision.objects.order_by("-start_date", "-id").values(*FIELDS)[:100])
-    response = JsonResponse(rows, safe=False)
-    start_response(f"{response.status_code} OK", list(response.items()))
-    return [response.content]
-
-
-def application(environ, start_response):
-    if environ.get("PATH_INFO") == FLOOR_PATH:
-        return _floor(environ, start_response)
-    return caseline(environ, start_response)
+settings.ROOT_URLCONF = "api_floor_urls"  # Caseline's routes and the floor's (bench/api_floor_urls.py)
+application = get_wsgi_application()

@@ -5,9 +5,11 @@ from django.db.models import F, QuerySet
 from rest_framework import mixins, status, viewsets
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.utils.serializer_helpers import ReturnList
 
 from agency.access import CASE_ROLES
 from agency.api.permissions import RolePermission, TokenScopePermission
+from agency.api.rows import RowPlan
 from agency.audit import audit_query, audit_record
 
 # The annotation that carries each listed row's person to the list's audit row (no query per row).
@@ -36,18 +38,29 @@ class ScopedReadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return queryset
 
     def list(self, request, *args, **kwargs):
+        serializer = self.get_serializer(many=True)
+        plan = RowPlan(serializer.child)
         queryset = self.filter_queryset(self.get_queryset())
+        audited = (AUDITED_PERSON,) if self.audit_name else ()
+        if plan.columns is not None:  # every field a column: tuples, no model instances (agency/api/rows.py)
+            queryset = queryset.values_list(*plan.columns, "pk", *audited)
         page = self.paginate_queryset(queryset)
         rows = list(page if page is not None else queryset)
         if self.audit_name:
+            if plan.columns is not None:
+                ids, people = [row[-2] for row in rows], [row[-1] for row in rows]
+            else:
+                ids, people = [row.pk for row in rows], [getattr(row, AUDITED_PERSON) for row in rows]
             # Written before the answer is built: no row, no answer (fail closed).
             audit_record(
                 actor=request.user,
                 action=f"{self.audit_name}.listed",
-                offender_ids=[getattr(row, AUDITED_PERSON) for row in rows],
-                detail={"via": "api", "ids": [row.pk for row in rows], "query": audit_query(request.query_params)},
+                offender_ids=people,
+                detail={"via": "api", "ids": ids, "query": audit_query(request.query_params)},
             )
-        data = self.get_serializer(rows, many=True).data
+        data = ReturnList(
+            plan.from_tuples(rows) if plan.columns is not None else plan.from_instances(rows), serializer=serializer
+        )
         return self.get_paginated_response(data) if page is not None else Response(data)
 
     def retrieve(self, request, *args, **kwargs):
