@@ -209,3 +209,12 @@ class DeliveryStatus(models.TextChoices):
     PENDING = "pending", "Pending"
     DELIVERED = "delivered", "Delivered"
     FAILED = "failed", "Failed (will retry)"
+
+
+class Attention(models.IntegerChoices):
+    """How urgent a case is today, by its next open (scheduled) check-in; the caseload sorts on it."""
+
+    OVERDUE = 0, "Overdue"
+    DUE_TODAY = 1, "Due today"
+    WINDOW_OPEN = 2, "Window open"
+    NONE = 3, "Nothing due"

@@ -11,8 +11,7 @@ from django.utils import timezone
 from agency.choices import Role
 from agency.models import User
 from offenders.models import Alias
-from supervision.choices import SupervisionLevel, SupervisionStatus, SupervisionType
-from supervision.selectors import ATTENTION_DUE_TODAY, ATTENTION_OVERDUE, ATTENTION_WINDOW_OPEN
+from supervision.choices import Attention, SupervisionLevel, SupervisionStatus, SupervisionType
 
 STATUS_ALL = "all"
 STATUS_CHOICES = [("", "Open cases"), *SupervisionStatus.choices, (STATUS_ALL, "All, including closed")]
@@ -100,11 +99,11 @@ class CaseFilter(django_filters.FilterSet):
 
     def filter_due(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if value == "overdue":
-            return queryset.filter(attention=ATTENTION_OVERDUE)
+            return queryset.filter(attention=Attention.OVERDUE)
         if value == "today":
-            return queryset.filter(attention=ATTENTION_DUE_TODAY)
+            return queryset.filter(attention=Attention.DUE_TODAY)
         if value == "open":
-            return queryset.filter(attention__in=(ATTENTION_OVERDUE, ATTENTION_DUE_TODAY, ATTENTION_WINDOW_OPEN))
+            return queryset.filter(attention__in=(Attention.OVERDUE, Attention.DUE_TODAY, Attention.WINDOW_OPEN))
         if value == "week":
             return queryset.filter(next_check_in_due__lt=self.now + timedelta(days=7))
         return queryset
