@@ -6,6 +6,7 @@ of ``supervision.services``."""
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -27,6 +28,7 @@ from supervision.models import (
     Referral,
     ReminderDelivery,
     ReportDelivery,
+    ReportViolation,
     Supervision,
     Violation,
     ViolationReport,
@@ -382,6 +384,11 @@ class ReportDeliveryInline(AuditedAdminMixin, admin.TabularInline):
 
 @admin.register(ViolationReport)
 class ViolationReportAdmin(CaseRecordAdmin):
+    """View only. A report is written by its author and moves through its lifecycle on the case pages, the
+    review pages, the inbox and the API, whose services keep the four eyes and route it to the authority of
+    its supervision; from its submission on its content never changes (the model and the database refuse
+    it), so a correction is a new report, not an edit here. Nothing here is added, changed or reverted."""
+
     list_display = (
         "__str__",
         "person",
@@ -395,8 +402,6 @@ class ViolationReportAdmin(CaseRecordAdmin):
     )
     list_filter = ("status", "recommendation", "disposition", "court", "parole_board")
     list_select_related = ("supervision__offender", "court", "parole_board")
-    autocomplete_fields = ("supervision", "author")
-    raw_id_fields = ("violations",)
     _LIFECYCLE = (
         "status",
         "submitted_at",
@@ -410,11 +415,22 @@ class ViolationReportAdmin(CaseRecordAdmin):
         "disposition",
         "disposition_on",
     )
-    readonly_fields = (*_LIFECYCLE, "created_at", "updated_at")
+    _CONTENT = ("supervision", "report_violations", "narrative", "recommendation", "author", "report_editors")
+    readonly_fields = (*_CONTENT, *_LIFECYCLE, "hearing_at", "hearing_location", "disposition_note")
+    readonly_fields += ("created_at", "updated_at")
     date_hierarchy = "created_at"
     inlines = [ReportDeliveryInline]
     fieldsets = (
-        ("Report", {"fields": ("supervision", "violations", "narrative", "recommendation", "author")}),
+        (
+            "Report",
+            {
+                "fields": _CONTENT,
+                "description": (
+                    "Written by its author while it is a draft (or returned to them); from its submission on "
+                    "it never changes. A correction is a new report."
+                ),
+            },
+        ),
         (
             "Lifecycle",
             {
@@ -429,6 +445,50 @@ class ViolationReportAdmin(CaseRecordAdmin):
         ("Hearing", {"fields": ("hearing_at", "hearing_location", "disposition_note")}),
         ("Record", {"fields": ("created_at", "updated_at")}),
     )
+
+    def get_queryset(self, request: HttpRequest):
+        # The changelist applies list_select_related only to a queryset that selects nothing yet: both here.
+        return super().get_queryset(request).select_related("author", *self.list_select_related)
+
+    @admin.display(description="violations")
+    def report_violations(self, obj: ViolationReport) -> str:
+        links = obj.violation_links.select_related("violation").order_by("violation__occurred_on", "violation_id")
+        return "; ".join(
+            f"#{link.violation_id} {link.violation}" + ("" if link.live else " (held by another report)")
+            for link in links
+        )
+
+    @admin.display(description="written or edited by")
+    def report_editors(self, obj: ViolationReport) -> str:
+        return ", ".join(user.get_full_name() or user.username for user in obj.editors.order_by("pk"))
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def history_form_view(self, request: HttpRequest, object_id, version_id, extra_context=None):
+        # django-simple-history saves a POST to a past version's page (a "revert") without asking for the
+        # change permission: a past version of a report is shown, never written back.
+        if request.method == "POST":
+            raise PermissionDenied("A violation report is not reverted: its history is shown as it was.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def save_model(self, request: HttpRequest, obj, form, change: bool) -> None:
+        raise PermissionDenied("Violation reports are written on the case pages and through the API.")
+
+
+@admin.register(ReportViolation)
+class ReportViolationAdmin(ReadOnlyAdmin):
+    """Which report holds which violation (written with the report by its services): view only."""
+
+    list_display = ("report", "violation", "live")
+    list_filter = ("live",)
+    list_select_related = ("report", "violation")
+    search_fields = ("=report__id", "=violation__id", "=report__supervision__docket_number")
+    raw_id_fields = ("report", "violation")
+    show_full_result_count = False
 
 
 @admin.register(ReportDelivery)

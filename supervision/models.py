@@ -4,6 +4,7 @@ violations, violation reports and their deliveries. Business rules live in ``ser
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -451,16 +452,31 @@ class Violation(models.Model):
         bounds.raise_errors(bounds.violation_errors(self))
 
 
+# A report's content is written while it is a draft, or back with its author after a return; from its
+# submission on it never changes (corrections are new reports). The services refuse it (409), the model
+# refuses it (``ViolationReport.save``/``clean``) and so does the database, whatever path writes (the
+# triggers of migration 0006: a bulk update, raw SQL, an admin's history revert, the violations' links).
+REPORT_EDITABLE_STATUSES = (ReportStatus.DRAFT, ReportStatus.RETURNED)
+REPORT_CONTENT_FIELDS = ("supervision", "author", "narrative", "recommendation")  # and the violations
+
+
 class ViolationReport(models.Model):
     """A written violation report: drafted by the officer, approved by the supervisor, then routed to
     the supervision's authority (the sentencing court for probation, the parole board for parole)."""
 
     supervision = models.ForeignKey(Supervision, on_delete=models.PROTECT, related_name="violation_reports")
-    violations = models.ManyToManyField(Violation, related_name="reports")
+    violations = models.ManyToManyField(Violation, related_name="reports", through="ReportViolation")
     narrative = bounded_text_field(NARRATIVE_MAX_LENGTH)
     recommendation = models.CharField(max_length=24, choices=ReportRecommendation.choices)
     status = models.CharField(max_length=24, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
     author = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="authored_reports")
+    editors = models.ManyToManyField(
+        USER,
+        blank=True,
+        related_name="edited_reports",
+        help_text="Everyone who wrote any of its content: the author, and anyone who edited it. None of them may "
+        "review it.",
+    )
     submitted_at = models.DateTimeField(null=True, blank=True)
     reviewed_by = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.PROTECT, related_name="reviewed_reports"
@@ -517,8 +533,77 @@ class ViolationReport(models.Model):
     def __str__(self) -> str:
         return f"Violation report #{self.pk} ({self.get_status_display()})"
 
+    def save(self, *args, **kwargs) -> None:
+        update_fields = kwargs.get("update_fields")
+        content = {*REPORT_CONTENT_FIELDS, *(f"{name}_id" for name in REPORT_CONTENT_FIELDS)}
+        if update_fields is None or content.intersection(update_fields):
+            self._refuse_filed_content_change()
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
         bounds.raise_errors(bounds.violation_report_errors(self))
+        self._refuse_filed_content_change()
+
+    def editors_besides_author(self) -> list:
+        """Who else wrote any of its content, by user id (from a prefetch of ``editors`` when
+        there is one): shown beside the author on its page, in its PDF and in the API."""
+        return sorted((user for user in self.editors.all() if user.pk != self.author_id), key=lambda user: user.pk)
+
+    def _refuse_filed_content_change(self) -> None:
+        """A report submitted (or further on) keeps the content it was submitted with: one query for the
+        stored row, and a field error for each part of the content that differs from it."""
+        if self._state.adding or self.pk is None:
+            return
+        attnames = [self._meta.get_field(name).attname for name in REPORT_CONTENT_FIELDS]
+        stored = ViolationReport.objects.filter(pk=self.pk).values("status", *attnames).first()
+        if stored is None or stored["status"] in REPORT_EDITABLE_STATUSES:
+            return
+        status = ReportStatus(stored["status"]).label.lower()
+        message = (
+            f"A violation report's content never changes once it is submitted (this one is {status}): write a new "
+            "report to correct it."
+        )
+        changed = {
+            name: message
+            for name, attname in zip(REPORT_CONTENT_FIELDS, attnames, strict=True)
+            if getattr(self, attname) != stored[attname]
+        }
+        if changed:
+            raise ValidationError(changed)
+
+
+class ReportViolation(models.Model):
+    """A violation in a report. ``live`` while the report holds the violation: a violation is in at most one
+    live report (``violation_in_one_live_report``), so no two filings ever reach an authority with it.
+    A draft, a submitted report and an approved one (and every status after it) hold their violations; a
+    returned report frees them (its links stay, not live), so another report may take them while its author
+    revises it, and its author's next edit or submission takes back those still free (the others are named,
+    with the report holding them). There is no "withdrawn" status today; one would free them the same way.
+    A link is also not live when another report held the violation first (two reports over one violation
+    from before the constraint: migration 0006 left it to the report furthest on). Once the report is
+    submitted its links are never added, removed or moved (a database trigger); ``live`` alone changes."""
+
+    report = models.ForeignKey(ViolationReport, on_delete=models.PROTECT, related_name="violation_links")
+    violation = models.ForeignKey(Violation, on_delete=models.PROTECT, related_name="report_links")
+    live = models.BooleanField(default=True, help_text="Whether the report holds the violation.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "violation"],
+                name="report_violation_once",
+                violation_error_message="This violation is in this report already.",
+            ),
+            models.UniqueConstraint(
+                fields=["violation"],
+                condition=Q(live=True),
+                name="violation_in_one_live_report",
+                violation_error_message="This violation is already in another report.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Violation #{self.violation_id} in report #{self.report_id}{'' if self.live else ' (not held)'}"
 
 
 class ReportDelivery(models.Model):

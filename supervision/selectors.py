@@ -31,7 +31,7 @@ from django.utils import timezone
 from agency.access import case_records_visible_to, supervisions_visible_to
 from agency.models import User
 from offenders.models import Address, Employment
-from supervision.choices import CheckInStatus, ReportStatus, SupervisionStatus, ViolationStatus
+from supervision.choices import Attention, CheckInStatus, ReportStatus, SupervisionStatus, ViolationStatus
 from supervision.models import (
     CaseNote,
     CheckIn,
@@ -40,6 +40,7 @@ from supervision.models import (
     DrugTest,
     DrugTestSubstanceResult,
     Referral,
+    ReportViolation,
     Supervision,
     Violation,
     ViolationReport,
@@ -47,11 +48,6 @@ from supervision.models import (
 
 # --- The caseload -----------------------------------------------------------------------------------
 
-# How urgent a case is today, by its next open (scheduled) check-in; the caseload sorts on it.
-ATTENTION_OVERDUE = 0
-ATTENTION_DUE_TODAY = 1
-ATTENTION_WINDOW_OPEN = 2
-ATTENTION_NONE = 3
 
 LEVEL_RANK = {"high": 0, "medium": 1, "low": 2, "administrative": 3}
 
@@ -79,10 +75,10 @@ def _caseload_base(*, actor: User, now: datetime) -> QuerySet[Supervision]:
         )
         .annotate(
             attention=SqlCase(
-                When(next_check_in_due__lt=now, then=Value(ATTENTION_OVERDUE)),
-                When(next_check_in_due__lte=_end_of_today(now), then=Value(ATTENTION_DUE_TODAY)),
-                When(next_check_in_opens__lte=now, then=Value(ATTENTION_WINDOW_OPEN)),
-                default=Value(ATTENTION_NONE),
+                When(next_check_in_due__lt=now, then=Value(Attention.OVERDUE)),
+                When(next_check_in_due__lte=_end_of_today(now), then=Value(Attention.DUE_TODAY)),
+                When(next_check_in_opens__lte=now, then=Value(Attention.WINDOW_OPEN)),
+                default=Value(Attention.NONE),
                 output_field=IntegerField(),
             ),
             level_rank=SqlCase(
@@ -129,8 +125,8 @@ def caseload_summary(*, actor: User, now: datetime | None = None) -> CaseloadSum
         .annotate(has_open_violation=Exists(open_violations))
         .aggregate(
             total=Count("pk"),
-            overdue=Count("pk", filter=Q(attention=ATTENTION_OVERDUE)),
-            due_today=Count("pk", filter=Q(attention=ATTENTION_DUE_TODAY)),
+            overdue=Count("pk", filter=Q(attention=Attention.OVERDUE)),
+            due_today=Count("pk", filter=Q(attention=Attention.DUE_TODAY)),
             open_violations=Count("pk", filter=Q(has_open_violation=True)),
         )
     )
@@ -223,31 +219,29 @@ def case_open_check_ins(*, supervision: Supervision, now: datetime | None = None
     )
 
 
-# Reports that still hold their violations on the agency's side: a violation in one of them is not
-# offered for another report (it becomes "reported" when the report is approved).
-PENDING_REPORT_STATUSES = (ReportStatus.DRAFT, ReportStatus.SUBMITTED, ReportStatus.RETURNED)
-
-
 def case_reportable_violations(*, supervision: Supervision, report: ViolationReport | None = None) -> QuerySet:
-    """Violations that can go into a report of this case: open or answered and not already in another
-    pending report, plus those already in ``report``."""
-    pending = ViolationReport.objects.filter(violations=OuterRef("pk"), status__in=PENDING_REPORT_STATUSES)
+    """Violations that can go into a report of this case: open or answered and held by no other live report
+    (``ReportViolation.live``: a returned report frees its violations), plus those already in ``report``."""
+    held = ReportViolation.objects.filter(violation=OuterRef("pk"), live=True)
     if report is not None and report.pk:
-        pending = pending.exclude(pk=report.pk)
-    condition = Q(status__in=(ViolationStatus.OPEN, ViolationStatus.SANCTIONED)) & ~Q(Exists(pending))
+        held = held.exclude(report=report)
+    condition = Q(status__in=(ViolationStatus.OPEN, ViolationStatus.SANCTIONED)) & ~Q(Exists(held))
     if report is not None and report.pk:
-        condition |= Q(Exists(ViolationReport.objects.filter(pk=report.pk, violations=OuterRef("pk"))))
+        condition |= Q(Exists(ReportViolation.objects.filter(report=report, violation=OuterRef("pk"))))
     return Violation.objects.filter(condition, supervision=supervision).order_by("-occurred_on", "-id")
 
 
 def case_open_violations(*, supervision: Supervision, limit: int = 10) -> list[Violation]:
-    """Open or answered violations, each with the pending report it is already in (``pending_report_id``)."""
-    pending = ViolationReport.objects.filter(violations=OuterRef("pk"), status__in=PENDING_REPORT_STATUSES).order_by(
-        "-created_at"
+    """Open or answered violations, each with the report it is in (``pending_report_id``): the live report
+    that holds it, else the newest returned report it was in (which its author may take it back into)."""
+    pending = (
+        ReportViolation.objects.filter(violation=OuterRef("pk"))
+        .filter(Q(live=True) | Q(report__status=ReportStatus.RETURNED))
+        .order_by("-live", "-report__created_at", "-report_id")
     )
     return list(
         Violation.objects.filter(supervision=supervision, status__in=(ViolationStatus.OPEN, ViolationStatus.SANCTIONED))
-        .annotate(pending_report_id=Subquery(pending.values("pk")[:1]))
+        .annotate(pending_report_id=Subquery(pending.values("report_id")[:1]))
         .order_by("-occurred_on", "-id")[:limit]
     )
 

@@ -232,7 +232,8 @@ def _report_rows(context, case, anchor, covered, wanted, revoked, reviewer_id) -
         min(done_by[status], now),
     )
     for violation in covered:
-        tables.report_violations.add(report_id, violation.id)
+        tables.report_violations.add(report_id, violation.id, status != ReportStatus.RETURNED)
+    tables.report_editors.add(report_id, case.officer_id)  # the officer wrote it; nobody edited it
     if stage >= AFTER_REVIEW:  # recorded with the approval; delivered from routing on
         routed = stage >= LIFECYCLE.index(ReportStatus.ROUTED)
         tables.deliveries.add(

@@ -14,6 +14,7 @@ from supervision.models import (
     Notification,
     Referral,
     ReportDelivery,
+    ReportViolation,
     Supervision,
     Violation,
     ViolationReport,
@@ -118,8 +119,12 @@ class DemoTables:
             ),
             has_ids=True,
         )
-        m2m = ViolationReport._meta.get_field("violations")
-        self.report_violations = table(m2m.remote_field.through, (m2m.m2m_column_name(), m2m.m2m_reverse_name()))
+        # A returned report's violations are free for another report (its links are not live).
+        self.report_violations = table(ReportViolation, ("report_id", "violation_id", "live"))
+        editors = ViolationReport._meta.get_field("editors")
+        self.report_editors = table(
+            editors.remote_field.through, (editors.m2m_column_name(), editors.m2m_reverse_name())
+        )
         self.deliveries = table(
             ReportDelivery,
             (

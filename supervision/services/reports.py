@@ -4,7 +4,7 @@ import logging
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from agency.audit import audit_record
@@ -16,7 +16,9 @@ from supervision.choices import (
     ViolationStatus,
 )
 from supervision.models import (
+    REPORT_EDITABLE_STATUSES,
     ReportDelivery,
+    ReportViolation,
     Supervision,
     Violation,
     ViolationReport,
@@ -28,27 +30,140 @@ logger = logging.getLogger(__name__)
 
 
 # --- Violation reports -----------------------------------------------------------------------------
+# Four eyes: the author writes, edits and submits a report; a supervisor of the unit who neither wrote nor
+# edited it approves or returns it. One violation, one live report: a violation is held by at most one
+# report (ReportViolation.live, the database's partial unique constraint), checked with the violations
+# locked, so two reports drafted at the same moment cannot both take it, and checked again at submission
+# and approval. A returned report frees its violations (its links stay, not live); when its author edits or
+# resubmits it, it takes them back unless another report holds them by then, which the author is told.
+# From submission on, the content never changes (the model and the database refuse it).
 
 # Violations that may go into a report: not yet reported elsewhere, not closed.
 REPORTABLE_VIOLATION_STATUSES = (ViolationStatus.OPEN, ViolationStatus.SANCTIONED)
 
 
+def _name(user: User) -> str:
+    return user.get_full_name() or user.username
+
+
+def _lock_violations(ids: Iterable[int]) -> list[Violation]:
+    """The violations as stored, locked until the end of the transaction (in id order: no deadlock), so
+    that whoever takes them next sees this report's links."""
+    return list(Violation.objects.select_for_update().filter(pk__in=sorted(set(ids))).order_by("pk"))
+
+
+def _held_elsewhere(violation_ids: Iterable[int], report: ViolationReport | None) -> dict[int, ViolationReport]:
+    """The live report, other than ``report``, that holds each of these violations."""
+    links = ReportViolation.objects.filter(violation_id__in=list(violation_ids), live=True).select_related("report")
+    if report is not None:
+        links = links.exclude(report=report)
+    return {link.violation_id: link.report for link in links}
+
+
+def _held_message(violation_id: int, holder: ViolationReport) -> str:
+    return (
+        f"Violation #{violation_id} is already in violation report #{holder.pk} "
+        f"({holder.get_status_display().lower()})."
+    )
+
+
 def _check_violations_reportable(
     supervision: Supervision, violations: list[Violation], report: ViolationReport | None
-) -> None:
+) -> list[Violation]:
+    """Lock the chosen violations and check each may go into ``report``: of its case, held by no other live
+    report, and open or answered (or in the report already). Returns them as locked."""
     if not violations:
         raise ValidationError({"violations": "Select at least one violation for the report."})
-    for violation in violations:
+    locked = _lock_violations(violation.pk for violation in violations)
+    holders = _held_elsewhere([v.pk for v in locked], report)
+    already_in = set() if report is None else set(report.violation_links.values_list("violation_id", flat=True))
+    errors = []
+    for violation in locked:
         if violation.supervision_id != supervision.pk:
-            raise ValidationError({"violations": f"Violation #{violation.pk} belongs to another case."})
-        in_report = report is not None and violation.reports.filter(pk=report.pk).exists()
-        if violation.status not in REPORTABLE_VIOLATION_STATUSES and not in_report:
-            raise ValidationError(
-                {
-                    "violations": f"Violation #{violation.pk} is {violation.get_status_display().lower()}: "
-                    "it cannot be reported."
-                }
+            errors.append(f"Violation #{violation.pk} belongs to another case.")
+        elif violation.pk in holders:
+            errors.append(_held_message(violation.pk, holders[violation.pk]))
+        elif violation.status not in REPORTABLE_VIOLATION_STATUSES and violation.pk not in already_in:
+            errors.append(
+                f"Violation #{violation.pk} is {violation.get_status_display().lower()}: it cannot be reported."
             )
+    if errors:
+        raise ValidationError({"violations": errors})
+    return locked
+
+
+def _link_violations(report: ViolationReport, violations: list[Violation]) -> None:
+    """Make ``violations`` the report's, each held by it (a draft's links are not records yet: a violation
+    taken off is unlinked). The database's constraint is the last word if anything got past the lock."""
+    wanted = {violation.pk for violation in violations}
+    links = ReportViolation.objects.filter(report=report)
+    try:
+        with transaction.atomic():
+            links.exclude(violation_id__in=wanted).delete()
+            links.filter(violation_id__in=wanted, live=False).update(live=True)
+            present = set(links.values_list("violation_id", flat=True))
+            ReportViolation.objects.bulk_create(
+                ReportViolation(report=report, violation_id=pk) for pk in sorted(wanted - present)
+            )
+    except IntegrityError as error:
+        holders = _held_elsewhere(wanted, report)
+        if not holders:
+            raise
+        raise ValidationError(
+            {"violations": [_held_message(pk, holder) for pk, holder in sorted(holders.items())]}
+        ) from error
+
+
+def _require_holds_its_violations(report: ViolationReport, *, doing: str) -> None:
+    """Before a report goes further (submitted, approved): each of its violations, locked, is held by it and
+    by no other report, and may still be reported."""
+    links = list(report.violation_links.all())
+    locked = {violation.pk: violation for violation in _lock_violations(link.violation_id for link in links)}
+    holders = _held_elsewhere(locked, report)
+    errors = []
+    for link in sorted(links, key=lambda link: link.violation_id):
+        violation = locked[link.violation_id]
+        if violation.pk in holders:
+            errors.append(_held_message(violation.pk, holders[violation.pk]))
+        elif violation.status not in REPORTABLE_VIOLATION_STATUSES:
+            errors.append(
+                f"Violation #{violation.pk} is {violation.get_status_display().lower()}: it cannot be {doing}."
+            )
+        elif not link.live:  # freed by its return (or left by an older report): free now, so this report's
+            ReportViolation.objects.filter(pk=link.pk).update(live=True)
+    if errors:
+        raise ValidationError({"violations": errors})
+
+
+def _require_author(actor: User, report: ViolationReport, doing: str) -> None:
+    """Only the author writes a report (four eyes: the reviewer must be someone else)."""
+    if actor.pk != report.author_id:
+        raise ApplicationError(
+            f"Only the report's author ({_name(report.author)}) may {doing} it: ask them, or write a report of "
+            "your own.",
+            status_code=403,
+        )
+
+
+def _write_content(
+    *,
+    actor: User,
+    report: ViolationReport,
+    narrative: str,
+    recommendation: str,
+    violations: Iterable[Violation] | None,
+) -> None:
+    """Save the author's content. Without ``violations`` the report keeps the ones it has, taking back those
+    its return freed (unless another report holds them now: a 400 naming it)."""
+    report.narrative = narrative.strip()
+    report.recommendation = recommendation
+    report.full_clean()
+    report.save(update_fields=["narrative", "recommendation", "updated_at"])
+    if violations is None:
+        violations = Violation.objects.filter(report_links__report=report)
+    chosen = _check_violations_reportable(report.supervision, list(violations), report=report)
+    _link_violations(report, chosen)
+    report.editors.add(actor)
 
 
 @transaction.atomic
@@ -60,24 +175,29 @@ def violation_report_draft(
     narrative: str,
     recommendation: str,
 ) -> ViolationReport:
-    """An officer drafts a violation report from selected violations of one case."""
+    """An officer drafts a violation report from selected violations of one case, held by no other report."""
     require_role(actor, (Role.OFFICER, Role.SUPERVISOR), "write violation reports")
-    violations = list(violations)
-    _check_violations_reportable(supervision, violations, report=None)
+    chosen = _check_violations_reportable(supervision, list(violations), report=None)
     report = ViolationReport(
         supervision=supervision, narrative=narrative.strip(), recommendation=recommendation, author=actor
     )
     report.full_clean()
     report.save()
-    report.violations.set(violations)
+    _link_violations(report, chosen)
+    report.editors.add(actor)
     audit_record(
-        actor=actor, action="violation_report.drafted", obj=report, detail={"violations": [v.pk for v in violations]}
+        actor=actor, action="violation_report.drafted", obj=report, detail={"violations": [v.pk for v in chosen]}
     )
     return report
 
 
 def lock_report(report: ViolationReport) -> ViolationReport:
-    return ViolationReport.objects.select_for_update().select_related("supervision").get(pk=report.pk)
+    """The report, its case locked with it (as every step of the lifecycle takes it), and its author."""
+    return (
+        ViolationReport.objects.select_for_update(of=("self", "supervision"))
+        .select_related("supervision", "author")
+        .get(pk=report.pk)
+    )
 
 
 def _require_status(report: ViolationReport, allowed: Iterable[str], doing: str) -> None:
@@ -96,48 +216,74 @@ def violation_report_update(
     recommendation: str,
     violations: Iterable[Violation] | None = None,
 ) -> ViolationReport:
-    """Edit a draft or a returned report."""
+    """Its author edits a draft or a returned report."""
     report = lock_report(report)
     require_role(actor, (Role.OFFICER, Role.SUPERVISOR), "edit violation reports")
-    _require_status(report, (ReportStatus.DRAFT, ReportStatus.RETURNED), "edited")
-    report.narrative = narrative.strip()
-    report.recommendation = recommendation
-    report.full_clean()
-    report.save(update_fields=["narrative", "recommendation", "updated_at"])
-    if violations is not None:
-        violations = list(violations)
-        _check_violations_reportable(report.supervision, violations, report=report)
-        report.violations.set(violations)
+    _require_author(actor, report, "edit")
+    _require_status(report, REPORT_EDITABLE_STATUSES, "edited")
+    _write_content(
+        actor=actor, report=report, narrative=narrative, recommendation=recommendation, violations=violations
+    )
     audit_record(actor=actor, action="violation_report.updated", obj=report)
     return report
 
 
 @transaction.atomic
-def violation_report_submit(*, actor: User, report: ViolationReport) -> ViolationReport:
-    """The officer submits a draft (or a returned report, once revised) to the unit supervisor."""
+def violation_report_submit(
+    *,
+    actor: User,
+    report: ViolationReport,
+    narrative: str | None = None,
+    recommendation: str | None = None,
+    violations: Iterable[Violation] | None = None,
+) -> ViolationReport:
+    """Its author submits a draft (or a returned report, once revised) to the unit supervisor. With
+    ``narrative``, ``recommendation`` or ``violations`` the report is saved with them first, in the same
+    transaction: what is submitted is exactly what the author sent, or nothing is."""
     report = lock_report(report)
     require_role(actor, (Role.OFFICER, Role.SUPERVISOR), "submit violation reports")
-    _require_status(report, (ReportStatus.DRAFT, ReportStatus.RETURNED), "submitted")
+    _require_author(actor, report, "submit")
+    _require_status(report, REPORT_EDITABLE_STATUSES, "submitted")
+    if narrative is not None and not narrative.strip():
+        raise ValidationError({"narrative": "Write the narrative before submitting."})
+    if (narrative, recommendation, violations) != (None, None, None):
+        _write_content(
+            actor=actor,
+            report=report,
+            narrative=report.narrative if narrative is None else narrative,
+            recommendation=recommendation or report.recommendation,
+            violations=violations,
+        )
+        audit_record(actor=actor, action="violation_report.updated", obj=report)
     if not report.narrative:
         raise ValidationError({"narrative": "Write the narrative before submitting."})
+    _require_holds_its_violations(report, doing="submitted")
     report.status = ReportStatus.SUBMITTED
     report.submitted_at = timezone.now()
+    report.full_clean()
     report.save(update_fields=["status", "submitted_at", "updated_at"])
     audit_record(actor=actor, action="violation_report.submitted", obj=report)
     return report
 
 
 def _require_reviewer(actor: User, report: ViolationReport) -> None:
+    """A supervisor of the case's unit who neither wrote nor edited the report."""
     require_role(actor, (Role.SUPERVISOR,), "review violation reports")
     if actor.unit_id != report.supervision.unit_id:
         raise ApplicationError("Only the supervisor of the case's unit may review this report.", status_code=403)
     if actor.pk == report.author_id:
         raise ApplicationError("You cannot review a report you wrote.", status_code=403)
+    if report.editors.filter(pk=actor.pk).exists():
+        raise ApplicationError(
+            "You cannot review a report you edited: another supervisor of the unit must review it.", status_code=403
+        )
 
 
 @transaction.atomic
 def violation_report_return(*, actor: User, report: ViolationReport, comment: str) -> ViolationReport:
-    """The supervisor returns a submitted report to its author with comments."""
+    """The supervisor returns a submitted report to its author with comments. Its violations are freed
+    (its links are kept, not live): another report may take them meanwhile; the author's next edit or
+    submission takes back those still free."""
     report = lock_report(report)
     _require_reviewer(actor, report)
     _require_status(report, (ReportStatus.SUBMITTED,), "returned")
@@ -147,7 +293,9 @@ def violation_report_return(*, actor: User, report: ViolationReport, comment: st
     report.reviewed_by = actor
     report.reviewed_at = timezone.now()
     report.review_comment = comment.strip()
+    report.full_clean()
     report.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment", "updated_at"])
+    ReportViolation.objects.filter(report=report).update(live=False)
     audit_record(actor=actor, action="violation_report.returned", obj=report)
     return report
 
@@ -156,10 +304,12 @@ def violation_report_return(*, actor: User, report: ViolationReport, comment: st
 def violation_report_approve(*, actor: User, report: ViolationReport) -> ViolationReport:
     """The supervisor approves a submitted report. In the same transaction the report takes its
     authority from the supervision and a delivery to that authority is recorded; the delivery job
-    is queued after commit (and a periodic sweep picks it up if the broker is down)."""
+    is queued after commit (and a periodic sweep picks it up if the broker is down). Its violations are
+    checked again, locked: each is held by this report alone and may still be reported."""
     report = lock_report(report)
     _require_reviewer(actor, report)
     _require_status(report, (ReportStatus.SUBMITTED,), "approved")
+    _require_holds_its_violations(report, doing="reported")
     authority = supervision_authority(supervision=report.supervision)
     report.status = ReportStatus.APPROVED
     report.reviewed_by = actor
@@ -167,6 +317,7 @@ def violation_report_approve(*, actor: User, report: ViolationReport) -> Violati
     report.review_comment = ""
     report.court = authority.court
     report.parole_board = authority.parole_board
+    report.full_clean()
     report.save(
         update_fields=["status", "reviewed_by", "reviewed_at", "review_comment", "court", "parole_board", "updated_at"]
     )

@@ -64,6 +64,8 @@ SUPERVISION_AUTHORITY_MESSAGE = (
 NO_ADD_PAGE = {
     "agency.auditevent",
     "supervision.reportdelivery",
+    "supervision.violationreport",  # drafted by an officer on the case page or through the API (issue 12, #11)
+    "supervision.reportviolation",
     "supervision.notification",
     "supervision.checkinplan",
     "supervision.reminderdelivery",
@@ -158,6 +160,7 @@ MAKERS: dict[str, Callable[[], Model]] = {
     ),
     "supervision.violation": ViolationFactory,
     "supervision.violationreport": ViolationReportFactory,
+    "supervision.reportviolation": lambda: ViolationReportFactory().violation_links.get(),
     "supervision.reportdelivery": lambda: ReportDelivery.objects.create(
         report=ViolationReportFactory(), court=CourtFactory()
     ),

@@ -10,6 +10,7 @@ from supervision.choices import (
     ConditionCategory,
     DrugTestResult,
     ReportRecommendation,
+    ReportStatus,
     SupervisionLevel,
     SupervisionStatus,
     SupervisionType,
@@ -117,6 +118,14 @@ class ViolationFactory(DjangoModelFactory):
     recorded_by = factory.LazyAttribute(lambda v: v.supervision.officer)
 
 
+# Set after the report's violations (see ViolationReportFactory._create).
+REPORT_LIFECYCLE_FIELDS = {
+    *("status", "submitted_at", "reviewed_by", "reviewed_at", "review_comment", "court", "parole_board"),
+    *("received_at", "received_by", "hearing_at", "hearing_location", "disposition", "disposition_on"),
+    "disposition_note",
+}
+
+
 class ViolationReportFactory(DjangoModelFactory):
     class Meta:
         model = ViolationReport
@@ -127,8 +136,26 @@ class ViolationReportFactory(DjangoModelFactory):
     recommendation = ReportRecommendation.MODIFY_CONDITIONS
     author = factory.LazyAttribute(lambda r: r.supervision.officer)
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        """Written in the order the services write a report: a draft, its violations linked while it is a
+        draft (the database refuses to change the violations of a submitted report), then the status and
+        the lifecycle's fields asked for (``violations`` below)."""
+        lifecycle = {name: kwargs.pop(name) for name in list(kwargs) if name in REPORT_LIFECYCLE_FIELDS}
+        report = super()._create(model_class, *args, **kwargs)
+        report._factory_lifecycle = lifecycle
+        return report
+
     @factory.post_generation
     def violations(self, create, extracted, **kwargs):
         if not create:
             return
         self.violations.set(extracted if extracted is not None else [ViolationFactory(supervision=self.supervision)])
+        self.editors.add(self.author)
+        lifecycle = self.__dict__.pop("_factory_lifecycle", {})
+        if lifecycle:
+            for name, value in lifecycle.items():
+                setattr(self, name, value)
+            self.save()
+        if self.status == ReportStatus.RETURNED:  # a returned report frees its violations, as its service does
+            self.violation_links.update(live=False)

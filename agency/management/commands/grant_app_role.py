@@ -48,6 +48,7 @@ DELETES_ROWS = (
     "django_celery_results",  # beat's celery.backend_cleanup removes task results after CELERY_RESULT_EXPIRES
     "django_celery_beat",  # the admin's Periodic tasks pages (the schedule is not Caseline's record)
     "auth.Group",  # the admin's Groups page
+    "supervision.ReportViolation",  # a violation taken off a draft report (the link table of its violations)
 )
 # Caseline's own records (agency, offenders, supervision and their history tables) are never deleted; only
 # the many-to-many link rows between them (a violation taken off a draft report, a user's groups) are.
