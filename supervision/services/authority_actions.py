@@ -66,6 +66,7 @@ def violation_report_acknowledge(*, actor: User, report: ViolationReport) -> Vio
     report.status = ReportStatus.RECEIVED
     report.received_at = timezone.now()
     report.received_by = actor
+    report.full_clean()
     report.save(update_fields=["status", "received_at", "received_by", "updated_at"])
     note = _case_note(
         actor=actor,

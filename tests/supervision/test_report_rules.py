@@ -673,6 +673,22 @@ def test_approval_validates_the_report_before_saving_it(case):
     assert _rows() == before
 
 
+def test_acknowledgement_validates_the_report_before_saving_it(case):
+    # given a report routed to the court, and its clerk
+    report = _filed(case, ReportStatus.ROUTED)
+    clerk = CourtClerkFactory(court=case.court)
+    before = _rows()
+    # when the model's validation fails at acknowledgement / then nothing is saved: no status, no note, no audit
+    with (
+        mock.patch.object(ViolationReport, "clean", side_effect=ValidationError({"narrative": "Checked."})),
+        pytest.raises(ValidationError, match=r"Checked\."),
+    ):
+        violation_report_acknowledge(actor=clerk, report=report)
+    stored = ViolationReport.objects.get(pk=report.pk)
+    assert (stored.status, stored.received_at, stored.received_by) == (ReportStatus.ROUTED, None, None)
+    assert _rows() == before
+
+
 # --- Finding 11 in the admin: a report is shown, never written ---------------------------------------------
 
 
