@@ -37,6 +37,24 @@ API_DESCRIPTION = (
 _RELATIVE_FILE_LINK = re.compile(r'<a href="(?![a-z][a-z0-9+.-]*:|/|#)[^"]*">(.*?)</a>', re.DOTALL)
 
 
+_HEADING = re.compile(r'<h[1-6] id="([^"]+)"')
+
+
+def _wrap_tables(html: str) -> str:
+    """Each table in a region the keyboard can scroll (WCAG 1.4.10 and 2.1.1 at 320 px), named by the heading
+    above it."""
+    parts = html.split("<table>")
+    out = [parts[0]]
+    for part in parts[1:]:
+        headings = _HEADING.findall("".join(out))
+        name = f' aria-labelledby="{headings[-1]}"' if headings else ' aria-label="Table"'
+        out.append(f'<div class="table-responsive" tabindex="0" role="region"{name}>')
+        out.append('<table class="table table-sm table-bordered">')
+        body, _sep, rest = part.partition("</table>")
+        out.append(f"{body}</table></div>{rest}")
+    return "".join(out)
+
+
 @lru_cache(maxsize=4)
 def _render(path: Path, mtime_ns: int) -> tuple[str, str]:
     """(title, body HTML) of a Markdown file; cached per file version."""
@@ -52,7 +70,7 @@ def _render(path: Path, mtime_ns: int) -> tuple[str, str]:
     )
     html = md.convert(text)
     html = _RELATIVE_FILE_LINK.sub(r"\1", html)
-    html = html.replace("<table>", '<table class="table table-sm table-bordered">')
+    html = _wrap_tables(html)
     html = html.replace("<pre>", '<pre class="bg-body-tertiary border rounded p-2">')
     title = text.splitlines()[0].lstrip("# ").strip() if text else "API guide"
     return title, html
