@@ -31,11 +31,27 @@
     });
   }
 
-  // Move focus to the first field with an error, so a keyboard user lands where to fix it.
+  // A form shown again with errors: focus goes to its error summary (includes/form_errors.html), which a
+  // screen reader reads out and whose links lead to each field; without a summary, to the first field
+  // with an error. Either way a keyboard user lands where to fix it.
   function focusFirstError() {
+    var summary = document.querySelector("main .cl-error-summary");
+    if (summary) { summary.focus(); return; }
     var invalid = document.querySelector("main .is-invalid, main fieldset.is-invalid input");
     if (invalid && typeof invalid.focus === "function") invalid.focus();
   }
+
+  // A link of the error summary focuses its field and shows the field's label above it.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-error-field]");
+    if (!link) return;
+    var field = document.getElementById(link.dataset.errorField);
+    if (!field) return;
+    event.preventDefault();
+    var label = document.querySelector("label[for='" + CSS.escape(field.id) + "']") || field.closest("fieldset") || field;
+    label.scrollIntoView({ block: "start" });
+    field.focus({ preventScroll: true });
+  });
 
   // Drug test: a substance marked positive stands out.
   function markPositive(select) {
@@ -53,6 +69,11 @@
     wireRows(document);
     wireAutoSubmit(document);
     focusFirstError();
+  });
+  // A form sent to an anchor (the inbox's …/hearing/#proceedings) comes back to it: the browser's jump to the
+  // anchor, once the page has loaded, puts the focus back on the page itself, so the summary takes it again.
+  window.addEventListener("load", function () {
+    if (window.location.hash) window.setTimeout(focusFirstError, 0);
   });
   document.addEventListener("htmx:afterSwap", function (event) { wireRows(event.target); });
 })();
