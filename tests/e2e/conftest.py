@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.api.conftest import world  # noqa: F401 (the API tests' agency, which the accessibility walk reuses)
+
 CHROMIUM = Path(os.environ.get("CASELINE_CHROMIUM", "/usr/bin/chromium"))
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
