@@ -75,5 +75,13 @@
   window.addEventListener("load", function () {
     if (window.location.hash) window.setTimeout(focusFirstError, 0);
   });
-  document.addEventListener("htmx:afterSwap", function (event) { wireRows(event.target); });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    wireRows(event.target);
+    // A filter inside the part it replaced (the case's timeline) is gone with it: the focus goes to the new
+    // current filter instead of falling back to the top of the page (WCAG 2.4.3).
+    if (!document.activeElement || document.activeElement === document.body) {
+      var current = event.target.querySelector("[aria-current]");
+      if (current) current.focus();
+    }
+  });
 })();
