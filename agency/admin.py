@@ -38,7 +38,7 @@ from agency.models import (
     WebhookEvent,
     WebhookSubscription,
 )
-from agency.security import sign_in_lockouts, user_two_factor_reset, user_unlock
+from agency.sign_in import sign_in_lockouts, user_two_factor_reset, user_unlock
 from agency.webhooks import webhook_deliveries_retry
 
 NEVER_DELETED = (

@@ -1,5 +1,8 @@
 """The organisation: users and their roles, units, courts, parole boards; and the audit trail."""
 
+from collections.abc import Callable
+from typing import ClassVar
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -177,6 +180,10 @@ class User(AbstractUser):
         if self.role in (Role.OFFICER, Role.SUPERVISOR) and not self.unit_id:
             raise ValidationError({"unit": "Officers and supervisors must belong to a unit."})
 
+    # What a change of access does at once (tokens revoked, the change audited): set by AgencyConfig.ready to
+    # agency.access_changes.user_access_changed, so that this model imports no service (no import cycle).
+    access_changed: ClassVar[Callable[..., int]]
+
     def save(self, *args, **kwargs) -> None:
         """Saves the user; when the role, unit, court, parole board or status changed from what is stored,
         also ends their sessions (``access_changed_at`` is part of each session's access stamp), revokes
@@ -207,10 +214,8 @@ class User(AbstractUser):
                     kwargs["update_fields"] = {*update_fields, "access_changed_at"}
             super().save(*args, **kwargs)
             if changed:
-                from agency.security import user_access_changed
-
                 attnames = dict(zip(ACCESS_FIELDS, _ACCESS_ATTNAMES, strict=True))
-                user_access_changed(
+                self.access_changed(
                     user=self,
                     changed=changed,
                     before={name: stored[attnames[name]] for name in changed},

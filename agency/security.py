@@ -1,10 +1,8 @@
 """Security controls that span every page and endpoint (CJIS Security Policy / OWASP ASVS L2).
 
-- Sign-in events are audited from Django's and django-axes' signals (wired in ``AgencyConfig.ready``):
-  signed in, signed out, failed sign-in, lockout (per username and address, for 15 minutes). One account
-  failing from many addresses alerts the administrators (``user_sign_in_alert``). Unlocking and resetting
-  two-factor are services here, called from the admin, audited.
-- ``user_access_changed``: what ``User.save`` calls when a user's access changed, by whatever path.
+- ``access_stamp``: what a session was signed in with (role, organisation, status), checked on every request.
+  Sign-in itself (its audit, the lockout alert, unlocking) is ``agency.sign_in``; what a change of access
+  does at once (tokens revoked, audited) is ``agency.access_changes``.
 - ``SessionLimitsMiddleware``: a session ends after 30 minutes idle and 12 hours in all, and as soon as
   the user's role, organisation or status changed since they signed in. Pages warn before the idle limit
   (static/js/session.js, "Stay signed in": ``session_touch``) and the sign-in page says why one ended.
@@ -19,9 +17,7 @@
 
 from __future__ import annotations
 
-import getpass
 import logging
-import os
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -29,7 +25,6 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
@@ -41,7 +36,6 @@ from rest_framework.throttling import SimpleRateThrottle
 
 from agency.audit import audit_record
 from agency.choices import AuditOutcome
-from agency.middleware import current_request
 
 if TYPE_CHECKING:
     from agency.models import User
@@ -86,259 +80,10 @@ def access_stamp(user: User) -> str:
     ]
 
 
-def _has_confirmed_device(user: User) -> bool:
+def has_confirmed_device(user: User) -> bool:
     from django_otp import devices_for_user
 
     return any(True for _ in devices_for_user(user, confirmed=True))
-
-
-# --- Sign-in signal handlers (auditing is not domain logic: see STYLE.md) --------------------------------
-
-
-def on_user_logged_in(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
-    if request is not None and hasattr(request, "session"):
-        now = int(timezone.now().timestamp())
-        request.session[SIGNED_IN_AT] = now
-        request.session[LAST_SEEN_AT] = now
-        request.session[ACCESS_STAMP] = access_stamp(user)
-        request.session[HAS_TWO_FACTOR] = _has_confirmed_device(user)
-        request.session.pop(SESSION_ENDED, None)
-    # Only sign-ins over HTTP are audited: the test client's force_login has no request context.
-    if current_request.get() is not None:
-        audit_record(actor=user, action="user.signed_in", obj=user)
-
-
-def on_user_logged_out(sender: Any, request: HttpRequest | None, user: User | None, **kwargs: Any) -> None:
-    if user is not None and current_request.get() is not None:
-        audit_record(actor=user, action="user.signed_out", obj=user)
-
-
-def _attempted_user(credentials: dict[str, Any]) -> User | None:
-    from agency.models import User
-
-    username = str(credentials.get("username") or "")[:150]
-    return User.objects.filter(username=username).first() if username else None
-
-
-def on_user_login_failed(sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs):
-    target = _attempted_user(credentials)
-    audit_record(
-        actor=None,
-        actor_label="anonymous",
-        action="user.sign_in_failed",
-        obj=target,
-        outcome=AuditOutcome.DENIED,
-        detail={"username": str(credentials.get("username") or "")[:150], "known_user": target is not None},
-    )
-    # django-axes' own receiver ran first (its app is loaded before ours): this failure is counted already.
-    if target is not None and request is not None:
-        user_sign_in_alert(user=target)
-
-
-def on_user_locked_out(sender: Any, request: HttpRequest | None, username: str | None, **kwargs: Any) -> None:
-    target = _attempted_user({"username": username})
-    audit_record(
-        actor=None,
-        actor_label="anonymous",
-        action="user.locked_out",
-        obj=target,
-        outcome=AuditOutcome.DENIED,
-        detail={"username": str(username or "")[:150], "failure_limit": settings.AXES_FAILURE_LIMIT},
-    )
-
-
-# --- Failures from many addresses: the administrators are alerted ------------------------------------------
-
-SIGN_IN_ALERT_ACTION = "user.sign_in_alert"
-
-
-def sign_in_lockouts(user: User) -> list[dict[str, Any]]:
-    """The addresses this user is locked out from now (django-axes counts failures per username and
-    address; a lock lasts ``AXES_COOLOFF_TIME`` from the last counted failure), each with its failure count
-    and when its lock ends, soonest first."""
-    from axes.models import AccessAttempt
-    from django.db.models import Max, Sum
-
-    cool_off = settings.AXES_COOLOFF_TIME
-    rows = (
-        AccessAttempt.objects.filter(username=user.username, attempt_time__gte=timezone.now() - cool_off)
-        .values("ip_address")
-        .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
-        .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
-        .order_by("last", "ip_address")
-    )
-    return [
-        {"address": row["ip_address"] or "unknown", "failures": row["failures"], "until": row["last"] + cool_off}
-        for row in rows
-    ]
-
-
-@transaction.atomic
-def user_sign_in_alert(*, user: User) -> bool:
-    """Alert the administrators (an audit row, and an email to each active administrator after commit) when
-    ``user``'s sign-in failed from ``CASELINE_SIGN_IN_ALERT_ADDRESSES`` or more addresses within the lock
-    period: someone is guessing that account's password from many places, which the per-address lock alone
-    would let go on. Once per account per lock period. Returns whether it alerted."""
-    from axes.models import AccessAttempt
-    from django.db.models import Sum
-
-    from agency.models import AuditEvent
-
-    window_start = timezone.now() - settings.AXES_COOLOFF_TIME
-    recent = AccessAttempt.objects.filter(username=user.username, attempt_time__gte=window_start)
-    addresses = sorted({address or "unknown" for address in recent.values_list("ip_address", flat=True)})
-    if len(addresses) < settings.CASELINE_SIGN_IN_ALERT_ADDRESSES:
-        return False
-    already = AuditEvent.objects.filter(
-        action=SIGN_IN_ALERT_ACTION,
-        object_type=user._meta.label_lower,
-        object_id=str(user.pk),
-        occurred_at__gte=window_start,
-    ).exists()
-    if already:
-        return False
-    failures = recent.aggregate(total=Sum("failures_since_start"))["total"] or 0
-    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    audit_record(
-        actor=None,
-        system="sign-in-monitor",
-        action=SIGN_IN_ALERT_ACTION,
-        obj=user,
-        outcome=AuditOutcome.DENIED,
-        detail={
-            "username": user.username,
-            "address_count": len(addresses),
-            "addresses": addresses[:20],
-            "failures": failures,
-            "window_minutes": minutes,
-        },
-    )
-    from agency.tasks import user_sign_in_alert_send_task
-
-    # robust: a broker that cannot be reached is logged, and the sign-in page still answers (the row is written)
-    transaction.on_commit(
-        lambda: user_sign_in_alert_send_task.delay(user.pk, addresses[:20], len(addresses), failures, minutes),
-        robust=True,
-    )
-    return True
-
-
-def user_sign_in_alert_send(*, user_id: int, addresses: list[str], address_count: int, failures: int, minutes: int):
-    """Email the alert to every active administrator with an address. Returns how many were sent to."""
-    from django.core.mail import send_mail
-
-    from agency.choices import Role
-    from agency.models import User
-
-    user = User.objects.filter(pk=user_id).first()
-    if user is None:
-        return 0
-    recipients = sorted(
-        User.objects.filter(role=Role.ADMINISTRATOR, is_active=True).exclude(email="").values_list("email", flat=True)
-    )
-    if not recipients:
-        logger.warning("Sign-in alert for %s: no active administrator has an email address.", user.username)
-        return 0
-    shown = ", ".join(addresses) + (
-        f" and {address_count - len(addresses)} more" if address_count > len(addresses) else ""
-    )
-    send_mail(
-        subject=f"Caseline: sign-in failures for {user.username} from {address_count} addresses",
-        message=(
-            f"In the last {minutes} minutes, signing in as {user.username} failed {failures} times from "
-            f"{address_count} different addresses: {shown}.\n\n"
-            "Each address is locked out of this account for "
-            f"{minutes} minutes after {settings.AXES_FAILURE_LIMIT} failures, but someone may be guessing the "
-            "password from many places. Check the audit trail (action user.sign_in_failed) and, if the user "
-            "did not do this, deactivate the account or set a new password in the admin."
-        ),
-        from_email=None,
-        recipient_list=recipients,
-    )
-    return len(recipients)
-
-
-# --- Services the admin calls ---------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def user_unlock(*, actor: User, user: User) -> int:
-    """Lift a sign-in lockout (django-axes' failure records for the username). Returns how many records
-    were removed; audited even when there was none, as the administrator's act."""
-    from axes.utils import reset
-
-    removed = reset(username=user.username)
-    audit_record(actor=actor, action="user.unlocked", obj=user, detail={"attempts_cleared": removed})
-    return removed
-
-
-@transaction.atomic
-def user_two_factor_reset(*, actor: User, user: User) -> int:
-    """Remove the user's authenticator and recovery codes (a lost phone): they enroll again at their next
-    sign-in. A session verified with a removed device is unverified from its next request on."""
-    from django_otp.plugins.otp_static.models import StaticDevice
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    removed = 0
-    for model in (TOTPDevice, StaticDevice):
-        _count, per_model = model.objects.filter(user=user).delete()
-        removed += per_model.get(model._meta.label, 0)
-    audit_record(actor=actor, action="user.two_factor_reset", obj=user, detail={"devices_removed": removed})
-    return removed
-
-
-def user_access_changed(
-    *, user: User, changed: list[str], before: dict[str, Any], after: dict[str, Any], actor: User | None = None
-) -> int:
-    """Called by ``User.save`` inside its transaction when what ``user`` may see changed (role,
-    organisation, status), whatever path saved them: audit ``user.access_changed`` and revoke their API
-    tokens now. Their browser sessions end on their next request: ``access_changed_at``, set by the save,
-    is part of the access stamp every session is checked against. Who acted: ``actor``, else the signed-in
-    user of the request being answered, else the process (``manage.py shell``, a job), named as such.
-    Returns how many tokens were revoked."""
-    from knox.models import AuthToken
-
-    from agency.api.tokens import api_token_revoke
-    from agency.middleware import request_user
-    from agency.models import ApiTokenScope
-
-    actor = actor or request_user()
-    system = "" if actor is not None else _unattended_process()
-    records = list(ApiTokenScope.objects.filter(user=user, revoked_at__isnull=True).order_by("pk"))
-    audit_record(
-        actor=actor,
-        system=system,
-        action="user.access_changed",
-        obj=user,
-        detail={
-            "changed": sorted(changed),
-            "before": before,
-            "after": after,
-            "tokens_revoked": len(records),
-            **({"os_user": _os_user()} if system else {}),
-        },
-    )
-    for record in records:
-        api_token_revoke(actor=actor, system=system, record=record)
-    AuthToken.objects.filter(user=user).delete()  # any knox token issued without a record
-    return len(records)
-
-
-def _unattended_process() -> str:
-    """How the audit trail names a change made outside a request: ``manage.py <command>``, or the program."""
-    import sys
-
-    argv = [os.path.basename(part) for part in sys.argv[:2]]
-    if argv and argv[0] == "manage.py":
-        return " ".join(argv)
-    return argv[0] if argv and argv[0] else "python"
-
-
-def _os_user() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no user name in the environment or the password database
-        return "unknown"
 
 
 # --- Middleware ---------------------------------------------------------------------------------------------

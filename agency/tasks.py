@@ -1,8 +1,9 @@
-"""Celery tasks for webhooks (see agency.webhooks) and the sign-in alert (agency.security): thin, ids only,
+"""Celery tasks for webhooks (see agency.webhooks) and the sign-in alert (agency.sign_in): thin, ids only,
 safe to run twice."""
 
 from celery import shared_task
 
+from agency.sign_in_alert import user_sign_in_alert_send
 from agency.webhooks import webhook_deliveries_sweep, webhook_delivery_deliver
 
 
@@ -25,8 +26,6 @@ def webhook_deliveries_sweep_task(min_age_seconds: int | None = None) -> dict[st
 def user_sign_in_alert_send_task(
     user_id: int, addresses: list[str], address_count: int, failures: int, minutes: int
 ) -> int:
-    from agency.security import user_sign_in_alert_send
-
     return user_sign_in_alert_send(
         user_id=user_id, addresses=addresses, address_count=address_count, failures=failures, minutes=minutes
     )

@@ -25,6 +25,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
+from celery import current_app
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -46,6 +47,7 @@ EVENT_HEADER = "X-Caseline-Event"
 DELIVERY_HEADER = "X-Caseline-Delivery"
 SWEEP_MIN_AGE = timedelta(minutes=1)
 DEFAULT_MAX_ATTEMPTS = 8
+DELIVER_TASK = "agency.tasks.webhook_delivery_deliver_task"
 
 
 def webhook_max_attempts() -> int:
@@ -106,13 +108,13 @@ def webhook_event_emit(*, event: str, obj_type: str, obj_id: int, data: dict[str
 
 def webhook_deliveries_queue(ids: list[int]) -> int:
     """Hand each delivery to a worker. A broker that is down loses nothing: the rows stay pending and
-    the sweep queues them later. Returns how many were queued."""
-    from agency.tasks import webhook_delivery_deliver_task
-
+    the sweep queues them later. Returns how many were queued. The task is found by its name in Celery's
+    registry: ``agency.tasks`` calls this module, so this module does not import it (no import cycle)."""
+    deliver_task = current_app.tasks[DELIVER_TASK]
     queued = 0
     for delivery_id in ids:
         try:
-            webhook_delivery_deliver_task.delay(delivery_id)
+            deliver_task.delay(delivery_id)
         except Exception:  # kombu.exceptions.OperationalError and the like
             logger.warning("Could not queue webhook delivery %s; the sweep will.", delivery_id, exc_info=True)
         else:
