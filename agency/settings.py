@@ -181,7 +181,7 @@ AUTHENTICATION_BACKENDS = [
 # address for 15 minutes (a success resets the count). Nobody can lock someone else out from elsewhere,
 # and an administrator can still lift a lock at once (Users → “Unlock sign-in”, audited). One account
 # failing from SIGN_IN_ALERT_ADDRESSES or more addresses within the lock period alerts the administrators
-# (agency.security.user_sign_in_alert). Locked out: 429 with a page that says until when.
+# (agency.sign_in.user_sign_in_alert). Locked out: 429 with a page that says until when.
 AXES_FAILURE_LIMIT = env.int("SIGN_IN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("SIGN_IN_LOCKOUT_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
