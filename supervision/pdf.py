@@ -52,8 +52,8 @@ logger = logging.getLogger(__name__)
 
 def report_document_queryset(queryset: QuerySet[ViolationReport]) -> QuerySet[ViolationReport]:
     """``queryset`` (already scoped by the caller) with everything the report page and the PDF show:
-    three queries whatever the number of violations (the report, its violations with their evidence,
-    the drug tests' substance results)."""
+    four queries whatever the number of violations (the report, its violations with their evidence,
+    the drug tests' substance results, the people who wrote it)."""
     violations = Violation.objects.select_related(
         "check_in", "drug_test", "condition__condition_type", "recorded_by"
     ).prefetch_related(
@@ -68,7 +68,7 @@ def report_document_queryset(queryset: QuerySet[ViolationReport]) -> QuerySet[Vi
         "received_by",
         "court",
         "parole_board",
-    ).prefetch_related(Prefetch("violations", queryset=violations.order_by("occurred_on", "id")))
+    ).prefetch_related(Prefetch("violations", queryset=violations.order_by("occurred_on", "id")), "editors")
 
 
 @dataclass(frozen=True)
@@ -553,8 +553,10 @@ def _role(user) -> str:
 
 def _signatures(report: ViolationReport) -> Flowable:
     """Who wrote the report and who approved it, each with their role and the time they did it: the
-    ``author`` who submitted it and the ``reviewed_by`` who approved it, as recorded (never assumed)."""
+    ``author`` who submitted it (and anyone else who edited its content, from its ``editors``) and the
+    ``reviewed_by`` who approved it, as recorded (never assumed)."""
     author = report.author
+    edited_by = "; ".join(f"{_person(user)}, {_role(user)}" for user in report.editors_besides_author())
     reviewer = report.reviewed_by
     unit = report.supervision.unit.name
 
@@ -574,6 +576,7 @@ def _signatures(report: ViolationReport) -> Flowable:
         "Written by",
         [
             f"Badge {author.badge_number}" if author and author.badge_number else "",
+            f"Edited by {edited_by}" if edited_by else "",
             unit,
             f"Submitted {_datetime(report.submitted_at)}" if report.submitted_at else "Not yet submitted",
         ],

@@ -386,20 +386,15 @@ def report_new(request: HttpRequest, case_id: int) -> HttpResponse:
 EDITABLE_REPORT_STATUSES = (ReportStatus.DRAFT, ReportStatus.RETURNED)
 
 
-@require_http_methods(["GET", "POST"])
-@workspace_view
-def report_detail(request: HttpRequest, case_id: int, report_id: int) -> HttpResponse:
-    supervision = selectors.case_for_action(actor=request.user, case_id=case_id)
-    report = selectors.violation_report_get(actor=request.user, supervision=supervision, report_id=report_id)
-    editable = report.status in EDITABLE_REPORT_STATUSES
-    extra = {"report": report, "editable": editable}
-    if not editable:
-        audit_page_read(request, action="violation_report.viewed", obj=report, offender_id=supervision.offender_id)
-        return render(
-            request, "supervision/report_form.html", {"case": supervision, "offender": supervision.offender, **extra}
-        )
+def _report_editable_by(report, user) -> bool:
+    """Whether the page offers ``user`` the report's form: a draft or returned report, to its author only (the
+    services hold the rule; this only decides what the page shows)."""
+    return report.status in EDITABLE_REPORT_STATUSES and report.author_id == user.pk
+
+
+def _report_form(request: HttpRequest, supervision: Supervision, report) -> ViolationReportForm:
     violations = selectors.case_reportable_violations(supervision=supervision, report=report)
-    form = ViolationReportForm(
+    return ViolationReportForm(
         _data(request),
         violations=violations,
         initial={
@@ -408,16 +403,65 @@ def report_detail(request: HttpRequest, case_id: int, report_id: int) -> HttpRes
             "recommendation": report.recommendation,
         },
     )
+
+
+def _report_refused(request: HttpRequest, report, error: ApplicationError) -> HttpResponse:
+    """A refused change to a report: not theirs to change is a 403 (audited as a denied access); a report in
+    the wrong state goes back to its page with the reason."""
+    if error.status_code == 403:
+        raise PermissionDenied(error.message)
+    messages.error(request, error.message)
+    return redirect(report_url(report))
+
+
+def _report_not_editable(request: HttpRequest, report, *, doing: str) -> HttpResponse:
+    """A POST to a report the page does not offer this user to ``doing`` ("edit", "submit"), answered as its
+    service would before any of the form is read (the service refuses it too, whatever path it comes by)."""
+    if report.author_id != request.user.pk:
+        author = report.author.get_full_name() or report.author.username
+        message = f"Only the report's author ({author}) may {doing} it: ask them, or write a report of your own."
+        return _report_refused(request, report, ApplicationError(message, status_code=403))
+    status = report.get_status_display().lower()
+    done = {"edit": "edited", "submit": "submitted"}[doing]
+    message = f"A report that is {status} cannot be {done}."
+    return _report_refused(request, report, ApplicationError(message, status_code=409))
+
+
+def _report_page(request: HttpRequest, supervision: Supervision, report, form=None) -> HttpResponse:
+    """The report's page: with ``form`` its author's form (shown again with its errors), else the report as
+    it is. Audited as a read of the report."""
+    audit_page_read(request, action="violation_report.viewed", obj=report, offender_id=supervision.offender_id)
+    context = {
+        "case": supervision,
+        "offender": supervision.offender,
+        "form": form,
+        "title": f"Violation report #{report.pk}",
+        "report": report,
+        "editable": form is not None,
+        "other_editors": report.editors_besides_author(),
+    }
+    return render(request, "supervision/report_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@workspace_view
+def report_detail(request: HttpRequest, case_id: int, report_id: int) -> HttpResponse:
+    supervision = selectors.case_for_action(actor=request.user, case_id=case_id)
+    report = selectors.violation_report_get(actor=request.user, supervision=supervision, report_id=report_id)
+    if not _report_editable_by(report, request.user):
+        if request.method == "POST":
+            return _report_not_editable(request, report, doing="edit")
+        return _report_page(request, supervision, report)
     return _record(
         request,
         supervision=supervision,
-        form=form,
+        form=_report_form(request, supervision, report),
         call=lambda data: services.violation_report_update(actor=request.user, report=report, **data),
         success="Violation report saved.",
         title=f"Violation report #{report.pk}",
         template="supervision/report_form.html",
         next_url=report_url,
-        extra=extra,
+        extra={"report": report, "editable": True, "other_editors": report.editors_besides_author()},
         viewed=("violation_report.viewed", report),
     )
 
@@ -425,15 +469,22 @@ def report_detail(request: HttpRequest, case_id: int, report_id: int) -> HttpRes
 @require_POST
 @workspace_view
 def report_submit(request: HttpRequest, case_id: int, report_id: int) -> HttpResponse:
+    """The report form's *Submit to supervisor*: the form as it is on the screen is saved and submitted in one
+    service call (issue 12, finding 14), so the supervisor gets exactly what the officer sees. A refusal
+    shows the form again with what was typed and the reason, nothing saved."""
     supervision = selectors.case_for_action(actor=request.user, case_id=case_id)
     report = selectors.violation_report_get(actor=request.user, supervision=supervision, report_id=report_id)
-    try:
-        services.violation_report_submit(actor=request.user, report=report)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-        return redirect(report_url(report))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect(report_url(report))
-    messages.success(request, f"Violation report #{report.pk} submitted to your supervisor for approval.")
-    return redirect(case_url(supervision))
+    if not _report_editable_by(report, request.user):
+        return _report_not_editable(request, report, doing="submit")
+    form = _report_form(request, supervision, report)
+    if form.is_valid():
+        try:
+            services.violation_report_submit(actor=request.user, report=report, **form.cleaned_data)
+        except ApplicationError as error:
+            return _report_refused(request, report, error)
+        except ValidationError as error:
+            form_add_service_error(form, error)
+        else:
+            messages.success(request, f"Violation report #{report.pk} submitted to your supervisor for approval.")
+            return redirect(case_url(supervision))
+    return _report_page(request, supervision, report, form)

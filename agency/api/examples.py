@@ -117,6 +117,7 @@ EXAMPLES = {
         "disposition_on": None,
         "disposition_note": "",
         "author": 7,
+        "editors": [{"id": 7, "name": "Jordan Smith"}],
         "submitted_at": "2026-11-21T11:02:00-05:00",
         "reviewed_by": 5,
         "reviewed_at": "2026-11-21T15:30:00-05:00",

@@ -382,6 +382,7 @@ REPORT_FIELDS = [
     "disposition_on",
     "disposition_note",
     "author",
+    "editors",
     "submitted_at",
     "reviewed_by",
     "reviewed_at",
@@ -394,8 +395,17 @@ REPORT_FIELDS = [
 ]
 
 
+class ReportEditorSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The user's id.")
+    name = serializers.CharField(help_text="Their full name (or username).")
+
+
 class ViolationReportSerializer(serializers.ModelSerializer):
     violations = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    editors = serializers.SerializerMethodField(
+        help_text="Everyone who wrote any of the report's content: its author first, then anyone else who edited "
+        "it (none of them may approve it)."
+    )
     disposition = serializers.ChoiceField(
         choices=Disposition.choices, allow_blank=True, read_only=True, help_text="Empty until the report is disposed."
     )
@@ -407,6 +417,11 @@ class ViolationReportSerializer(serializers.ModelSerializer):
         model = ViolationReport
         fields = REPORT_FIELDS
         read_only_fields = REPORT_FIELDS
+
+    @extend_schema_field(ReportEditorSerializer(many=True))
+    def get_editors(self, report: ViolationReport) -> list[dict]:
+        people = [report.author, *report.editors_besides_author()]
+        return [{"id": user.pk, "name": user.get_full_name() or user.username} for user in people]
 
     @extend_schema_field(AuthoritySerializer)
     def get_authority(self, report: ViolationReport) -> dict:
@@ -430,6 +445,14 @@ class ViolationReportCreateSerializer(StrictSerializer):
 
 
 class ViolationReportUpdateSerializer(StrictSerializer):
+    violations = _violations_field(required=False)
+    narrative = _text(ViolationReport, "narrative", required=False)
+    recommendation = serializers.ChoiceField(choices=ReportRecommendation.choices, required=False)
+
+
+class ViolationReportSubmitSerializer(StrictSerializer):
+    """What is on the author's screen, saved and submitted in one step; a field left out keeps its saved value."""
+
     violations = _violations_field(required=False)
     narrative = _text(ViolationReport, "narrative", required=False)
     recommendation = serializers.ChoiceField(choices=ReportRecommendation.choices, required=False)

@@ -282,8 +282,8 @@ class ViolationReportViewSet(ScopedReadViewSet):
     def get_scoped_queryset(self):
         return (
             api_violation_reports(self.request)
-            .select_related("supervision__court", "supervision__parole_board")
-            .prefetch_related("violations")
+            .select_related("supervision__court", "supervision__parole_board", "author")
+            .prefetch_related("violations", "editors")
         )
 
     def _require_case_role(self):
@@ -316,6 +316,7 @@ class ViolationReportViewSet(ScopedReadViewSet):
 
     @extend_schema(
         summary="Edit a draft or returned report",
+        description="Only its author edits a report.",
         request=s.ViolationReportUpdateSerializer,
         responses={200: s.ViolationReportSerializer},
         examples=[OpenApiExample("Narrative", request_only=True, value={"narrative": "Revised narrative."})],
@@ -341,13 +342,27 @@ class ViolationReportViewSet(ScopedReadViewSet):
 
     @extend_schema(
         summary="Submit to the supervisor",
-        description="The officer submits a draft (or a revised returned report) for approval.",
-        request=s.NoBodySerializer,
+        description="Its author submits a draft (or a revised returned report) for approval. The body may carry "
+        "the report as it is on the author's screen (`narrative`, `recommendation`, `violations`): it is saved "
+        "and submitted in one step, or nothing is. A field left out keeps its saved value; an empty body "
+        "submits the report as saved.",
+        request=s.ViolationReportSubmitSerializer,
         responses={200: s.ViolationReportSerializer},
+        examples=[
+            OpenApiExample(
+                "As on screen",
+                request_only=True,
+                value={
+                    "violations": [88],
+                    "narrative": "Missed two check-ins. He has reported daily since.",
+                    "recommendation": "modify_conditions",
+                },
+            )
+        ],
     )
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        return self._act(services.violation_report_submit)
+        return self._act(services.violation_report_submit, s.ViolationReportSubmitSerializer)
 
     @extend_schema(
         summary="Approve",

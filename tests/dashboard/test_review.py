@@ -117,7 +117,15 @@ def test_the_officer_sees_the_comments_and_resubmits(client, supervisor, ann, re
 
     # when
     page = client.get(f"/cases/{report.supervision_id}/reports/{report.pk}/")
-    client.post(f"/cases/{report.supervision_id}/reports/{report.pk}/submit/")
+    form = page.context["form"]
+    client.post(
+        f"/cases/{report.supervision_id}/reports/{report.pk}/submit/",
+        {
+            "violations": [v.pk for v in form.initial["violations"]],
+            "narrative": form.initial["narrative"],
+            "recommendation": form.initial["recommendation"],
+        },
+    )
 
     # then
     assert "Add the dates of both visits." in page.content.decode()

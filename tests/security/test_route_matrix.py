@@ -112,7 +112,7 @@ MATRIX: dict[str, dict[str, str]] = {
     "api:violation-report-hearing": row(D, D, V, V, D, D, L),
     "api:violation-report-list": row(O, O, O, O, O, O, L),
     "api:violation-report-return-": row(D, O, D, D, D, D, L),
-    "api:violation-report-submit": row(O, V, D, D, D, D, L),
+    "api:violation-report-submit": row(O, D, D, D, D, D, L),  # only its author submits a report (issue 12, #4)
     "audit:events": row(D, O, D, D, D, O, L),
     "audit:export": row(D, O, D, D, D, O, L),
     "dashboard:case_assignments": row(O, O, D, D, D, D, L),
@@ -150,7 +150,7 @@ MATRIX: dict[str, dict[str, str]] = {
     "supervision:referral_status": row(O, O, D, D, D, D, L),
     "supervision:report_detail": row(O, O, D, D, D, D, L),
     "supervision:report_new": row(O, O, D, D, D, D, L),
-    "supervision:report_submit": row(O, O, D, D, D, D, L),
+    "supervision:report_submit": row(O, D, D, D, D, D, L),  # only its author submits a report (issue 12, #4)
     "supervision:violation_new": row(O, O, D, D, D, D, L),
     "session_keepalive": row(O, O, O, O, O, O, L),
     "two_factor_setup": row(O, O, O, O, O, O, L),

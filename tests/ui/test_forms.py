@@ -590,8 +590,12 @@ def test_draft_report_then_submit(signed_in, case, open_violation):
     assert list(report.violations.all()) == [open_violation]
     assert response.redirect_chain == [(reverse("supervision:report_detail", args=[case.pk, report.pk]), 302)]
 
-    # when
-    response = _follow(signed_in, reverse("supervision:report_submit", args=[case.pk, report.pk]), {})
+    # when it is submitted from its page (the page's form, as it is on the screen)
+    response = _follow(
+        signed_in,
+        reverse("supervision:report_submit", args=[case.pk, report.pk]),
+        {"violations": [open_violation.pk], "narrative": "Missed twice.", "recommendation": "modify_conditions"},
+    )
 
     # then
     report.refresh_from_db()
@@ -672,16 +676,15 @@ def test_submitted_report_cannot_be_edited_or_resubmitted(signed_in, case):
     ViolationReport.objects.filter(pk=report.pk).update(status=ReportStatus.SUBMITTED)
 
     # when
-    page = signed_in.post(
-        reverse("supervision:report_detail", args=[case.pk, report.pk]),
-        {"narrative": "changed", "recommendation": "revoke"},
-    )
-    submit = _follow(signed_in, reverse("supervision:report_submit", args=[case.pk, report.pk]), {})
+    data = {"violations": [v.pk for v in report.violations.all()], "narrative": "changed", "recommendation": "revoke"}
+    page = _follow(signed_in, reverse("supervision:report_detail", args=[case.pk, report.pk]), data)
+    submit = _follow(signed_in, reverse("supervision:report_submit", args=[case.pk, report.pk]), data)
 
     # then
     report.refresh_from_db()
     assert page.status_code == 200
     assert "can no longer be edited" in page.content.decode()
+    assert _messages(page) == ["A report that is submitted to the supervisor cannot be edited."]
     assert report.narrative == "The supervisee failed to report twice and tested positive."
     assert _messages(submit) == ["A report that is submitted to the supervisor cannot be submitted."]
 
