@@ -158,8 +158,13 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 
 def _safe_next(request: HttpRequest, default: str) -> str:
+    """The page to go back to: ``next`` when it is a path on this site, else ``default``. Another host or
+    scheme falls back, and so does anything that is not a path: redirect() takes a bare word such as ``0``
+    for the name of a view and fails (it answered 500)."""
     target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return default
 

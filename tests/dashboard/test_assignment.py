@@ -53,6 +53,31 @@ def test_reassigning_through_the_page_keeps_the_history_and_audits(client, super
     ]  # fmt: skip
 
 
+@pytest.mark.parametrize("sent", ["0", "admin:index", "dashboard", "cases/", "", "javascript:alert(1)", "//evil"])
+def test_a_next_that_is_not_a_path_on_this_site_goes_back_to_the_cases(client, supervisor, ann, ben, known_unit, sent):
+    # given a reassignment whose "next" is a bare word (redirect() took "0" for a view's name: a 500), a scheme
+    # or another host
+    a2 = known_unit["a2"]
+    client.force_login(supervisor)
+    # when it is posted
+    response = client.post(
+        "/dashboard/reassign/", {"cases": [a2.pk], "officer": ben.pk, "reason": "Court liaison", "next": sent}
+    )
+    # then the cases are reassigned and the supervisor goes back to the unit's cases
+    assert response.status_code == 302
+    assert response["Location"] == "/dashboard/cases/"
+    assert Supervision.objects.get(pk=a2.pk).officer_id == ben.pk
+
+
+def test_a_next_path_on_this_site_is_followed(client, supervisor, ben, known_unit):
+    client.force_login(supervisor)
+    response = client.post(
+        "/dashboard/reassign/",
+        {"cases": [known_unit["a2"].pk], "officer": ben.pk, "reason": "Court liaison", "next": "/dashboard/?page=2"},
+    )
+    assert (response.status_code, response["Location"]) == (302, "/dashboard/?page=2")
+
+
 def test_the_assignment_history_is_on_the_case_and_the_dashboard(client, supervisor, ann, ben, cy, known_unit):
     # given two moves of the same case
     a2 = known_unit["a2"]

@@ -329,7 +329,14 @@ PAGES: dict[str, Page] = {
         _report_pages,
     ),
     "report_submit": Page(
-        "officer", _case_url("report_submit", lambda w: w.draft.pk), lambda w: {"x": _anything()}, _report_pages
+        "officer",
+        _case_url("report_submit", lambda w: w.draft.pk),
+        lambda w: {
+            "violations": _many(_ids(w.violation.pk, *w.draft.violations.values_list("pk", flat=True))),
+            "narrative": _texts(),
+            "recommendation": _choice(ReportRecommendation.values),
+        },
+        _report_pages,
     ),
     "report_acknowledge": Page(
         "clerk", _inbox_url("report_acknowledge", "routed"), lambda w: {"x": _anything()}, _report_pages
@@ -355,11 +362,15 @@ PAGES: dict[str, Page] = {
             "cases": _many(_ids(w.case.pk, w.other_case.pk)),
             "officer": _ids(w.users["colleague"].pk, w.users["officer"].pk, w.users["clerk"].pk),
             "reason": _texts(),
-            # A path, as the page sends it, or another site. (A bare word such as "0" is a 500 today: the
-            # view passes it to redirect(), which takes it for a URL name: reported to its owner.)
+            # A path, as the page sends it, another site, or any text at all (a bare word such as "0" was a
+            # 500: redirect() took it for a view's name).
             "next": st.one_of(
-                st.sampled_from(["/dashboard/cases/", "https://evil.example/", "//evil", "/\\evil"]),
+                st.sampled_from(
+                    ["/dashboard/cases/", "https://evil.example/", "//evil", "/\\evil", "0", "admin:index"]
+                ),
                 _texts().map(lambda text: "/" + text),
+                st.text(),
+                _anything(),
             ),
         },
     ),
