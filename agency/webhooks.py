@@ -25,7 +25,6 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from celery import current_app
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -39,6 +38,7 @@ from agency.models import (
     WebhookSubscription,
 )
 from agency.outbox import Claim, Failure, Outbox, Outcome, SendError, backoff, signed_post
+from agency.queueing import task_queue
 
 logger = logging.getLogger(__name__)
 
@@ -108,18 +108,8 @@ def webhook_event_emit(*, event: str, obj_type: str, obj_id: int, data: dict[str
 
 def webhook_deliveries_queue(ids: list[int]) -> int:
     """Hand each delivery to a worker. A broker that is down loses nothing: the rows stay pending and
-    the sweep queues them later. Returns how many were queued. The task is found by its name in Celery's
-    registry: ``agency.tasks`` calls this module, so this module does not import it (no import cycle)."""
-    deliver_task = current_app.tasks[DELIVER_TASK]
-    queued = 0
-    for delivery_id in ids:
-        try:
-            deliver_task.delay(delivery_id)
-        except Exception:  # kombu.exceptions.OperationalError and the like
-            logger.warning("Could not queue webhook delivery %s; the sweep will.", delivery_id, exc_info=True)
-        else:
-            queued += 1
-    return queued
+    the sweep queues them later. Returns how many were queued."""
+    return sum(task_queue(DELIVER_TASK, delivery_id, unavailable="the sweep will.") for delivery_id in ids)
 
 
 def webhook_body(delivery: WebhookDelivery) -> bytes:

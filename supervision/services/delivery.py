@@ -46,11 +46,12 @@ from agency.outbox import (
     email_send,
     signed_post,
 )
+from agency.queueing import task_queue
 from agency.webhooks import webhook_event_emit
 from supervision.choices import DeliveryStatus, ReportStatus
 from supervision.models import ReportDelivery, ViolationReport
 from supervision.pdf import pdf_filename, violation_report_pdf
-from supervision.services.reports import lock_report
+from supervision.services.reports import DELIVER_TASK, lock_report
 
 logger = logging.getLogger(__name__)
 
@@ -268,13 +269,5 @@ def report_deliveries_sweep(
     counts = {"due": len(ids), "queued": 0, "delivered": 0, "failed": 0, "skipped": 0}
     if inline:
         return counts | OUTBOX.sweep(ids, now=now)
-    from supervision.tasks import report_delivery_deliver_task
-
-    for delivery_id in ids:
-        try:
-            report_delivery_deliver_task.delay(delivery_id)
-        except Exception:  # the broker is down: the next sweep queues it
-            logger.warning("Could not queue delivery %s; the next sweep will.", delivery_id, exc_info=True)
-        else:
-            counts["queued"] += 1
+    counts["queued"] = sum(task_queue(DELIVER_TASK, pk, unavailable="the next sweep will.") for pk in ids)
     return counts

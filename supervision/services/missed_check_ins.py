@@ -31,11 +31,15 @@ from agency.models import (
     WebhookEvent,
     WebhookSubscription,
 )
+from agency.queueing import task_queue
 from agency.webhooks import event_key
 from supervision.choices import CheckInStatus, ViolationKind, ViolationSeverity, ViolationStatus
 from supervision.models import CheckIn, Notification, NotificationKind, Supervision, Violation
 
 logger = logging.getLogger(__name__)
+
+WEBHOOK_SWEEP_TASK = "agency.tasks.webhook_deliveries_sweep_task"
+EMAILS_TASK = "supervision.tasks.check_ins_missed_emails_send_task"
 
 SYSTEM_LABEL = "flag_missed_check_ins"
 HISTORY_REASON = "Window closed without a check-in"
@@ -286,12 +290,7 @@ def _flag_missed(now: datetime) -> FlagMissedResult:
 
 def _queue_webhooks() -> None:
     """After commit, one task sends the sweep's webhook rows (the periodic sweep would, a minute later)."""
-    from agency.tasks import webhook_deliveries_sweep_task
-
-    try:
-        webhook_deliveries_sweep_task.delay(0)
-    except Exception:
-        logger.warning("Could not queue the webhook sweep; the periodic one will send the events.", exc_info=True)
+    task_queue(WEBHOOK_SWEEP_TASK, 0, unavailable="the periodic webhook sweep will send the events.")
 
 
 # --- Emails, after commit -----------------------------------------------------------------------------
@@ -300,12 +299,7 @@ def _queue_webhooks() -> None:
 def _queue_emails(officers: list[tuple[int, int]], supervisors: list[tuple[int, int]]) -> None:
     """After commit, hand the emails to a worker (ids and counts only): a slow mail server never holds
     the sweep. Without a broker they are sent here instead."""
-    from supervision.tasks import check_ins_missed_emails_send_task
-
-    try:
-        check_ins_missed_emails_send_task.delay(officers, supervisors)
-    except Exception:
-        logger.warning("Could not queue the missed check-in emails; sending them now.", exc_info=True)
+    if not task_queue(EMAILS_TASK, officers, supervisors, unavailable="sending them now."):
         check_ins_missed_emails_send(officers=officers, supervisors=supervisors)
 
 

@@ -11,6 +11,7 @@ from agency.audit import audit_record
 from agency.choices import Role
 from agency.errors import ApplicationError
 from agency.models import User
+from agency.queueing import task_queue
 from supervision.choices import (
     ReportStatus,
     ViolationStatus,
@@ -27,6 +28,9 @@ from supervision.services.authority import require_role, supervision_authority
 from supervision.services.violations import violations_set_status
 
 logger = logging.getLogger(__name__)
+
+# The report delivery task (supervision.tasks), queued by name: the tasks import the services.
+DELIVER_TASK = "supervision.tasks.report_delivery_deliver_task"
 
 
 # --- Violation reports -----------------------------------------------------------------------------
@@ -331,9 +335,5 @@ def violation_report_approve(*, actor: User, report: ViolationReport) -> Violati
 
 
 def _queue_delivery(delivery_id: int) -> None:
-    from supervision.tasks import report_delivery_deliver_task
-
-    try:
-        report_delivery_deliver_task.delay(delivery_id)
-    except Exception:  # the broker is down: the pending delivery is picked up by the periodic sweep
-        logger.warning("Could not queue delivery %s; the periodic sweep will deliver it.", delivery_id, exc_info=True)
+    # The broker is down: the pending delivery is picked up by the periodic sweep.
+    task_queue(DELIVER_TASK, delivery_id, unavailable="the periodic sweep will deliver it.")
