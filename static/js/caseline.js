@@ -24,13 +24,6 @@
     }
   });
 
-  // Filters on the caseload apply as soon as a select changes.
-  function wireAutoSubmit(root) {
-    root.querySelectorAll(".cl-filters select").forEach(function (select) {
-      select.addEventListener("change", function () { select.form.requestSubmit(); });
-    });
-  }
-
   // A form shown again with errors: focus goes to its error summary (includes/form_errors.html), which a
   // screen reader reads out and whose links lead to each field; without a summary, to the first field
   // with an error. Either way a keyboard user lands where to fix it.
@@ -67,7 +60,6 @@
   document.addEventListener("DOMContentLoaded", function () {
     wireSubstances(document);
     wireRows(document);
-    wireAutoSubmit(document);
     focusFirstError();
   });
   // A form sent to an anchor (the inbox's …/hearing/#proceedings) comes back to it: the browser's jump to the

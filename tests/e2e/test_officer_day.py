@@ -275,6 +275,7 @@ def test_supervisor_unit_caseload_and_a_returned_report(live_server, page, scree
     expect(page.locator("table")).to_contain_text("Sam Baker")
     screenshot("18-unit-caseload")
     page.get_by_label("Officer").select_option(label="Sam Baker")
+    page.get_by_role("button", name="Apply filters").click()  # choosing alone does not submit (WCAG 3.2.2)
     expect(page.locator("table tbody tr")).to_have_count(1)
     page.get_by_role("button", name="Sign out").click()
 
