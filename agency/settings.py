@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "agency",
     "offenders",
     "supervision",
+    "demo",  # manage.py seed_demo (the demo agency); nothing imports it
 ]
 
 MIDDLEWARE = [

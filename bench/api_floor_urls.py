@@ -1,10 +1,10 @@
 """The URLs of bench/api.py's server: the floor's bare view, then every route of Caseline."""
 
+from api_floor_wsgi import FIELDS, FLOOR_PATH
 from django.http import JsonResponse
 from django.urls import path
 
 from agency.urls import urlpatterns as caseline
-from api_floor_wsgi import FIELDS, FLOOR_PATH
 from supervision.models import Supervision
 
 

@@ -73,7 +73,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from agency.demo import demo_seed
+    from demo.seed import demo_seed
 
     started = time.monotonic()
     call_command("migrate", verbosity=0, interactive=False)

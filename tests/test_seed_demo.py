@@ -421,7 +421,7 @@ def test_a_large_load_checks_the_foreign_keys_at_the_end_and_puts_them_back(monk
         transaction.set_rollback(True)
 
     # when the keys are checked once at the end, as for 20,000 offenders and more
-    monkeypatch.setattr("agency.demo.seed.FOREIGN_KEYS_AT_END_FROM", 1)
+    monkeypatch.setattr("demo.seed.FOREIGN_KEYS_AT_END_FROM", 1)
     _seed(offenders=30, password=PASSWORD)
 
     # then the same rows, and every key back as it was

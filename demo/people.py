@@ -2,8 +2,8 @@
 
 from datetime import timedelta
 
-from agency.demo import vocabulary as words
-from agency.demo.context import Case, DemoContext
+from demo import vocabulary as words
+from demo.context import Case, DemoContext
 from supervision.choices import SupervisionStatus
 
 DAY = timedelta(days=1)

@@ -4,9 +4,9 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, tzinfo
 
-from agency.demo.reference import Agency
-from agency.demo.tables import DemoTables
 from agency.models import Court, ParoleBoard
+from demo.reference import Agency
+from demo.tables import DemoTables
 from supervision.models import ContactStandard
 
 

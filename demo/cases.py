@@ -15,11 +15,11 @@ import random
 import re
 from datetime import timedelta
 
-from agency.demo import history, people
-from agency.demo import vocabulary as words
-from agency.demo.context import Case, DemoContext, pick
-from agency.demo.reference import LOGIN_CASELOAD, officer_slot
-from agency.demo.reports import report_plan
+from demo import history, people
+from demo import vocabulary as words
+from demo.context import Case, DemoContext, pick
+from demo.reference import LOGIN_CASELOAD, officer_slot
+from demo.reports import report_plan
 from offenders.models import agency_number_generate
 from supervision.choices import ClosureReason, ReportStatus, SupervisionStatus, SupervisionType
 

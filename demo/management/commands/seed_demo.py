@@ -1,8 +1,8 @@
-"""``manage.py seed_demo``: a believable demo agency (see agency.demo). Idempotent and deterministic."""
+"""``manage.py seed_demo``: a believable demo agency (see demo). Idempotent and deterministic."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from agency.demo import demo_seed
+from demo.seed import demo_seed
 
 
 class Command(BaseCommand):

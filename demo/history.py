@@ -4,9 +4,9 @@ service, case notes and referrals."""
 from datetime import timedelta
 from decimal import Decimal
 
-from agency.demo import vocabulary as words
-from agency.demo.context import Case, DemoContext, ViolationDraft, pick
-from agency.demo.reports import IN_REVIEW, REVIEW_LEAD_DAYS
+from demo import vocabulary as words
+from demo.context import Case, DemoContext, ViolationDraft, pick
+from demo.reports import IN_REVIEW, REVIEW_LEAD_DAYS
 from supervision.choices import CheckInStatus, DrugTestResult, SupervisionStatus, ViolationKind, ViolationSeverity
 
 DAY = timedelta(days=1)

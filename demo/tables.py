@@ -1,7 +1,7 @@
 """The tables the demo writes in bulk and the columns of their rows, in the order they are written
 (a row's parents before it). Each ``add`` call elsewhere passes the values in the order listed here."""
 
-from agency.demo.writer import BulkWriter
+from demo.writer import BulkWriter
 from offenders.models import Address, Alias, EmergencyContact, Employment, Offender, RiskAssessment
 from supervision.models import (
     CaseNote,

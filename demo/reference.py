@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from django.contrib.auth.hashers import make_password
 
 from agency.choices import Role
-from agency.demo.vocabulary import CONDITION_CATALOGUE, STATE, TOWNS
 from agency.models import Court, ParoleBoard, Unit, User
+from demo.vocabulary import CONDITION_CATALOGUE, STATE, TOWNS
 from supervision.models import ConditionType, ContactStandard
 
 # (level, interval days, window days, kind, home visit interval days)

@@ -3,8 +3,8 @@ case's violations, and the officer's notifications of recently missed check-ins.
 
 from datetime import datetime, timedelta
 
-from agency.demo import vocabulary as words
-from agency.demo.context import Case, DemoContext, ViolationDraft, pick
+from demo import vocabulary as words
+from demo.context import Case, DemoContext, ViolationDraft, pick
 from supervision.choices import (
     ClosureReason,
     DeliveryStatus,

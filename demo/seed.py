@@ -10,13 +10,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from agency.audit import audit_record
-from agency.demo.cases import STATE_ID_PREFIX, CaseGenerator
-from agency.demo.context import DemoContext
-from agency.demo.reference import DEMO_LOGINS, agency_ensure, logins_set_password
-from agency.demo.tables import DemoTables
-from agency.demo.vocabulary import name_pools
-from agency.demo.writer import BulkWriter
 from agency.models import User
+from demo.cases import STATE_ID_PREFIX, CaseGenerator
+from demo.context import DemoContext
+from demo.reference import DEMO_LOGINS, agency_ensure, logins_set_password
+from demo.tables import DemoTables
+from demo.vocabulary import name_pools
+from demo.writer import BulkWriter
 from offenders.models import Offender
 
 CHUNK = 2000  # offenders generated between two flushes: bounds the memory, whatever --offenders is
