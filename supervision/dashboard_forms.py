@@ -5,7 +5,7 @@ from django import forms
 from agency.models import User
 from supervision.choices import SupervisionLevel, SupervisionType
 from supervision.dashboard_selectors import FIGURES, OPEN_STATUSES, DashboardFilters, dashboard_cases, unit_officers
-from supervision.forms import max_length
+from supervision.forms import UNSAVED_WARNING, max_length
 from supervision.models import ViolationReport
 from supervision.services.assignment import REASON_MAX_LENGTH
 
@@ -54,7 +54,7 @@ class CaseListForm(DashboardFilterForm):
 class ReportReturnForm(forms.Form):
     comment = forms.CharField(
         label="Comments for the officer",
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=forms.Textarea(attrs={"rows": 4, **UNSAVED_WARNING}),
         max_length=max_length(ViolationReport, "review_comment"),
         error_messages={"required": "Tell the officer what to change."},
         help_text="Required: what the officer should change before resubmitting.",

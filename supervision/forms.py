@@ -183,9 +183,15 @@ class DrugTestForm(CaseForm):
         }
 
 
+# A long text a person writes: leaving its page with changes asks first (static/js/unsaved.js).
+UNSAVED_WARNING = {"data-unsaved-warning": ""}
+
+
 class CaseNoteForm(forms.Form):
     body = forms.CharField(
-        label="Note", widget=forms.Textarea(attrs={"rows": 8}), max_length=max_length(CaseNote, "body")
+        label="Note",
+        widget=forms.Textarea(attrs={"rows": 8, **UNSAVED_WARNING}),
+        max_length=max_length(CaseNote, "body"),
     )
 
 
@@ -256,7 +262,7 @@ class ViolationReportForm(forms.Form):
         error_messages={"required": "Select at least one violation for the report."},
     )
     narrative = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 10}),
+        widget=forms.Textarea(attrs={"rows": 10, **UNSAVED_WARNING}),
         max_length=max_length(ViolationReport, "narrative"),
         help_text="What happened, what was done about it, and what you recommend and why.",
     )

@@ -11,7 +11,7 @@ from django.utils import timezone
 from agency.form_fields import LocalDateTimeField
 from supervision.bounds import SCHEDULE_HORIZON_YEARS
 from supervision.choices import Disposition, ReportStatus
-from supervision.forms import DateInput, DateTimeLocalInput, max_length
+from supervision.forms import UNSAVED_WARNING, DateInput, DateTimeLocalInput, max_length
 from supervision.models import ViolationReport
 
 # The inbox's filters, by the word a clerk uses for them.
@@ -65,6 +65,6 @@ class DispositionForm(forms.Form):
         label="Note",
         required=False,
         max_length=max_length(ViolationReport, "disposition_note"),
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=forms.Textarea(attrs={"rows": 4, **UNSAVED_WARNING}),
         help_text="For modified conditions, say which conditions the order adds, changes or removes.",
     )

@@ -166,3 +166,15 @@ def test_the_pdf_of_a_report_nobody_else_edited_names_no_editor():
     report = make_report(case, ReportStatus.ROUTED)
     reader = PdfReader(io.BytesIO(violation_report_pdf(report)))
     assert "Edited by" not in " ".join(page.extract_text() for page in reader.pages)
+
+
+def test_the_long_text_forms_ask_before_their_page_is_left_with_changes(client, case, draft):
+    # given the officer on the report's page and on the case note page
+    client.force_login(case.officer)
+    report_page = client.get(_url("report_detail", draft)).content.decode()
+    note_page = client.get(reverse("supervision:note_new", args=[case.pk])).content.decode()
+    # then the narrative and the note carry the mark static/js/unsaved.js watches, and the page loads it
+    assert 'name="narrative"' in report_page and "data-unsaved-warning" in report_page
+    assert 'name="body"' in note_page
+    assert note_page.count("data-unsaved-warning") == 1
+    assert "/static/js/unsaved.js" in note_page
