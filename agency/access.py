@@ -1,78 +1,20 @@
-"""Who may see what: one scoping function per model family.
-
-Every view, API endpoint and task builds its queryset from these, so an object out of scope and an
-object that does not exist look the same (404). Writes check scope through the same functions.
-"""
-
-from django.db.models import QuerySet
+"""Who may see what, at the agency's level: the roles that see cases at all, and whether a user is an
+active one. The scoping of the records themselves lives with them: cases, their records and reports in
+``supervision.access``, the API's querysets in ``supervision.api.scoping`` and ``agency.api.scoping``."""
 
 from agency.choices import Role
 from agency.models import User
-from offenders.models import Offender
-from supervision.choices import ReportStatus
-from supervision.models import Supervision, ViolationReport
-
-# Reports an authority can see: from routing on. Drafts and reports under review stay in the agency.
-REPORT_STATUSES_VISIBLE_TO_AUTHORITY = (
-    ReportStatus.ROUTED,
-    ReportStatus.RECEIVED,
-    ReportStatus.HEARING_SCHEDULED,
-    ReportStatus.DISPOSED,
-)
 
 AGENCY_WIDE_ROLES = (Role.ADMINISTRATOR,)
 CASE_ROLES = (Role.OFFICER, Role.SUPERVISOR, Role.INTEGRATOR, Role.ADMINISTRATOR)
 
 
-def _is_active(user: User | None) -> bool:
+def is_active_user(user: User | None) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
-def supervisions_visible_to(user: User | None) -> QuerySet[Supervision]:
-    """Officer: their own caseload. Supervisor: their unit. Integrator: their unit, or the agency when
-    not tied to one. Administrator: the agency. Court clerks and board staff: no case directly."""
-    qs = Supervision.objects.all()
-    if not _is_active(user):
-        return qs.none()
-    if user.role in AGENCY_WIDE_ROLES:
-        return qs
-    if user.role == Role.OFFICER:
-        return qs.filter(officer=user)
-    if user.role == Role.SUPERVISOR:
-        return qs.filter(unit_id=user.unit_id) if user.unit_id else qs.none()
-    if user.role == Role.INTEGRATOR:
-        return qs.filter(unit_id=user.unit_id) if user.unit_id else qs
-    return qs.none()
-
-
-def case_records_visible_to(user: User | None, queryset: QuerySet) -> QuerySet:
-    """Restrict any queryset of a case record with a ``supervision`` (check-ins, drug tests, notes,
-    referrals, violations, conditions …) to the supervisions the user may see."""
-    if _is_active(user) and user.role in AGENCY_WIDE_ROLES:
-        return queryset
-    if _is_active(user) and user.role == Role.INTEGRATOR and not user.unit_id:
-        return queryset
-    return queryset.filter(supervision__in=supervisions_visible_to(user).values("pk"))
-
-
-def offenders_visible_to(user: User | None) -> QuerySet[Offender]:
-    """The people whose supervisions the user may see (any of their supervisions)."""
-    qs = Offender.objects.all()
-    if not _is_active(user):
-        return qs.none()
-    if user.role in AGENCY_WIDE_ROLES or (user.role == Role.INTEGRATOR and not user.unit_id):
-        return qs
-    return qs.filter(pk__in=supervisions_visible_to(user).values("offender_id"))
-
-
-def violation_reports_visible_to(user: User | None) -> QuerySet[ViolationReport]:
-    """Agency roles: the reports of the cases they may see. Court clerk: the reports routed to their
-    court. Parole board staff: the reports routed to their board."""
-    qs = ViolationReport.objects.all()
-    if not _is_active(user):
-        return qs.none()
-    if user.role == Role.COURT_CLERK:
-        return qs.filter(court_id=user.court_id, status__in=REPORT_STATUSES_VISIBLE_TO_AUTHORITY)
-    if user.role == Role.PAROLE_BOARD_STAFF:
-        return qs.filter(parole_board_id=user.parole_board_id, status__in=REPORT_STATUSES_VISIBLE_TO_AUTHORITY)
-    return case_records_visible_to(user, qs)
+def sees_whole_agency(user: User | None) -> bool:
+    """Administrators, and integrators not tied to a unit, see every case of the agency."""
+    return is_active_user(user) and (
+        user.role in AGENCY_WIDE_ROLES or (user.role == Role.INTEGRATOR and not user.unit_id)
+    )

@@ -5,6 +5,7 @@ action, outcome and date; export the filtered rows as CSV (the export is itself 
 import csv
 import datetime
 import operator
+from collections.abc import Mapping
 from functools import reduce
 from typing import Any
 
@@ -12,7 +13,7 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import CharField, Q, QuerySet
+from django.db.models import CharField, Model, Q, QuerySet
 from django.db.models.functions import Cast
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -23,18 +24,6 @@ from django.views.decorators.http import require_GET
 from agency.audit import audit_about_person, audit_record
 from agency.choices import AuditOutcome, Role
 from agency.models import AuditEvent, User
-from supervision.models import (
-    CaseNote,
-    CheckIn,
-    CommunityServiceEntry,
-    Condition,
-    DrugTest,
-    Referral,
-    ReportDelivery,
-    Supervision,
-    Violation,
-    ViolationReport,
-)
 
 AUDIT_ROLES = (Role.ADMINISTRATOR, Role.SUPERVISOR)
 PAGE_SIZE = 50
@@ -88,26 +77,14 @@ def _within_audit_dates(value: datetime.date | None) -> datetime.date | None:
     return value
 
 
-# The records of a case, by the path from each to its unit. A row whose object is one of these is about
-# that case, and only that case, whoever wrote it.
-CASE_RECORD_UNIT_PATHS = {
-    Supervision: "unit_id",
-    Condition: "supervision__unit_id",
-    CheckIn: "supervision__unit_id",
-    DrugTest: "supervision__unit_id",
-    CaseNote: "supervision__unit_id",
-    Referral: "supervision__unit_id",
-    Violation: "supervision__unit_id",
-    ViolationReport: "supervision__unit_id",
-    CommunityServiceEntry: "condition__supervision__unit_id",
-    ReportDelivery: "report__supervision__unit_id",
-}
+# The records of a case, by the path from each to its unit: a row whose object is one of these is about that
+# case, and only that case, whoever wrote it. The domain app that owns them hands them over through the URL
+# composition root (agency/urls.py: ``patterns(case_records=supervision.access.CASE_RECORD_UNIT_PATHS)``),
+# so this module imports no domain app.
+CaseRecords = Mapping[type[Model], str]
 
 
-CASE_RECORD_TYPES = tuple(model._meta.label_lower for model in CASE_RECORD_UNIT_PATHS)
-
-
-def _about_unit_cases(unit_id: int) -> Q:
+def _about_unit_cases(unit_id: int, case_records: CaseRecords) -> Q:
     """Rows whose object is a case of the unit or a record of one."""
     return reduce(
         operator.or_,
@@ -118,12 +95,12 @@ def _about_unit_cases(unit_id: int) -> Q:
                 .annotate(key=Cast("pk", CharField()))
                 .values("key"),
             )
-            for model, unit_path in CASE_RECORD_UNIT_PATHS.items()
+            for model, unit_path in case_records.items()
         ),
     )
 
 
-def audit_events_visible_to(user: User) -> QuerySet[AuditEvent]:
+def audit_events_visible_to(user: User, case_records: CaseRecords) -> QuerySet[AuditEvent]:
     """Administrators: every row. Supervisors: the rows of their unit's cases, that is
 
     - what anyone (a member, an administrator, a clerk, a job) did to a case of the unit or one of its
@@ -140,13 +117,14 @@ def audit_events_visible_to(user: User) -> QuerySet[AuditEvent]:
     if user.role == Role.ADMINISTRATOR:
         return qs
     if user.role == Role.SUPERVISOR and user.unit_id:
-        by_staff = Q(actor__unit_id=user.unit_id) & ~Q(object_type__in=CASE_RECORD_TYPES)
-        return qs.filter(by_staff | _about_unit_cases(user.unit_id))
+        case_record_types = [model._meta.label_lower for model in case_records]
+        by_staff = Q(actor__unit_id=user.unit_id) & ~Q(object_type__in=case_record_types)
+        return qs.filter(by_staff | _about_unit_cases(user.unit_id, case_records))
     return qs.none()
 
 
-def audit_event_list(*, actor: User, filters: dict[str, Any]) -> QuerySet[AuditEvent]:
-    qs = audit_events_visible_to(actor)
+def audit_event_list(*, actor: User, filters: dict[str, Any], case_records: CaseRecords) -> QuerySet[AuditEvent]:
+    qs = audit_events_visible_to(actor, case_records)
     if filters.get("person"):
         qs = qs.filter(audit_about_person(filters["person"]))
     if filters.get("user"):
@@ -189,10 +167,11 @@ def _query_for_audit(filters: dict[str, Any]) -> dict[str, str]:
 
 @require_GET
 @_audit_view
-def events(request: HttpRequest) -> HttpResponse:
+def events(request: HttpRequest, case_records: CaseRecords) -> HttpResponse:
     """The audit trail, newest first, 50 rows a page, dates in UTC."""
     form, filters = _filters(request)
-    page = Paginator(audit_event_list(actor=request.user, filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = audit_event_list(actor=request.user, filters=filters, case_records=case_records)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     # Read the page before writing this look's own row: the count and the rows then agree.
     page.object_list = list(page.object_list)
     audit_record(actor=request.user, action="audit.viewed", detail={"filters": _query_for_audit(filters)})
@@ -201,12 +180,12 @@ def events(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @_audit_view
-def export(request: HttpRequest) -> HttpResponse:
+def export(request: HttpRequest, case_records: CaseRecords) -> HttpResponse:
     """The filtered rows as CSV (at most 10,000, newest first); the export itself is audited."""
     form, filters = _filters(request)
     if form.is_bound and not form.is_valid():
         return HttpResponse("Fix the filters before exporting.", status=400, content_type="text/plain; charset=utf-8")
-    rows = list(audit_event_list(actor=request.user, filters=filters)[:EXPORT_LIMIT])
+    rows = list(audit_event_list(actor=request.user, filters=filters, case_records=case_records)[:EXPORT_LIMIT])
     audit_record(
         actor=request.user,
         action="audit.exported",
@@ -241,7 +220,10 @@ def _csv_safe(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
-urlpatterns = [
-    path("", events, name="events"),
-    path("export.csv", export, name="export"),
-]
+def patterns(*, case_records: CaseRecords) -> list:
+    """The audit pages, told which records belong to a case (see ``CaseRecords``)."""
+    kwargs = {"case_records": case_records}
+    return [
+        path("", events, kwargs, name="events"),
+        path("export.csv", export, kwargs, name="export"),
+    ]

@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from agency import api_guide, audit_views, health, otp_views, views
+from supervision.access import CASE_RECORD_UNIT_PATHS
 
 # The API docs page runs Swagger UI from local static files with its script served apart (no inline
 # script); Swagger UI sets inline styles, so that one page allows them. The schema, the docs page and the
@@ -26,7 +27,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include(accounts)),
     path("accounts/session/", include("agency.session_urls")),
-    path("audit/", include((audit_views.urlpatterns, "audit"))),
+    path("audit/", include((audit_views.patterns(case_records=CASE_RECORD_UNIT_PATHS), "audit"))),
     path("api/v1/", include("agency.api.urls")),
     # The schema's description links to the guide's "Getting started" (shown at the top of /api/docs/).
     path(

@@ -2,7 +2,7 @@
 history.
 
 Every figure is an aggregate query (conditional ``Count`` / ``Min`` with ``filter=``, ``TruncMonth``) over
-the cases the actor may see (agency.access), narrowed by the dashboard filters (officer, type, level). The
+the cases the actor may see (supervision.access), narrowed by the dashboard filters (officer, type, level). The
 dashboard runs the same number of queries for a unit of ten cases and for one of thousands: one per block
 of figures, never one per officer or per case.
 """
@@ -18,9 +18,9 @@ from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
-from agency.access import supervisions_visible_to, violation_reports_visible_to
 from agency.choices import Role
 from agency.models import AuditEvent, Unit, User
+from supervision.access import supervisions_visible_to, violation_reports_visible_to
 from supervision.choices import (
     CheckInOrigin,
     CheckInStatus,

@@ -2,7 +2,7 @@
 board, each report as the authority needs it, its PDF, and the three steps the authority records
 (acknowledge receipt, schedule the hearing, record the disposition).
 
-Reports come from ``agency.access.violation_reports_visible_to``: a clerk sees only the reports routed
+Reports come from ``supervision.access.violation_reports_visible_to``: a clerk sees only the reports routed
 to their court (a board member, to their board) from routing on, so a report of another court, a
 parole report or a draft is the same 404 as one that does not exist. Nothing here links to the
 officer's pages: the authority sees of a case what its reports contain. The writes go through the
@@ -25,12 +25,12 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_POST
 
-from agency.access import violation_reports_visible_to
 from agency.audit import audit_list_read, audit_page_read, audit_record
 from agency.choices import Role
 from agency.errors import ApplicationError
 from agency.models import User
 from supervision import services
+from supervision.access import violation_reports_visible_to
 from supervision.choices import DeliveryStatus, ReportStatus
 from supervision.forms import form_add_service_error
 from supervision.inbox_forms import INBOX_FILTERS, DispositionForm, HearingForm, InboxFilterForm

@@ -1,4 +1,4 @@
-"""Reads for the officer's workspace. Every selector starts from the actor's scope (agency.access), so a
+"""Reads for the officer's workspace. Every selector starts from the actor's scope (supervision.access), so a
 case out of scope and a case that does not exist are the same 404, and each owns its joins so that a
 page runs a constant number of queries whatever the number of rows."""
 
@@ -28,9 +28,9 @@ from django.db.models.functions import Cast, Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from agency.access import case_records_visible_to, supervisions_visible_to
 from agency.models import User
 from offenders.models import Address, Employment
+from supervision.access import case_records_visible_to, supervisions_visible_to
 from supervision.choices import Attention, CheckInStatus, ReportStatus, SupervisionStatus, ViolationStatus
 from supervision.models import (
     CaseNote,

@@ -14,10 +14,10 @@ from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.utils import timezone
 
-from agency.access import violation_reports_visible_to
 from agency.choices import Role
 from agency.models import AuditEvent, Court, ParoleBoard, Unit, User
 from offenders.models import Address, Alias, EmergencyContact, Employment, Offender, RiskAssessment
+from supervision.access import violation_reports_visible_to
 from supervision.choices import (
     NON_COMPLIANT_RESULTS,
     CheckInStatus,

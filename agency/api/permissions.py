@@ -1,4 +1,5 @@
-"""Coarse gates. Object access comes from the scoped querysets (agency/api/scoping.py), not from here."""
+"""Coarse gates. Object access comes from the scoped querysets (supervision/api/scoping.py and
+agency/api/scoping.py), not from here."""
 
 from knox.models import AuthToken
 from rest_framework.permissions import SAFE_METHODS, BasePermission

@@ -3,6 +3,7 @@ coarse role gates, no DELETE, reads of case records audited, writes through serv
 
 from django.db.models import F, QuerySet
 from rest_framework import mixins, status, viewsets
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.utils.serializer_helpers import ReturnList
@@ -69,10 +70,17 @@ class ScopedReadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             audit_record(actor=request.user, action=f"{self.audit_name}.viewed", obj=instance, detail={"via": "api"})
         return Response(self.get_serializer(instance).data)
 
-    def respond(self, instance, status_code=status.HTTP_200_OK) -> Response:
-        """The output of a write: the object re-read through the caller's scope when it is still in
-        it (with the list's joins), else as the service returned it."""
-        fresh = self.get_scoped_queryset().filter(pk=instance.pk).first() or instance
+    def respond(self, instance, status_code=status.HTTP_200_OK, *, new_record: bool = False) -> Response:
+        """The output of a write: the object re-read through the caller's scope (with the list's joins). A
+        write after which the caller no longer sees the object (a case handed to another unit) answers 404,
+        as a read of it would: the write is done, and nothing out of scope is shown. ``new_record``: a record
+        that is in no scope yet (a person registered before their case is opened) is answered to the caller
+        who wrote it, as written."""
+        fresh = self.get_scoped_queryset().filter(pk=instance.pk).first()
+        if fresh is None and new_record:
+            fresh = instance
+        if fresh is None:
+            raise NotFound()  # the same answer as a read of it
         return Response(self.get_serializer(fresh).data, status=status_code)
 
     def validated(self, serializer_class, data=None, **kwargs) -> dict:

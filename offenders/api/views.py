@@ -2,12 +2,12 @@ from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_v
 from rest_framework import status
 
 from agency.api.examples import example
-from agency.api.scoping import api_offenders
 from agency.api.viewsets import ScopedReadViewSet
 from offenders import services
 from offenders.api.filtersets import OffenderFilterSet
 from offenders.api.serializers import OffenderCreateSerializer, OffenderSerializer
 from offenders.models import Offender
+from supervision.api.scoping import api_offenders
 
 
 @extend_schema_view(
@@ -51,4 +51,5 @@ class OffenderViewSet(ScopedReadViewSet):
     def create(self, request):
         data = self.validated(OffenderCreateSerializer)
         offender = services.offender_create(actor=request.user, **data)
-        return self.respond(offender, status.HTTP_201_CREATED)
+        # Registered without a case, the person is in no caseload yet: the caller gets what they registered.
+        return self.respond(offender, status.HTTP_201_CREATED, new_record=True)

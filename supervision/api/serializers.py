@@ -6,11 +6,12 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from agency.api.scoping import api_case_records, api_offenders, api_officers, api_supervisions
+from agency.api.scoping import api_officers
 from agency.api.serializers import ScopedPrimaryKeyRelatedField, StrictSerializer
 from agency.form_fields import local_datetime_jump
 from agency.models import Court, ParoleBoard, User
 from offenders.models import Offender
+from supervision.api.scoping import api_case_records, api_offenders, api_supervisions
 from supervision.choices import (
     AuthorityType,
     CheckInKind,

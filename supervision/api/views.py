@@ -8,12 +8,12 @@ from rest_framework.exceptions import PermissionDenied
 
 from agency.access import CASE_ROLES
 from agency.api.examples import example
-from agency.api.scoping import api_case_records, api_supervisions, api_violation_reports
 from agency.api.viewsets import ScopedReadViewSet
 from agency.choices import Role
 from supervision import services
 from supervision.api import filtersets
 from supervision.api import serializers as s
+from supervision.api.scoping import api_case_records, api_supervisions, api_violation_reports
 from supervision.models import CaseNote, CheckIn, Condition, DrugTest, Supervision, Violation, ViolationReport
 
 REPORT_ROLES = (*CASE_ROLES, Role.COURT_CLERK, Role.PAROLE_BOARD_STAFF)

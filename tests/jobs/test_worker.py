@@ -8,9 +8,9 @@ from django.core import mail
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from agency.access import violation_reports_visible_to
 from agency.models import AuditEvent
 from supervision import tasks
+from supervision.access import violation_reports_visible_to
 from supervision.choices import DeliveryStatus, ReportStatus
 from supervision.models import ReportDelivery
 from supervision.services import report_deliveries_sweep

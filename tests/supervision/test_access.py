@@ -1,4 +1,4 @@
-"""Who may see what: the scoping functions in agency/access.py, role by role.
+"""Who may see what: the scoping functions in supervision/access.py, role by role.
 
 One small agency is built for every test (the ``agency`` fixture): two units, three officers, two
 supervisors, two courts with a clerk each, two parole boards with a staff member each, a global and a
@@ -12,13 +12,13 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
-from agency.access import (
+from agency.choices import Role
+from supervision.access import (
     case_records_visible_to,
     offenders_visible_to,
     supervisions_visible_to,
     violation_reports_visible_to,
 )
-from agency.choices import Role
 from supervision.choices import REPORT_STATUSES_WITH_AUTHORITY, Disposition, ReportStatus
 from supervision.models import CheckIn, DrugTest, Supervision, Violation, ViolationReport
 from tests.agency.factories import (

@@ -1,0 +1,98 @@
+"""Who may see which case, which record of a case, which person and which violation report: one scoping
+function per model family.
+
+Every view, API endpoint and task builds its queryset from these, so an object out of scope and an
+object that does not exist look the same (404). Writes check scope through the same functions.
+"""
+
+from django.db.models import QuerySet
+
+from agency.access import AGENCY_WIDE_ROLES, is_active_user, sees_whole_agency
+from agency.choices import Role
+from agency.models import User
+from offenders.models import Offender
+from supervision.choices import ReportStatus
+from supervision.models import (
+    CaseNote,
+    CheckIn,
+    CommunityServiceEntry,
+    Condition,
+    DrugTest,
+    Referral,
+    ReportDelivery,
+    Supervision,
+    Violation,
+    ViolationReport,
+)
+
+# Reports an authority can see: from routing on. Drafts and reports under review stay in the agency.
+REPORT_STATUSES_VISIBLE_TO_AUTHORITY = (
+    ReportStatus.ROUTED,
+    ReportStatus.RECEIVED,
+    ReportStatus.HEARING_SCHEDULED,
+    ReportStatus.DISPOSED,
+)
+
+# The records of a case, by the path from each to its unit (the audit viewer shows a supervisor the rows
+# about their unit's cases through it: agency/urls.py hands it to agency.audit_views).
+CASE_RECORD_UNIT_PATHS = {
+    Supervision: "unit_id",
+    Condition: "supervision__unit_id",
+    CheckIn: "supervision__unit_id",
+    DrugTest: "supervision__unit_id",
+    CaseNote: "supervision__unit_id",
+    Referral: "supervision__unit_id",
+    Violation: "supervision__unit_id",
+    ViolationReport: "supervision__unit_id",
+    CommunityServiceEntry: "condition__supervision__unit_id",
+    ReportDelivery: "report__supervision__unit_id",
+}
+
+
+def supervisions_visible_to(user: User | None) -> QuerySet[Supervision]:
+    """Officer: their own caseload. Supervisor: their unit. Integrator: their unit, or the agency when
+    not tied to one. Administrator: the agency. Court clerks and board staff: no case directly."""
+    qs = Supervision.objects.all()
+    if not is_active_user(user):
+        return qs.none()
+    if user.role in AGENCY_WIDE_ROLES:
+        return qs
+    if user.role == Role.OFFICER:
+        return qs.filter(officer=user)
+    if user.role == Role.SUPERVISOR:
+        return qs.filter(unit_id=user.unit_id) if user.unit_id else qs.none()
+    if user.role == Role.INTEGRATOR:
+        return qs.filter(unit_id=user.unit_id) if user.unit_id else qs
+    return qs.none()
+
+
+def case_records_visible_to(user: User | None, queryset: QuerySet) -> QuerySet:
+    """Restrict any queryset of a case record with a ``supervision`` (check-ins, drug tests, notes,
+    referrals, violations, conditions …) to the supervisions the user may see."""
+    if sees_whole_agency(user):
+        return queryset
+    return queryset.filter(supervision__in=supervisions_visible_to(user).values("pk"))
+
+
+def offenders_visible_to(user: User | None) -> QuerySet[Offender]:
+    """The people whose supervisions the user may see (any of their supervisions): a person is seen
+    through their cases, so their scope is the cases'."""
+    qs = Offender.objects.all()
+    if not is_active_user(user):
+        return qs.none()
+    if sees_whole_agency(user):
+        return qs
+    return qs.filter(pk__in=supervisions_visible_to(user).values("offender_id"))
+
+
+def violation_reports_visible_to(user: User | None) -> QuerySet[ViolationReport]:
+    """Agency roles: the reports of the cases they may see. Court clerk: the reports routed to their
+    court. Parole board staff: the reports routed to their board."""
+    qs = ViolationReport.objects.all()
+    if not is_active_user(user):
+        return qs.none()
+    if user.role == Role.COURT_CLERK:
+        return qs.filter(court_id=user.court_id, status__in=REPORT_STATUSES_VISIBLE_TO_AUTHORITY)
+    if user.role == Role.PAROLE_BOARD_STAFF:
+        return qs.filter(parole_board_id=user.parole_board_id, status__in=REPORT_STATUSES_VISIBLE_TO_AUTHORITY)
+    return case_records_visible_to(user, qs)
