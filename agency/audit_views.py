@@ -10,8 +10,6 @@ from functools import reduce
 from typing import Any
 
 from django import forms
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import CharField, Model, Q, QuerySet
 from django.db.models.functions import Cast
@@ -21,6 +19,7 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from agency.access import role_view
 from agency.audit import audit_about_person, audit_record
 from agency.choices import AuditOutcome, Role
 from agency.models import AuditEvent, User
@@ -144,16 +143,7 @@ def audit_event_list(*, actor: User, filters: dict[str, Any], case_records: Case
     return qs.order_by("-occurred_at", "-id")
 
 
-def _audit_view(view):
-    @login_required
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.user.role not in AUDIT_ROLES:
-            raise PermissionDenied("The audit trail is for administrators and unit supervisors.")
-        return view(request, *args, **kwargs)
-
-    wrapper.__name__ = view.__name__
-    wrapper.__doc__ = view.__doc__
-    return wrapper
+_audit_view = role_view(AUDIT_ROLES, "The audit trail is for administrators and unit supervisors.")
 
 
 def _filters(request: HttpRequest) -> tuple[AuditFilterForm, dict[str, Any]]:

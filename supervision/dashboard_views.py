@@ -3,15 +3,13 @@ CSV exports. Views are thin: parse the filters with a form, read through dashboa
 through the services, render or redirect with a message."""
 
 import csv
-from collections.abc import Callable, Iterable
-from functools import wraps
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,6 +18,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from agency.access import role_view
 from agency.audit import audit_list_read, audit_page_read, audit_record
 from agency.choices import Role
 from agency.errors import ApplicationError
@@ -31,24 +30,9 @@ from supervision.selectors import case_for_action, violation_report_get
 CASE_LIST_PAGE_SIZE = 50
 
 
-def role_view(*roles: str) -> Callable:
-    """Signed-in users of ``roles`` only; anyone else signed in gets 403."""
-
-    def decorate(view: Callable) -> Callable:
-        @login_required
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if request.user.role not in roles:
-                raise PermissionDenied("The dashboard is for unit supervisors and, for their own figures, officers.")
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorate
-
-
-supervisor_view = role_view(Role.SUPERVISOR)
-staff_view = role_view(Role.SUPERVISOR, Role.OFFICER)
+DASHBOARD_REFUSAL = "The dashboard is for unit supervisors and, for their own figures, officers."
+supervisor_view = role_view((Role.SUPERVISOR,), DASHBOARD_REFUSAL)
+staff_view = role_view((Role.SUPERVISOR, Role.OFFICER), DASHBOARD_REFUSAL)
 
 
 def _query(filters: selectors.DashboardFilters, **extra: Any) -> str:
@@ -112,7 +96,7 @@ def officer_dashboard(request: HttpRequest, officer_id: int) -> HttpResponse:
 
 
 @require_GET
-@role_view(Role.OFFICER)
+@role_view((Role.OFFICER,), DASHBOARD_REFUSAL)
 def my_dashboard(request: HttpRequest) -> HttpResponse:
     form = DashboardFilterForm(request.GET or None, actor=request.user, with_officer=False)
     filters = form.filters(officer=request.user)

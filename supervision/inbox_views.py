@@ -9,13 +9,11 @@ officer's pages: the authority sees of a case what its reports contain. The writ
 services, which check the actor and the report's state again; a wrong state is a message, never a 500.
 """
 
-from collections.abc import Callable, Mapping
-from functools import wraps
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.forms import Form
@@ -25,6 +23,7 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_POST
 
+from agency.access import role_view
 from agency.audit import audit_list_read, audit_page_read, audit_record
 from agency.choices import Role
 from agency.errors import ApplicationError
@@ -47,17 +46,8 @@ INBOX_ROLES = (Role.COURT_CLERK, Role.PAROLE_BOARD_STAFF)
 INBOX_PAGE_SIZE = 25
 
 
-def inbox_view(view: Callable) -> Callable:
-    """Signed-in court clerks and parole board staff only; everyone else gets 403 (anonymous: sign in)."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.user.role not in INBOX_ROLES:
-            raise PermissionDenied("The inbox is for court clerks and parole board staff.")
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# Signed-in court clerks and parole board staff only; everyone else gets 403 (anonymous: sign in).
+inbox_view = role_view(INBOX_ROLES, "The inbox is for court clerks and parole board staff.")
 
 
 # --- Reads (always from the actor's scope) ---------------------------------------------------------------

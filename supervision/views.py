@@ -7,11 +7,9 @@ selectors, which scope them by the user: a case out of scope is the same 404 as 
 
 from collections.abc import Callable
 from decimal import Decimal
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Model
@@ -23,6 +21,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from agency.access import role_view
 from agency.audit import audit_list_read, audit_page_read
 from agency.choices import Role
 from agency.errors import ApplicationError
@@ -51,15 +50,9 @@ CASELOAD_PAGE_SIZE = 25
 TIMELINE_PAGE_SIZE = 25
 
 
-def workspace_view(view: Callable) -> Callable:
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.user.role not in WORKSPACE_ROLES:
-            raise PermissionDenied("The case workspace is for supervision officers and unit supervisors.")
-        return view(request, *args, **kwargs)
-
-    return wrapper
+workspace_view = role_view(
+    WORKSPACE_ROLES, "The case workspace is for supervision officers and unit supervisors."
+)
 
 
 def case_url(supervision: Supervision) -> str:

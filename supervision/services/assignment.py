@@ -6,13 +6,13 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from agency.access import require_role
 from agency.audit import audit_record
 from agency.choices import Role
 from agency.errors import ApplicationError
 from agency.models import Unit, User
 from supervision.choices import SupervisionStatus
 from supervision.models import Supervision
-from supervision.services.authority import require_role
 
 REASON_MAX_LENGTH = 100  # simple_history's history_change_reason column
 

@@ -1,11 +1,9 @@
 """Where a supervision's violation reports go: the one place that says it."""
 
 import logging
-from collections.abc import Iterable
 from dataclasses import dataclass
 
-from agency.errors import ApplicationError
-from agency.models import Court, ParoleBoard, User
+from agency.models import Court, ParoleBoard
 from supervision.choices import (
     AuthorityType,
     SupervisionType,
@@ -49,8 +47,3 @@ def supervision_authority(*, supervision: Supervision) -> Authority:
     if supervision.supervision_type == SupervisionType.PROBATION:
         return Authority(type=AuthorityType.COURT, court=supervision.court)
     return Authority(type=AuthorityType.PAROLE_BOARD, parole_board=supervision.parole_board)
-
-
-def require_role(actor: User, roles: Iterable[str], doing: str) -> None:
-    if actor.role not in roles:
-        raise ApplicationError(f"Your role ({actor.get_role_display()}) may not {doing}.", status_code=403)

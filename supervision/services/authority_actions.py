@@ -29,7 +29,7 @@ from supervision.choices import (
     ViolationStatus,
 )
 from supervision.models import CaseNote, Notification, NotificationKind, Supervision, ViolationReport
-from supervision.services.reports import lock_report
+from supervision.services.reports import violation_report_lock
 from supervision.services.violations import violations_set_status
 
 logger = logging.getLogger(__name__)
@@ -60,7 +60,7 @@ def _require_status(report: ViolationReport, allowed: Iterable[str], doing: str)
 @transaction.atomic
 def violation_report_acknowledge(*, actor: User, report: ViolationReport) -> ViolationReport:
     """The authority acknowledges receipt of a routed report."""
-    report = lock_report(report)
+    report = violation_report_lock(report)
     _require_authority_staff(actor, report)
     _require_status(report, (ReportStatus.ROUTED,), "acknowledged")
     report.status = ReportStatus.RECEIVED
@@ -82,7 +82,7 @@ def violation_report_schedule_hearing(
     *, actor: User, report: ViolationReport, hearing_at: datetime, location: str = ""
 ) -> ViolationReport:
     """Set (or move) the hearing of a received report."""
-    report = lock_report(report)
+    report = violation_report_lock(report)
     _require_authority_staff(actor, report)
     _require_status(report, (ReportStatus.RECEIVED, ReportStatus.HEARING_SCHEDULED), "given a hearing")
     if hearing_at is None:
@@ -128,7 +128,7 @@ def violation_report_dispose(
     report when it is dismissed); a revocation closes the supervision as revoked on that date; modified
     conditions (the note says which) are recorded on the case as a case note. The case's officer and
     the unit supervisor are notified."""
-    report = lock_report(report)
+    report = violation_report_lock(report)
     _require_authority_staff(actor, report)
     _require_status(report, (ReportStatus.RECEIVED, ReportStatus.HEARING_SCHEDULED), "disposed")
     if disposition not in Disposition.values:

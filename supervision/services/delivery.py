@@ -51,7 +51,7 @@ from agency.webhooks import webhook_event_emit
 from supervision.choices import DeliveryStatus, ReportStatus
 from supervision.models import ReportDelivery, ViolationReport
 from supervision.pdf import pdf_filename, violation_report_pdf
-from supervision.services.reports import DELIVER_TASK, lock_report
+from supervision.services.reports import DELIVER_TASK, violation_report_lock
 
 logger = logging.getLogger(__name__)
 
@@ -129,7 +129,7 @@ class ReportDeliveryOutbox(Outbox[ReportDelivery]):
         _post_webhook(self, row, claim)
 
     def on_delivered(self, row: ReportDelivery, claim: Claim) -> None:
-        report = lock_report(row.report)
+        report = violation_report_lock(row.report)
         if report.status == ReportStatus.APPROVED:
             report.status = ReportStatus.ROUTED
             report.save(update_fields=["status", "updated_at"])

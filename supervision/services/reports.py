@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from agency.access import require_role
 from agency.audit import audit_record
 from agency.choices import Role
 from agency.errors import ApplicationError
@@ -24,7 +25,7 @@ from supervision.models import (
     Violation,
     ViolationReport,
 )
-from supervision.services.authority import require_role, supervision_authority
+from supervision.services.authority import supervision_authority
 from supervision.services.violations import violations_set_status
 
 logger = logging.getLogger(__name__)
@@ -195,7 +196,7 @@ def violation_report_draft(
     return report
 
 
-def lock_report(report: ViolationReport) -> ViolationReport:
+def violation_report_lock(report: ViolationReport) -> ViolationReport:
     """The report, its case locked with it (as every step of the lifecycle takes it), and its author."""
     return (
         ViolationReport.objects.select_for_update(of=("self", "supervision"))
@@ -221,7 +222,7 @@ def violation_report_update(
     violations: Iterable[Violation] | None = None,
 ) -> ViolationReport:
     """Its author edits a draft or a returned report."""
-    report = lock_report(report)
+    report = violation_report_lock(report)
     require_role(actor, (Role.OFFICER, Role.SUPERVISOR), "edit violation reports")
     _require_author(actor, report, "edit")
     _require_status(report, REPORT_EDITABLE_STATUSES, "edited")
@@ -244,7 +245,7 @@ def violation_report_submit(
     """Its author submits a draft (or a returned report, once revised) to the unit supervisor. With
     ``narrative``, ``recommendation`` or ``violations`` the report is saved with them first, in the same
     transaction: what is submitted is exactly what the author sent, or nothing is."""
-    report = lock_report(report)
+    report = violation_report_lock(report)
     require_role(actor, (Role.OFFICER, Role.SUPERVISOR), "submit violation reports")
     _require_author(actor, report, "submit")
     _require_status(report, REPORT_EDITABLE_STATUSES, "submitted")
@@ -288,7 +289,7 @@ def violation_report_return(*, actor: User, report: ViolationReport, comment: st
     """The supervisor returns a submitted report to its author with comments. Its violations are freed
     (its links are kept, not live): another report may take them meanwhile; the author's next edit or
     submission takes back those still free."""
-    report = lock_report(report)
+    report = violation_report_lock(report)
     _require_reviewer(actor, report)
     _require_status(report, (ReportStatus.SUBMITTED,), "returned")
     if not comment.strip():
@@ -310,7 +311,7 @@ def violation_report_approve(*, actor: User, report: ViolationReport) -> Violati
     authority from the supervision and a delivery to that authority is recorded; the delivery job
     is queued after commit (and a periodic sweep picks it up if the broker is down). Its violations are
     checked again, locked: each is held by this report alone and may still be reported."""
-    report = lock_report(report)
+    report = violation_report_lock(report)
     _require_reviewer(actor, report)
     _require_status(report, (ReportStatus.SUBMITTED,), "approved")
     _require_holds_its_violations(report, doing="reported")
