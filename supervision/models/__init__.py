@@ -1,0 +1,62 @@
+"""The cases: supervisions, conditions, contact standards, check-ins, drug tests, notes, referrals,
+violations, violation reports and their deliveries, and the background jobs' records; one module each
+(``cases``, ``records``, ``violations``, ``jobs``), all importable from here. Business rules live in
+``supervision.services``."""
+
+from supervision.models.cases import (
+    USER,
+    CommunityServiceEntry,
+    Condition,
+    ConditionType,
+    ContactStandard,
+    Supervision,
+)
+from supervision.models.jobs import (
+    CheckInPlan,
+    DigestDelivery,
+    Notification,
+    NotificationKind,
+    ReminderDelivery,
+    ReminderStatus,
+)
+from supervision.models.records import (
+    CaseNote,
+    CheckIn,
+    DrugTest,
+    DrugTestSubstanceResult,
+    Referral,
+)
+from supervision.models.violations import (
+    REPORT_CONTENT_FIELDS,
+    REPORT_EDITABLE_STATUSES,
+    ReportDelivery,
+    ReportViolation,
+    Violation,
+    ViolationReport,
+)
+
+__all__ = [
+    "REPORT_CONTENT_FIELDS",
+    "REPORT_EDITABLE_STATUSES",
+    "USER",
+    "CaseNote",
+    "CheckIn",
+    "CheckInPlan",
+    "CommunityServiceEntry",
+    "Condition",
+    "ConditionType",
+    "ContactStandard",
+    "DigestDelivery",
+    "DrugTest",
+    "DrugTestSubstanceResult",
+    "Notification",
+    "NotificationKind",
+    "Referral",
+    "ReminderDelivery",
+    "ReminderStatus",
+    "ReportDelivery",
+    "ReportViolation",
+    "Supervision",
+    "Violation",
+    "ViolationReport",
+]

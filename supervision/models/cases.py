@@ -1,0 +1,226 @@
+"""Supervisions, their conditions (and the community service hours logged against one) and the contact
+standards that set how often a case is seen."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from supervision import bounds
+from supervision.bounds import (
+    NOTE_MAX_LENGTH,
+    bounded_text_field,
+)
+from supervision.choices import (
+    CheckInKind,
+    ClosureReason,
+    ComplianceStatus,
+    ConditionAppliesTo,
+    ConditionCategory,
+    SupervisionLevel,
+    SupervisionStatus,
+    SupervisionType,
+)
+
+USER = settings.AUTH_USER_MODEL
+
+
+class Supervision(models.Model):
+    """One term of parole (authority: a parole board) or probation (authority: the sentencing court)."""
+
+    offender = models.ForeignKey("offenders.Offender", on_delete=models.PROTECT, related_name="supervisions")
+    supervision_type = models.CharField(max_length=16, choices=SupervisionType.choices)
+    court = models.ForeignKey(
+        "agency.Court",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supervisions",
+        help_text="Probation only: the sentencing court.",
+    )
+    parole_board = models.ForeignKey(
+        "agency.ParoleBoard",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supervisions",
+        help_text="Parole only: the releasing parole board.",
+    )
+    docket_number = models.CharField(
+        max_length=60, help_text="Court docket number (probation) or parole number (parole)."
+    )
+    offense = models.CharField("offence", max_length=300)
+    start_date = models.DateField()
+    end_date = models.DateField(help_text="Expected end of the term.")
+    status = models.CharField(max_length=16, choices=SupervisionStatus.choices, default=SupervisionStatus.ACTIVE)
+    closed_on = models.DateField(null=True, blank=True)
+    closure_reason = models.CharField(max_length=24, choices=ClosureReason.choices, blank=True)
+    level = models.CharField(max_length=16, choices=SupervisionLevel.choices, default=SupervisionLevel.MEDIUM)
+    officer = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="caseload")
+    unit = models.ForeignKey("agency.Unit", on_delete=models.PROTECT, related_name="supervisions")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        indexes = [
+            models.Index(fields=["officer", "status"]),
+            models.Index(fields=["unit", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="supervision_authority_matches_type",
+                condition=(
+                    Q(supervision_type=SupervisionType.PROBATION, court__isnull=False, parole_board__isnull=True)
+                    | Q(supervision_type=SupervisionType.PAROLE, parole_board__isnull=False, court__isnull=True)
+                ),
+                violation_error_message=(
+                    "Probation needs its sentencing court and no parole board; "
+                    "parole needs its parole board and no court."
+                ),
+            ),
+            models.CheckConstraint(
+                name="supervision_parole_never_inactive",
+                condition=~Q(supervision_type=SupervisionType.PAROLE, status=SupervisionStatus.INACTIVE),
+                violation_error_message="Parole is always active supervision: it cannot be inactive.",
+            ),
+            models.CheckConstraint(
+                name="supervision_closure_reason_iff_closed",
+                condition=(Q(status=SupervisionStatus.CLOSED, closed_on__isnull=False) & ~Q(closure_reason=""))
+                | (~Q(status=SupervisionStatus.CLOSED) & Q(closure_reason="", closed_on__isnull=True)),
+                violation_error_message="A closed supervision needs a closure date and reason; an open one has neither.",  # noqa: E501
+            ),
+            models.CheckConstraint(
+                name="supervision_end_after_start",
+                condition=Q(end_date__gte=F("start_date")),
+                violation_error_message="The end date cannot be before the start date.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_supervision_type_display()} {self.docket_number}"
+
+    def clean(self) -> None:
+        bounds.raise_errors(bounds.supervision_errors(self))
+
+
+class ConditionType(models.Model):
+    """The condition catalogue: what a court or board can order."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=200)
+    description = bounded_text_field(NOTE_MAX_LENGTH, blank=True)
+    category = models.CharField(max_length=16, choices=ConditionCategory.choices)
+    applies_to = models.CharField(max_length=16, choices=ConditionAppliesTo.choices, default=ConditionAppliesTo.BOTH)
+    tracks_hours = models.BooleanField(default=False, help_text="Community service: hours are ordered and logged.")
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["category", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Condition(models.Model):
+    """A condition imposed on one supervision, with its compliance status."""
+
+    supervision = models.ForeignKey(Supervision, on_delete=models.PROTECT, related_name="conditions")
+    condition_type = models.ForeignKey(ConditionType, on_delete=models.PROTECT, related_name="conditions")
+    details = bounded_text_field(NOTE_MAX_LENGTH, blank=True, help_text="The wording of the order, e.g. curfew hours.")
+    compliance_status = models.CharField(
+        max_length=16, choices=ComplianceStatus.choices, default=ComplianceStatus.COMPLIANT
+    )
+    hours_required = models.DecimalField(
+        max_digits=6, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(Decimal("0"))]
+    )
+    hours_completed = models.DecimalField(
+        max_digits=6, decimal_places=2, default=Decimal("0"), validators=[MinValueValidator(Decimal("0"))]
+    )
+    imposed_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["imposed_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="condition_hours_not_negative",
+                condition=Q(hours_completed__gte=0) & (Q(hours_required__isnull=True) | Q(hours_required__gte=0)),
+                violation_error_message="Hours cannot be negative.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.condition_type} ({self.get_compliance_status_display()})"
+
+    def clean(self) -> None:
+        bounds.raise_errors(bounds.condition_errors(self))
+
+
+class CommunityServiceEntry(models.Model):
+    """Hours of community service worked towards a condition."""
+
+    condition = models.ForeignKey(Condition, on_delete=models.PROTECT, related_name="service_entries")
+    performed_on = models.DateField()
+    hours = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.25")), MaxValueValidator(Decimal("24"))],
+        help_text="Hours worked that day: a quarter of an hour to 24.",
+    )
+    organisation = models.CharField(max_length=200)
+    recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "community service entries"
+        ordering = ["-performed_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="community_service_hours_positive",
+                condition=Q(hours__gt=0),
+                violation_error_message="Hours worked must be more than zero.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.hours} h at {self.organisation} on {self.performed_on}"
+
+    def clean(self) -> None:
+        bounds.raise_errors(bounds.community_service_errors(self))
+
+
+class ContactStandard(models.Model):
+    """How often a person at a supervision level must check in, and how long each window stays open."""
+
+    level = models.CharField(max_length=16, choices=SupervisionLevel.choices, unique=True)
+    check_in_interval_days = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1)], help_text="Days between scheduled check-ins."
+    )
+    window_days = models.PositiveSmallIntegerField(
+        default=3, validators=[MinValueValidator(1)], help_text="Days the person has to complete each check-in."
+    )
+    check_in_kind = models.CharField(max_length=16, choices=CheckInKind.choices, default=CheckInKind.OFFICE)
+    home_visit_interval_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Days between home visits; empty for none."
+    )
+
+    class Meta:
+        ordering = ["check_in_interval_days"]
+        constraints = [
+            models.CheckConstraint(
+                name="contact_standard_window_within_interval",
+                condition=Q(window_days__gte=1) & Q(window_days__lte=F("check_in_interval_days")),
+                violation_error_message="The window must be at least one day and no longer than the interval.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()}: every {self.check_in_interval_days} days"
