@@ -19,7 +19,7 @@ REASON_MAX_LENGTH = 100  # simple_history's history_change_reason column
 
 def officer_for_intake(*, unit: Unit) -> User:
     """The active officer of ``unit`` with the lowest weighted caseload (the share of a full caseload,
-    see supervision.dashboard_selectors.OfficerCaseload); ties go to the one with fewer cases, then to
+    see supervision.weighting.OfficerCaseload); ties go to the one with fewer cases, then to
     the longest-serving account."""
     from supervision.dashboard_selectors import unit_officer_loads
 
