@@ -15,14 +15,15 @@ from supervision.models import CheckIn, DrugTest, ViolationReport
 from tests.agency.factories import OfficerFactory, UnitFactory
 from tests.offenders.factories import AddressFactory, EmploymentFactory, OffenderFactory
 from tests.supervision.factories import (
+    CaseNoteFactory,
     CheckInFactory,
     ConditionFactory,
     ConditionTypeFactory,
     ParoleSupervisionFactory,
+    ReferralFactory,
     SupervisionFactory,
     ViolationFactory,
 )
-from tests.ui.factories import CaseNoteFactory, ReferralFactory
 
 PASSWORD = "correct-horse-battery"
 

@@ -41,6 +41,7 @@ from tests.e2e.conftest import SCREENSHOTS
 from tests.inbox.conftest import make_report
 from tests.offenders.factories import AddressFactory, EmploymentFactory, OffenderFactory
 from tests.supervision.factories import (
+    CaseNoteFactory,
     CheckInFactory,
     ConditionFactory,
     ConditionTypeFactory,
@@ -49,7 +50,6 @@ from tests.supervision.factories import (
     ViolationFactory,
     ViolationReportFactory,
 )
-from tests.ui.factories import CaseNoteFactory
 
 PASSWORD = "correct-horse-battery"
 DOCS_IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images"

@@ -9,6 +9,7 @@ from supervision.choices import (
     CheckInStatus,
     ConditionCategory,
     DrugTestResult,
+    ReferralKind,
     ReportRecommendation,
     ReportStatus,
     SupervisionLevel,
@@ -17,11 +18,13 @@ from supervision.choices import (
     ViolationKind,
 )
 from supervision.models import (
+    CaseNote,
     CheckIn,
     Condition,
     ConditionType,
     ContactStandard,
     DrugTest,
+    Referral,
     Supervision,
     Violation,
     ViolationReport,
@@ -159,3 +162,24 @@ class ViolationReportFactory(DjangoModelFactory):
             self.save()
         if self.status == ReportStatus.RETURNED:  # a returned report frees its violations, as its service does
             self.violation_links.update(live=False)
+
+
+class ReferralFactory(DjangoModelFactory):
+    class Meta:
+        model = Referral
+
+    supervision = factory.SubFactory(SupervisionFactory)
+    kind = ReferralKind.HOUSING
+    provider = "Hope Housing Services"
+    referred_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=10))
+    status_changed_on = factory.LazyAttribute(lambda r: r.referred_on)
+    referred_by = factory.LazyAttribute(lambda r: r.supervision.officer)
+
+
+class CaseNoteFactory(DjangoModelFactory):
+    class Meta:
+        model = CaseNote
+
+    supervision = factory.SubFactory(SupervisionFactory)
+    author = factory.LazyAttribute(lambda n: n.supervision.officer)
+    body = "Discussed job search; has an interview on Thursday."

@@ -47,10 +47,10 @@ from tests.supervision.factories import (
     CheckInFactory,
     ConditionFactory,
     ConditionTypeFactory,
+    ReferralFactory,
     SupervisionFactory,
     ViolationReportFactory,
 )
-from tests.ui.factories import ReferralFactory
 
 pytestmark = pytest.mark.django_db
 

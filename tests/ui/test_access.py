@@ -6,8 +6,7 @@ from django.urls import reverse
 from agency.choices import AuditOutcome
 from agency.models import AuditEvent
 from supervision.models import CaseNote
-from tests.supervision.factories import ViolationReportFactory
-from tests.ui.factories import ReferralFactory
+from tests.supervision.factories import ReferralFactory, ViolationReportFactory
 
 pytestmark = pytest.mark.django_db
 

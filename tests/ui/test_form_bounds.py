@@ -24,7 +24,7 @@ from supervision.forms import (
 )
 from supervision.inbox_forms import DispositionForm, HearingForm
 from supervision.models import CaseNote, CheckIn, CommunityServiceEntry, DrugTest, Referral, Violation, ViolationReport
-from tests.ui.factories import ReferralFactory
+from tests.supervision.factories import ReferralFactory
 
 pytestmark = pytest.mark.django_db
 

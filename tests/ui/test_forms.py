@@ -25,8 +25,7 @@ from supervision.models import (
     Violation,
     ViolationReport,
 )
-from tests.supervision.factories import CheckInFactory, ViolationFactory, ViolationReportFactory
-from tests.ui.factories import ReferralFactory
+from tests.supervision.factories import CheckInFactory, ReferralFactory, ViolationFactory, ViolationReportFactory
 
 pytestmark = pytest.mark.django_db
 

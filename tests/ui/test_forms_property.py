@@ -64,8 +64,7 @@ from supervision.models import (
     ViolationReport,
 )
 from tests.agency.factories import CourtClerkFactory, OfficerFactory
-from tests.supervision.factories import CheckInFactory, ViolationFactory, ViolationReportFactory
-from tests.ui.factories import ReferralFactory
+from tests.supervision.factories import CheckInFactory, ReferralFactory, ViolationFactory, ViolationReportFactory
 
 pytestmark = pytest.mark.django_db
 

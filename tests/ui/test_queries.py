@@ -11,15 +11,16 @@ from supervision.choices import CheckInStatus, DrugTestResult
 from supervision.models import CommunityServiceEntry, DrugTestSubstanceResult, ViolationReport
 from tests.offenders.factories import AddressFactory
 from tests.supervision.factories import (
+    CaseNoteFactory,
     CheckInFactory,
     ConditionFactory,
     ConditionTypeFactory,
     DrugTestFactory,
+    ReferralFactory,
     SupervisionFactory,
     ViolationFactory,
     ViolationReportFactory,
 )
-from tests.ui.factories import CaseNoteFactory, ReferralFactory
 
 pytestmark = pytest.mark.django_db
 
