@@ -131,15 +131,36 @@ def celery_worker():
     broker_flush()
 
 
+def database_address() -> dict[str, str | None]:
+    """Where the test database is, for a connection or a process of its own: host (a name, an address or the
+    embedded server's socket folder, which django-environ puts in OPTIONS), port, user, password, name."""
+    db = connections["default"].settings_dict
+    return {
+        "host": db.get("OPTIONS", {}).get("host") or db["HOST"] or None,
+        "port": str(db["PORT"]) if db["PORT"] else None,
+        "user": db["USER"],
+        "password": db["PASSWORD"] or None,
+        "dbname": db["NAME"],
+    }
+
+
+def database_url() -> str:
+    """The test database as a DATABASE_URL for another process (a socket folder travels as ``?host=``, as
+    agency.localdb writes it)."""
+    address = database_address()
+    host = address["host"] or ""
+    if host.startswith("/"):
+        return f"postgres://{address['user']}@/{address['dbname']}?host={host}"
+    port = f":{address['port']}" if address["port"] else ""
+    return f"postgres://{address['user']}@{host}{port}/{address['dbname']}"
+
+
 def row_lockable(table: str, pk: int) -> bool:
     """Could another session lock this row right now (``FOR UPDATE NOWAIT``)? Needs committed data:
     a ``transaction=True`` test."""
     import psycopg2
 
-    db = connections["default"].settings_dict
-    other = psycopg2.connect(
-        dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"] or None, host=db["HOST"], port=db["PORT"]
-    )
+    other = psycopg2.connect(**database_address())
     try:
         with other, other.cursor() as cursor:
             cursor.execute(f"SELECT id FROM {table} WHERE id = %s FOR UPDATE NOWAIT", [pk])  # noqa: S608 (ours)

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
 from agency.models import AuditEvent
@@ -24,7 +23,7 @@ from supervision.choices import DeliveryStatus, ReportRecommendation, ReportStat
 from supervision.models import ReportDelivery, ViolationReport
 from supervision.services import report_deliveries_sweep
 from tests.agency.factories import CourtFactory
-from tests.jobs.conftest import broker_flush, broker_url, wait_until
+from tests.jobs.conftest import broker_flush, broker_url, database_url, wait_until
 from tests.supervision.factories import SupervisionFactory
 
 # Both worker modules use the suite's Redis database as the broker: never run them in parallel.
@@ -35,13 +34,12 @@ LEASE_SECONDS = 10
 
 def _worker_process(log_path: Path) -> subprocess.Popen:
     """``celery -A agency worker`` in its own process group, on the test database and this suite's Redis."""
-    db = connection.settings_dict
     # Not PYTEST_XDIST_WORKER: agency.settings_test would move the worker to the next xdist worker's Redis
     # database (N+1 once more), where it would take another test's tasks and never see these.
     env = {
         **{name: value for name, value in os.environ.items() if name != "PYTEST_XDIST_WORKER"},
         "DJANGO_SETTINGS_MODULE": "agency.settings_test",
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "DATABASE_URL": database_url(),
         "CELERY_BROKER_URL": broker_url(),
         "REDIS_URL": broker_url(),
         # a short claim, so that the killed worker's delivery is due again within the test
