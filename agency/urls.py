@@ -37,9 +37,9 @@ urlpatterns = [
     ),
     path("api/docs/", api_docs, name="api-docs"),
     path("api/guide/", api_guide.api_guide, name="api-guide"),
-    path("dashboard/", include("supervision.dashboard_urls")),
-    path("inbox/", include("supervision.inbox_urls")),
-    path("", include("supervision.urls")),
+    path("dashboard/", include("supervision.dashboard.urls")),
+    path("inbox/", include("supervision.inbox.urls")),
+    path("", include("supervision.workspace.urls")),
 ]
 
 handler404 = "agency.views.page_not_found"

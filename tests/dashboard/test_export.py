@@ -6,7 +6,7 @@ import io
 import pytest
 
 from agency.models import AuditEvent
-from supervision.dashboard_exports import EXPORT_TABLES
+from supervision.dashboard.exports import EXPORT_TABLES
 
 pytestmark = pytest.mark.django_db
 

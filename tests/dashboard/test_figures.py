@@ -3,8 +3,8 @@
 import pytest
 from django.utils import timezone
 
-from supervision.dashboard_figures import dashboard_get
-from supervision.dashboard_selectors import DashboardFilters, dashboard_case_list
+from supervision.dashboard.figures import dashboard_get
+from supervision.dashboard.selectors import DashboardFilters, dashboard_case_list
 
 pytestmark = pytest.mark.django_db
 

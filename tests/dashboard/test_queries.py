@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from supervision import services
 from supervision.choices import CheckInStatus, DrugTestResult, ReportStatus
-from supervision.dashboard_figures import dashboard_get
-from supervision.dashboard_selectors import DashboardFilters
+from supervision.dashboard.figures import dashboard_get
+from supervision.dashboard.selectors import DashboardFilters
 from tests.agency.factories import OfficerFactory, SupervisorFactory, UnitFactory
 from tests.supervision.factories import (
     CheckInFactory,

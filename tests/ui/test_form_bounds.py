@@ -9,8 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agency.models import AuditEvent
-from supervision.dashboard_forms import ReportReturnForm
-from supervision.forms import (
+from supervision.dashboard.forms import ReportReturnForm
+from supervision.inbox.forms import DispositionForm, HearingForm
+from supervision.models import CaseNote, CheckIn, CommunityServiceEntry, DrugTest, Referral, Violation, ViolationReport
+from supervision.workspace.forms import (
     CaseNoteForm,
     CheckInCompleteForm,
     CheckInExcuseForm,
@@ -22,8 +24,6 @@ from supervision.forms import (
     ViolationForm,
     ViolationReportForm,
 )
-from supervision.inbox_forms import DispositionForm, HearingForm
-from supervision.models import CaseNote, CheckIn, CommunityServiceEntry, DrugTest, Referral, Violation, ViolationReport
 from tests.supervision.factories import ReferralFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,5 +1,5 @@
 """The supervisor's dashboard, the officer's own figures, the review queue and caseload assignment (the CSV
-exports: ``supervision.dashboard_exports``). Views are thin: parse the filters with a form, read through
+exports: ``supervision.dashboard.exports``). Views are thin: parse the filters with a form, read through
 dashboard_selectors, act through the services, render or redirect with a message."""
 
 from typing import Any
@@ -20,11 +20,10 @@ from agency.access import role_view
 from agency.audit import audit_list_read, audit_page_read
 from agency.choices import Role
 from agency.errors import ApplicationError
-from supervision import dashboard_figures as figures
-from supervision import dashboard_selectors as selectors
 from supervision import services
-from supervision.dashboard_forms import CaseListForm, DashboardFilterForm, ReassignForm, ReportReturnForm
-from supervision.selectors import case_for_action, violation_report_get
+from supervision.dashboard import figures, selectors
+from supervision.dashboard.forms import CaseListForm, DashboardFilterForm, ReassignForm, ReportReturnForm
+from supervision.workspace.selectors import case_for_action, violation_report_get
 
 CASE_LIST_PAGE_SIZE = 50
 

@@ -25,10 +25,12 @@ from agency.access import role_view
 from agency.audit import audit_list_read, audit_page_read
 from agency.choices import Role
 from agency.errors import ApplicationError
-from supervision import selectors, services
+from supervision import services
 from supervision.choices import CheckInStatus, ReportStatus
 from supervision.filtersets import CaseFilter
-from supervision.forms import (
+from supervision.models import Condition, Supervision
+from supervision.workspace import selectors
+from supervision.workspace.forms import (
     CaseNoteForm,
     CheckInCompleteForm,
     CheckInExcuseForm,
@@ -41,7 +43,6 @@ from supervision.forms import (
     ViolationReportForm,
     form_add_service_error,
 )
-from supervision.models import Condition, Supervision
 
 # The browser workspace is for the people who run cases. Clerks and board staff have their inbox,
 # integrators the API, administrators the admin.

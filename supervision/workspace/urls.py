@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from supervision import views
+from supervision.workspace import views
 
 app_name = "supervision"
 

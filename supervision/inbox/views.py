@@ -31,8 +31,7 @@ from agency.models import User
 from supervision import services
 from supervision.access import violation_reports_visible_to
 from supervision.choices import DeliveryStatus, ReportStatus
-from supervision.forms import form_add_service_error
-from supervision.inbox_forms import INBOX_FILTERS, DispositionForm, HearingForm, InboxFilterForm
+from supervision.inbox.forms import INBOX_FILTERS, DispositionForm, HearingForm, InboxFilterForm
 from supervision.models import ReportDelivery, ViolationReport
 from supervision.pdf import (
     conditions_violated,
@@ -41,6 +40,7 @@ from supervision.pdf import (
     report_violations,
     violation_report_pdf,
 )
+from supervision.workspace.forms import form_add_service_error
 
 INBOX_ROLES = (Role.COURT_CLERK, Role.PAROLE_BOARD_STAFF)
 INBOX_PAGE_SIZE = 25

@@ -12,9 +12,8 @@ from django.views.decorators.http import require_GET
 
 from agency.audit import audit_record
 from agency.choices import Role
-from supervision import dashboard_figures as figures
-from supervision import dashboard_selectors as selectors
-from supervision.dashboard_views import case_list_filters, staff_view
+from supervision.dashboard import figures, selectors
+from supervision.dashboard.views import case_list_filters, staff_view
 
 
 def _cell(value: Any) -> Any:

@@ -2,8 +2,7 @@
 
 from django.urls import path
 
-from supervision import dashboard_exports
-from supervision import dashboard_views as views
+from supervision.dashboard import exports, views
 
 app_name = "dashboard"
 
@@ -18,5 +17,5 @@ urlpatterns = [
     path("reviews/<int:report_id>/", views.review_detail, name="review_detail"),
     path("reviews/<int:report_id>/approve/", views.review_approve, name="review_approve"),
     path("reviews/<int:report_id>/return/", views.review_return, name="review_return"),
-    path("export/<slug:table>.csv", dashboard_exports.export, name="export"),
+    path("export/<slug:table>.csv", exports.export, name="export"),
 ]

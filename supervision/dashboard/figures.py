@@ -1,6 +1,6 @@
 """The supervisor's dashboard and the officer's own figures: the blocks of figures, their twelve-month trends,
 and the view model the page and its CSV exports render (``Dashboard``). Each block is one aggregate query
-over the cases the actor may see, narrowed by the dashboard filters (``supervision.dashboard_selectors``)."""
+over the cases the actor may see, narrowed by the dashboard filters (``supervision.dashboard.selectors``)."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -22,7 +22,7 @@ from supervision.choices import (
     ViolationKind,
     ViolationStatus,
 )
-from supervision.dashboard_selectors import (
+from supervision.dashboard.selectors import (
     DUE_WITHIN_DAYS,
     ENDING_WITHIN_DAYS,
     OPEN_STATUSES,
