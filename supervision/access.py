@@ -11,7 +11,7 @@ from agency.access import AGENCY_WIDE_ROLES, is_active_user, sees_whole_agency
 from agency.choices import Role
 from agency.models import User
 from offenders.models import Offender
-from supervision.choices import ReportStatus
+from supervision.lifecycle import REPORT_STATUSES_VISIBLE_TO_AUTHORITY
 from supervision.models import (
     CaseNote,
     CheckIn,
@@ -23,14 +23,6 @@ from supervision.models import (
     Supervision,
     Violation,
     ViolationReport,
-)
-
-# Reports an authority can see: from routing on. Drafts and reports under review stay in the agency.
-REPORT_STATUSES_VISIBLE_TO_AUTHORITY = (
-    ReportStatus.ROUTED,
-    ReportStatus.RECEIVED,
-    ReportStatus.HEARING_SCHEDULED,
-    ReportStatus.DISPOSED,
 )
 
 # The records of a case, by the path from each to its unit (the audit viewer shows a supervisor the rows

@@ -182,15 +182,8 @@ class ReportStatus(models.TextChoices):
     HEARING_SCHEDULED = "hearing_scheduled", "Hearing scheduled"
     DISPOSED = "disposed", "Disposed"
 
-
-# Statuses in which a report carries its authority (court or parole board).
-REPORT_STATUSES_WITH_AUTHORITY = (
-    ReportStatus.APPROVED,
-    ReportStatus.ROUTED,
-    ReportStatus.RECEIVED,
-    ReportStatus.HEARING_SCHEDULED,
-    ReportStatus.DISPOSED,
-)
+# The statuses' order, who moves a report from one to the next, and the sets derived from them (editable,
+# with an authority, seen by the authority) are in supervision.lifecycle.
 
 
 class Disposition(models.TextChoices):

@@ -28,7 +28,6 @@ from supervision.models.records import (
 )
 from supervision.models.violations import (
     REPORT_CONTENT_FIELDS,
-    REPORT_EDITABLE_STATUSES,
     ReportDelivery,
     ReportViolation,
     Violation,
@@ -37,7 +36,6 @@ from supervision.models.violations import (
 
 __all__ = [
     "REPORT_CONTENT_FIELDS",
-    "REPORT_EDITABLE_STATUSES",
     "USER",
     "CaseNote",
     "CheckIn",

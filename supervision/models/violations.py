@@ -1,6 +1,7 @@
 """Violations, the violation reports written about them, which report holds which violation, and the
 reports' deliveries to their authority."""
 
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -15,7 +16,6 @@ from supervision.bounds import (
     bounded_text_field,
 )
 from supervision.choices import (
-    REPORT_STATUSES_WITH_AUTHORITY,
     DeliveryStatus,
     Disposition,
     ReportRecommendation,
@@ -24,8 +24,12 @@ from supervision.choices import (
     ViolationSeverity,
     ViolationStatus,
 )
+from supervision.lifecycle import REPORT_EDITABLE_STATUSES, REPORT_STATUSES_WITH_AUTHORITY
 from supervision.models.cases import USER, Condition, Supervision
 from supervision.models.records import CheckIn, DrugTest
+
+if TYPE_CHECKING:
+    from agency.models import User
 
 
 class Violation(models.Model):
@@ -89,7 +93,6 @@ class Violation(models.Model):
 # submission on it never changes (corrections are new reports). The services refuse it (409), the model
 # refuses it (``ViolationReport.save``/``clean``) and so does the database, whatever path writes (the
 # triggers of migration 0006: a bulk update, raw SQL, an admin's history revert, the violations' links).
-REPORT_EDITABLE_STATUSES = (ReportStatus.DRAFT, ReportStatus.RETURNED)
 REPORT_CONTENT_FIELDS = ("supervision", "author", "narrative", "recommendation")  # and the violations
 
 
@@ -103,7 +106,8 @@ class ViolationReport(models.Model):
     recommendation = models.CharField(max_length=24, choices=ReportRecommendation.choices)
     status = models.CharField(max_length=24, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
     author = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="authored_reports")
-    editors = models.ManyToManyField(
+    # Annotated: django-stubs cannot follow USER to the user model through a many-to-many's automatic table.
+    editors: "models.ManyToManyField[User, Any]" = models.ManyToManyField(
         USER,
         blank=True,
         related_name="edited_reports",
@@ -187,7 +191,8 @@ class ViolationReport(models.Model):
         stored row, and a field error for each part of the content that differs from it."""
         if self._state.adding or self.pk is None:
             return
-        attnames = [self._meta.get_field(name).attname for name in REPORT_CONTENT_FIELDS]
+        attname_of = {field.name: field.attname for field in self._meta.concrete_fields}
+        attnames = [attname_of[name] for name in REPORT_CONTENT_FIELDS]
         stored = ViolationReport.objects.filter(pk=self.pk).values("status", *attnames).first()
         if stored is None or stored["status"] in REPORT_EDITABLE_STATUSES:
             return

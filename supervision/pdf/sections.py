@@ -12,7 +12,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from supervision.choices import REPORT_STATUSES_WITH_AUTHORITY, SupervisionType
+from supervision.choices import SupervisionType
+from supervision.lifecycle import REPORT_STATUSES_WITH_AUTHORITY
 from supervision.models import Violation, ViolationReport
 from supervision.pdf.content import conditions_violated, report_violations
 from supervision.pdf.layout import (

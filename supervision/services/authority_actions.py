@@ -7,7 +7,6 @@ notifies the case's officer and the unit supervisor. The action's audit row name
 people notified."""
 
 import logging
-from collections.abc import Iterable
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
@@ -24,10 +23,10 @@ from supervision import bounds
 from supervision.choices import (
     ClosureReason,
     Disposition,
-    ReportStatus,
     SupervisionStatus,
     ViolationStatus,
 )
+from supervision.lifecycle import ReportStep, report_step_require
 from supervision.models import CaseNote, Notification, NotificationKind, Supervision, ViolationReport
 from supervision.services.reports import violation_report_lock
 from supervision.services.violations import violations_set_status
@@ -50,20 +49,12 @@ def _require_authority_staff(actor: User, report: ViolationReport) -> None:
     )
 
 
-def _require_status(report: ViolationReport, allowed: Iterable[str], doing: str) -> None:
-    if report.status not in allowed:
-        raise ApplicationError(
-            f"A report that is {report.get_status_display().lower()} cannot be {doing}.", status_code=409
-        )
-
-
 @transaction.atomic
 def violation_report_acknowledge(*, actor: User, report: ViolationReport) -> ViolationReport:
     """The authority acknowledges receipt of a routed report."""
     report = violation_report_lock(report)
     _require_authority_staff(actor, report)
-    _require_status(report, (ReportStatus.ROUTED,), "acknowledged")
-    report.status = ReportStatus.RECEIVED
+    report.status = report_step_require(report, ReportStep.ACKNOWLEDGE)
     report.received_at = timezone.now()
     report.received_by = actor
     report.full_clean()
@@ -84,14 +75,14 @@ def violation_report_schedule_hearing(
     """Set (or move) the hearing of a received report."""
     report = violation_report_lock(report)
     _require_authority_staff(actor, report)
-    _require_status(report, (ReportStatus.RECEIVED, ReportStatus.HEARING_SCHEDULED), "given a hearing")
+    scheduled = report_step_require(report, ReportStep.SCHEDULE_HEARING)
     if hearing_at is None:
         raise ValidationError({"hearing_at": "Give the date and time of the hearing."})
     # In the future and at most three years ahead, checked before the time is worked with (formatted).
     error = bounds.hearing_error(hearing_at, case_start=report.supervision.start_date)
     if error:
         raise ValidationError({"hearing_at": error})
-    report.status = ReportStatus.HEARING_SCHEDULED
+    report.status = scheduled
     report.hearing_at = hearing_at
     report.hearing_location = location.strip()
     bounds.full_clean(report, rename={"hearing_location": "location"})
@@ -130,7 +121,7 @@ def violation_report_dispose(
     the unit supervisor are notified."""
     report = violation_report_lock(report)
     _require_authority_staff(actor, report)
-    _require_status(report, (ReportStatus.RECEIVED, ReportStatus.HEARING_SCHEDULED), "disposed")
+    disposed = report_step_require(report, ReportStep.DISPOSE)
     if disposition not in Disposition.values:
         raise ValidationError({"disposition": f"Choose one of: {', '.join(Disposition.values)}."})
     disposed_on = disposed_on or timezone.localdate()
@@ -138,7 +129,7 @@ def violation_report_dispose(
         raise ValidationError({"disposed_on": "The order cannot be dated before the report was received."})
     if disposition == Disposition.CONDITIONS_MODIFIED and not note.strip():
         raise ValidationError({"note": "Say which conditions the order adds, changes or removes."})
-    report.status = ReportStatus.DISPOSED
+    report.status = disposed
     report.disposition = disposition
     report.disposition_on = disposed_on
     report.disposition_note = note.strip()

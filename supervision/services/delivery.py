@@ -48,7 +48,8 @@ from agency.outbox import (
 )
 from agency.queueing import task_queue
 from agency.webhooks import webhook_event_emit
-from supervision.choices import DeliveryStatus, ReportStatus
+from supervision.choices import DeliveryStatus
+from supervision.lifecycle import REPORT_TRANSITIONS, ReportStep, report_step_open, report_step_require
 from supervision.models import ReportDelivery, ViolationReport
 from supervision.pdf import pdf_filename, violation_report_pdf
 from supervision.services.reports import DELIVER_TASK, violation_report_lock
@@ -98,7 +99,7 @@ def webhook_payload(*, delivery: ReportDelivery, report: ViolationReport) -> dic
         "supervision_id": report.supervision_id,
         "docket_number": report.supervision.docket_number,
         "authority": authority,
-        "status": ReportStatus.ROUTED.value,
+        "status": REPORT_TRANSITIONS[ReportStep.ROUTE].target,
         "recommendation": report.recommendation,
         "approved_at": report.reviewed_at.isoformat() if report.reviewed_at else None,
         "path": reverse("inbox:report_detail", args=[report.pk]),
@@ -110,7 +111,8 @@ def _authority_ids(delivery: ReportDelivery) -> dict[str, int | None]:
     return {"court_id": delivery.court_id, "parole_board_id": delivery.parole_board_id}
 
 
-class ReportDeliveryOutbox(Outbox[ReportDelivery]):
+# ReportDelivery is an OutboxRow: mypy checks a base's type argument before django-stubs types the model's fields.
+class ReportDeliveryOutbox(Outbox[ReportDelivery]):  # type: ignore[type-var]
     model = ReportDelivery
     name = "report delivery"
     due_statuses = (DeliveryStatus.PENDING, DeliveryStatus.FAILED)
@@ -130,8 +132,8 @@ class ReportDeliveryOutbox(Outbox[ReportDelivery]):
 
     def on_delivered(self, row: ReportDelivery, claim: Claim) -> None:
         report = violation_report_lock(row.report)
-        if report.status == ReportStatus.APPROVED:
-            report.status = ReportStatus.ROUTED
+        if report_step_open(report.status, ReportStep.ROUTE):
+            report.status = report_step_require(report, ReportStep.ROUTE)
             report.save(update_fields=["status", "updated_at"])
             webhook_event_emit(
                 event="violation_report.routed",

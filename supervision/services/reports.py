@@ -14,11 +14,10 @@ from agency.errors import ApplicationError
 from agency.models import User
 from agency.queueing import task_queue
 from supervision.choices import (
-    ReportStatus,
     ViolationStatus,
 )
+from supervision.lifecycle import ReportStep, report_step_require
 from supervision.models import (
-    REPORT_EDITABLE_STATUSES,
     ReportDelivery,
     ReportViolation,
     Supervision,
@@ -205,13 +204,6 @@ def violation_report_lock(report: ViolationReport) -> ViolationReport:
     )
 
 
-def _require_status(report: ViolationReport, allowed: Iterable[str], doing: str) -> None:
-    if report.status not in allowed:
-        raise ApplicationError(
-            f"A report that is {report.get_status_display().lower()} cannot be {doing}.", status_code=409
-        )
-
-
 @transaction.atomic
 def violation_report_update(
     *,
@@ -225,7 +217,7 @@ def violation_report_update(
     report = violation_report_lock(report)
     require_role(actor, (Role.OFFICER, Role.SUPERVISOR), "edit violation reports")
     _require_author(actor, report, "edit")
-    _require_status(report, REPORT_EDITABLE_STATUSES, "edited")
+    report_step_require(report, ReportStep.EDIT)
     _write_content(
         actor=actor, report=report, narrative=narrative, recommendation=recommendation, violations=violations
     )
@@ -248,7 +240,7 @@ def violation_report_submit(
     report = violation_report_lock(report)
     require_role(actor, (Role.OFFICER, Role.SUPERVISOR), "submit violation reports")
     _require_author(actor, report, "submit")
-    _require_status(report, REPORT_EDITABLE_STATUSES, "submitted")
+    submitted = report_step_require(report, ReportStep.SUBMIT)
     if narrative is not None and not narrative.strip():
         raise ValidationError({"narrative": "Write the narrative before submitting."})
     if (narrative, recommendation, violations) != (None, None, None):
@@ -263,7 +255,7 @@ def violation_report_submit(
     if not report.narrative:
         raise ValidationError({"narrative": "Write the narrative before submitting."})
     _require_holds_its_violations(report, doing="submitted")
-    report.status = ReportStatus.SUBMITTED
+    report.status = submitted
     report.submitted_at = timezone.now()
     report.full_clean()
     report.save(update_fields=["status", "submitted_at", "updated_at"])
@@ -291,10 +283,10 @@ def violation_report_return(*, actor: User, report: ViolationReport, comment: st
     submission takes back those still free."""
     report = violation_report_lock(report)
     _require_reviewer(actor, report)
-    _require_status(report, (ReportStatus.SUBMITTED,), "returned")
+    returned = report_step_require(report, ReportStep.RETURN)
     if not comment.strip():
         raise ValidationError({"comment": "Tell the officer what to change."})
-    report.status = ReportStatus.RETURNED
+    report.status = returned
     report.reviewed_by = actor
     report.reviewed_at = timezone.now()
     report.review_comment = comment.strip()
@@ -313,10 +305,10 @@ def violation_report_approve(*, actor: User, report: ViolationReport) -> Violati
     checked again, locked: each is held by this report alone and may still be reported."""
     report = violation_report_lock(report)
     _require_reviewer(actor, report)
-    _require_status(report, (ReportStatus.SUBMITTED,), "approved")
+    approved = report_step_require(report, ReportStep.APPROVE)
     _require_holds_its_violations(report, doing="reported")
     authority = supervision_authority(supervision=report.supervision)
-    report.status = ReportStatus.APPROVED
+    report.status = approved
     report.reviewed_by = actor
     report.reviewed_at = timezone.now()
     report.review_comment = ""

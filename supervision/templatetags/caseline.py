@@ -6,59 +6,67 @@ from decimal import Decimal
 from django import template
 from django.utils import timezone
 
+from supervision.choices import (
+    CheckInStatus,
+    ComplianceStatus,
+    DrugTestResult,
+    ReferralStatus,
+    ReportStatus,
+    SupervisionLevel,
+    SupervisionStatus,
+    SupervisionType,
+    ViolationStatus,
+)
+from supervision.lifecycle import ReportStep, authority_status_label, report_step_open
+
 register = template.Library()
 
-# Bootstrap colour of a status badge, by the value of any of the domain's status choices.
-_TONES = {
-    # supervision status and level
-    "active": "success",
-    "inactive": "secondary",
-    "absconded": "danger",
-    "warrant": "danger",
-    "closed": "dark",
-    "high": "danger",
-    "medium": "warning",
-    "low": "info",
-    "administrative": "secondary",
-    # compliance
-    "compliant": "success",
-    "in_progress": "info",
-    "non_compliant": "danger",
-    "satisfied": "success",
-    "waived": "secondary",
-    # check-ins
-    "scheduled": "primary",
-    "completed": "success",
-    "missed": "danger",
-    "excused": "secondary",
-    # drug tests
-    "negative": "success",
-    "positive": "danger",
-    "dilute": "warning",
-    "adulterated": "danger",
-    "refused": "danger",
-    "no_show": "danger",
-    # referrals
-    "referred": "primary",
-    "enrolled": "info",
-    "discontinued": "secondary",
-    "declined": "secondary",
-    # violations and reports
-    "open": "danger",
-    "sanctioned": "warning",
-    "reported": "info",
-    "resolved": "success",
-    "dismissed": "secondary",
-    "draft": "secondary",
-    "submitted": "primary",
-    "approved": "success",
-    "returned": "warning",
-    "routed": "info",
-    "received": "info",
-    "hearing_scheduled": "primary",
-    "disposed": "dark",
-    "parole": "primary",
-    "probation": "info",
+# Bootstrap colour of a status badge, by the value of any of the domain's status choices (one value, one
+# colour: a value shared by two choices, such as "completed", reads the same in both).
+_TONES: dict[str, str] = {
+    SupervisionStatus.ACTIVE: "success",
+    SupervisionStatus.INACTIVE: "secondary",
+    SupervisionStatus.ABSCONDED: "danger",
+    SupervisionStatus.WARRANT: "danger",
+    SupervisionStatus.CLOSED: "dark",
+    SupervisionLevel.HIGH: "danger",
+    SupervisionLevel.MEDIUM: "warning",
+    SupervisionLevel.LOW: "info",
+    SupervisionLevel.ADMINISTRATIVE: "secondary",
+    SupervisionType.PAROLE: "primary",
+    SupervisionType.PROBATION: "info",
+    ComplianceStatus.COMPLIANT: "success",
+    ComplianceStatus.IN_PROGRESS: "info",
+    ComplianceStatus.NON_COMPLIANT: "danger",
+    ComplianceStatus.SATISFIED: "success",
+    ComplianceStatus.WAIVED: "secondary",
+    CheckInStatus.SCHEDULED: "primary",
+    CheckInStatus.COMPLETED: "success",
+    CheckInStatus.MISSED: "danger",
+    CheckInStatus.EXCUSED: "secondary",
+    DrugTestResult.NEGATIVE: "success",
+    DrugTestResult.POSITIVE: "danger",
+    DrugTestResult.DILUTE: "warning",
+    DrugTestResult.ADULTERATED: "danger",
+    DrugTestResult.REFUSED: "danger",
+    DrugTestResult.NO_SHOW: "danger",
+    ReferralStatus.REFERRED: "primary",
+    ReferralStatus.ENROLLED: "info",
+    ReferralStatus.DISCONTINUED: "secondary",
+    ReferralStatus.DECLINED: "secondary",
+    ViolationStatus.OPEN: "danger",
+    ViolationStatus.SANCTIONED: "warning",
+    ViolationStatus.REPORTED: "info",
+    ViolationStatus.RESOLVED: "success",
+    ViolationStatus.DISMISSED: "secondary",
+    ReportStatus.DRAFT: "secondary",
+    ReportStatus.SUBMITTED: "primary",
+    ReportStatus.APPROVED: "success",
+    ReportStatus.RETURNED: "warning",
+    ReportStatus.ROUTED: "info",
+    ReportStatus.RECEIVED: "info",
+    ReportStatus.HEARING_SCHEDULED: "primary",
+    ReportStatus.DISPOSED: "dark",
 }
 
 _ICONS = {
@@ -70,6 +78,19 @@ _ICONS = {
     "violation": "bi-exclamation-octagon",
     "report": "bi-file-earmark-text",
 }
+
+
+@register.filter
+def open_to(report, step: str) -> bool:
+    """Whether a lifecycle step is open for the report's status: ``{% if report|open_to:"edit" %}``
+    (``supervision.lifecycle``; who may take it is the view's to say)."""
+    return report_step_open(report.status, ReportStep(step))
+
+
+@register.filter
+def authority_status(status: str) -> str:
+    """A report's status as the court's or the board's inbox names it ("Unread", "Acknowledged", …)."""
+    return authority_status_label(status)
 
 
 @register.filter

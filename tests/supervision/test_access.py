@@ -19,7 +19,8 @@ from supervision.access import (
     supervisions_visible_to,
     violation_reports_visible_to,
 )
-from supervision.choices import REPORT_STATUSES_WITH_AUTHORITY, Disposition, ReportStatus
+from supervision.choices import Disposition, ReportStatus
+from supervision.lifecycle import REPORT_STATUSES_WITH_AUTHORITY
 from supervision.models import CheckIn, DrugTest, Supervision, Violation, ViolationReport
 from tests.agency.factories import (
     AdministratorFactory,
