@@ -150,9 +150,10 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache: throttling counters (API and pages), shared by every web process through Redis ------------------
+# Django's Redis backend with one client per process rather than one per call (agency/cache.py).
 _cache_url = env.str("CACHE_URL", default=env.str("REDIS_URL", default=""))
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
+    "default": {"BACKEND": "agency.cache.RedisCache", "LOCATION": _cache_url}
     if _cache_url.startswith(("redis://", "rediss://"))
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
