@@ -4,7 +4,7 @@ DRF's ``Serializer.to_representation`` asks every field of every row to find its
 (``Field.get_attribute``: a walk over ``source_attrs`` with exception handling for callables, mappings and
 missing attributes; for a foreign key, a ``PKOnlyObject`` made and unwrapped), which on a 100-row page of a
 17-field record cost more than the query and the audit row together. Most fields of Caseline's records are
-a model's own column or foreign key read as is, so :func:`row_plan` decides once per page how each field is
+a model's own column or foreign key read as is, so a :class:`RowPlan` decides once how each field is
 written:
 
 - a column whose value DRF would give back unchanged (text, a text choice, a whole number, a boolean, a
@@ -15,13 +15,17 @@ written:
   writes its own ``to_representation``) goes through DRF's own path, unchanged.
 
 When every field is a column the page is read from the database as tuples (``values_list``), as a bare
-view would, and no model instance is made. The output is DRF's, value for value and key for key
-(tests/api/test_page_rows.py compares them on every list of the API). Hand-written because no maintained
+view would, and no model instance is made. Such a plan depends on nothing but the serializer's class and
+the current time zone, so :func:`page_plan` makes it once per process (building a ``ModelSerializer``'s
+fields from the model, which the plan needs, cost about half a millisecond on every request). The output
+is DRF's, value for value and key for key (tests/api/test_page_rows.py compares them on every list of the
+API). Hand-written because no maintained
 library does this for DRF: the fast-serializer packages (serpy, drf-turbo) replace the serializers, and the
 OpenAPI schema drf-spectacular draws from them, with their own.
 """
 
 import datetime
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -180,3 +184,33 @@ class RowPlan:
             page.append(values)
         return page
 
+
+_PLANS: dict[tuple[type, str], RowPlan] = {}
+_PLANS_LOCK = threading.Lock()
+
+
+def _fields_fixed(serializer_class: type) -> bool:
+    """Whether the class's fields are DRF's for its declaration, the same for every request: it changes
+    none of the ways DRF builds and reads them (a serializer that drops fields by role, or sets them up
+    from its context, is planned again for every page)."""
+    return all(
+        getattr(serializer_class, name) is getattr(serializers.ModelSerializer, name)
+        for name in ("__init__", "get_fields", "fields", "_readable_fields", "to_representation")
+    )
+
+
+def page_plan(serializer: serializers.Serializer) -> RowPlan:
+    """The plan of a list page: kept per serializer class and time zone when every field is a column of a
+    ``ModelSerializer`` whose fields are fixed (nothing then refers to this request's serializer or its
+    context), else made for this page."""
+    if not _fields_fixed(type(serializer)):
+        return RowPlan(serializer)
+    key = (type(serializer), timezone.get_current_timezone_name())
+    plan = _PLANS.get(key)
+    if plan is None:
+        plan = RowPlan(type(serializer)())  # a serializer of its own: the kept plan holds no request
+        if plan.columns is None:
+            return RowPlan(serializer)
+        with _PLANS_LOCK:
+            plan = _PLANS.setdefault(key, plan)
+    return plan

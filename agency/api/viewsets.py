@@ -10,7 +10,7 @@ from rest_framework.utils.serializer_helpers import ReturnList
 
 from agency.access import CASE_ROLES
 from agency.api.permissions import RolePermission, TokenScopePermission
-from agency.api.rows import RowPlan
+from agency.api.rows import page_plan
 from agency.audit import audit_query, audit_record
 
 # The annotation that carries each listed row's person to the list's audit row (no query per row).
@@ -40,7 +40,7 @@ class ScopedReadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     def list(self, request, *args, **kwargs):
         serializer = self.get_serializer(many=True)
-        plan = RowPlan(serializer.child)
+        plan = page_plan(serializer.child)
         queryset = self.filter_queryset(self.get_queryset())
         audited = (AUDITED_PERSON,) if self.audit_name else ()
         if plan.columns is not None:  # every field a column: tuples, no model instances (agency/api/rows.py)
