@@ -5,6 +5,7 @@ one, the one gate a page puts before its roles (``role_view``) and the one a ser
 
 from collections.abc import Callable, Iterable
 from functools import wraps
+from typing import TypeGuard
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 
 from agency.choices import Role
 from agency.errors import ApplicationError
+from agency.http import signed_in_user
 from agency.models import User
 
 View = Callable[..., HttpResponse]
@@ -20,7 +22,7 @@ AGENCY_WIDE_ROLES = (Role.ADMINISTRATOR,)
 CASE_ROLES = (Role.OFFICER, Role.SUPERVISOR, Role.INTEGRATOR, Role.ADMINISTRATOR)
 
 
-def is_active_user(user: User | None) -> bool:
+def is_active_user(user: User | None) -> TypeGuard[User]:
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
@@ -40,7 +42,7 @@ def role_view(roles: Iterable[str], refusal: str) -> Callable[[View], View]:
         @login_required
         @wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if request.user.role not in allowed:
+            if signed_in_user(request).role not in allowed:  # login_required let in signed-in users only
                 raise PermissionDenied(refusal)
             return view(request, *args, **kwargs)
 

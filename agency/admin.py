@@ -1,10 +1,12 @@
 """The Django admin for the organisation: staff and their roles, units, courts, parole boards, and the
 audit trail (read-only). The behaviour every Caseline admin shares lives in ``AuditedAdminMixin``."""
 
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import InlineModelAdmin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
@@ -27,6 +29,7 @@ from agency.api.admin import ApiTokenIssueMixin
 from agency.api.tokens import api_token_revoke
 from agency.audit import audit_record
 from agency.form_fields import LocalSplitDateTimeField
+from agency.http import signed_in_user
 from agency.models import (
     ApiTokenScope,
     AuditEvent,
@@ -41,14 +44,25 @@ from agency.models import (
 from agency.sign_in import sign_in_lockouts, user_two_factor_reset, user_unlock
 from agency.webhooks import webhook_deliveries_retry
 
+if TYPE_CHECKING:
+    from django.contrib.admin.options import _FieldOpts  # the stubs' type of a fieldset's options
+
 NEVER_DELETED = (
     "Nothing in Caseline is ever deleted: close, void or correct a record instead; "
     "deactivate reference data with “active”."
 )
 
 
-class AuditedAdminMixin:
-    """Shared by every Caseline ModelAdmin and inline.
+# Django admin options shared by Caseline's model admins and inlines (see AuditedAdminMixin).
+# Quoted: Field is generic for the type checker only.
+FORMFIELD_OVERRIDES: "Mapping[type[models.Field[Any, Any]], Mapping[str, Any]]" = {
+    models.URLField: {"assume_scheme": "https"},
+    models.DateTimeField: {"form_class": LocalSplitDateTimeField},  # the admin's widget stays
+}
+
+
+class AuditedAdminMixin(admin.ModelAdmin):
+    """Shared by every Caseline ModelAdmin (an inline takes ``AuditedInlineMixin``).
 
     - Nothing is hard-deleted: no delete permission, no bulk delete action (reference data is
       deactivated with ``is_active``; case records are closed, voided or corrected).
@@ -58,10 +72,7 @@ class AuditedAdminMixin:
     - A date and time typed for the night the clocks change is taken, not refused (agency.form_fields).
     """
 
-    formfield_overrides = {
-        models.URLField: {"assume_scheme": "https"},
-        models.DateTimeField: {"form_class": LocalSplitDateTimeField},  # the admin's widget stays
-    }
+    formfield_overrides = FORMFIELD_OVERRIDES
 
     def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return False
@@ -71,7 +82,7 @@ class AuditedAdminMixin:
         actions.pop("delete_selected", None)
         return actions
 
-    def save_model(self, request: HttpRequest, obj: models.Model, form: Any, change: bool) -> None:
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         # The admin's change form is already atomic; the history "revert" view is not, so make sure.
         with transaction.atomic(using=router.db_for_write(obj.__class__)):
             super().save_model(request, obj, form, change)
@@ -86,6 +97,16 @@ class AuditedAdminMixin:
                 _audit_admin_save(request, obj, created=False)
 
 
+class AuditedInlineMixin(InlineModelAdmin):
+    """Shared by every Caseline inline: no delete permission and the same form fields as the model admins.
+    Its rows are audited by the model admin it sits in (``AuditedAdminMixin.save_formset``)."""
+
+    formfield_overrides = FORMFIELD_OVERRIDES
+
+    def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
+        return False
+
+
 class ReadOnlyAdmin(AuditedAdminMixin, admin.ModelAdmin):
     """Records only the application writes (the audit trail, deliveries, job records): view only."""
 
@@ -98,7 +119,7 @@ class ReadOnlyAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 def _audit_admin_save(request: HttpRequest, obj: models.Model, *, created: bool) -> None:
     audit_record(
-        actor=request.user,
+        actor=signed_in_user(request),
         action=f"{obj._meta.model_name}.admin_saved",
         obj=obj,
         detail={"created": created},
@@ -113,7 +134,7 @@ def deactivate_selected(modeladmin: admin.ModelAdmin, request: HttpRequest, quer
         for obj in queryset.filter(is_active=True):
             obj.is_active = False
             obj.save(update_fields=["is_active"])
-            audit_record(actor=request.user, action=f"{obj._meta.model_name}.admin_deactivated", obj=obj)
+            audit_record(actor=signed_in_user(request), action=f"{obj._meta.model_name}.admin_deactivated", obj=obj)
             count += 1
     modeladmin.message_user(request, f"{count} deactivated.", messages.SUCCESS)
 
@@ -181,7 +202,7 @@ class UnitAdmin(AuditedAdminMixin, SimpleHistoryAdmin):
 def unlock_selected(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
     users = list(queryset)
     for user in users:
-        user_unlock(actor=request.user, user=user)
+        user_unlock(actor=signed_in_user(request), user=user)
     modeladmin.message_user(request, f"Sign-in unlocked for {len(users)} user(s).", messages.SUCCESS)
 
 
@@ -189,7 +210,7 @@ def unlock_selected(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset
 def reset_two_factor_selected(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
     users = list(queryset)
     for user in users:
-        user_two_factor_reset(actor=request.user, user=user)
+        user_two_factor_reset(actor=signed_in_user(request), user=user)
     modeladmin.message_user(request, f"Two-factor sign-in reset for {len(users)} user(s).", messages.SUCCESS)
 
 
@@ -250,11 +271,11 @@ class UserAdmin(AuditedAdminMixin, SimpleHistoryAdmin, DjangoUserAdmin):
         user = self.get_object(request, unquote(object_id))
         if user is None or not self.has_change_permission(request, user):
             raise PermissionDenied
-        user_unlock(actor=request.user, user=user)
+        user_unlock(actor=signed_in_user(request), user=user)
         self.message_user(request, f"Sign-in unlocked for {user.username}.", messages.SUCCESS)
         return redirect(reverse("admin:agency_user_change", args=[user.pk]))
 
-    _ORGANISATION = (
+    _ORGANISATION: ClassVar["tuple[str, _FieldOpts]"] = (
         "Role and organisation",
         {
             "fields": ("role", "unit", "court", "parole_board", "phone", "badge_number"),
@@ -309,7 +330,7 @@ class UserAdmin(AuditedAdminMixin, SimpleHistoryAdmin, DjangoUserAdmin):
             response = super().user_change_password(request, id, form_url)
             if request.method == "POST" and response.status_code == 302:
                 user = self.get_object(request, unquote(id))
-                audit_record(actor=request.user, action="user.admin_password_set", obj=user)
+                audit_record(actor=signed_in_user(request), action="user.admin_password_set", obj=user)
         return response
 
 
@@ -351,7 +372,7 @@ for _otp_model in (TOTPDevice, StaticDevice):
 def revoke_selected(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
     records = list(queryset.filter(revoked_at__isnull=True))
     for record in records:
-        api_token_revoke(actor=request.user, record=record)
+        api_token_revoke(actor=signed_in_user(request), record=record)
     modeladmin.message_user(request, f"{len(records)} revoked.", messages.SUCCESS)
 
 
@@ -438,7 +459,7 @@ class WebhookSubscriptionAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 @admin.action(description="Retry the selected failed deliveries", permissions=["retry"])
 def retry_selected(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
-    retried = webhook_deliveries_retry(actor=request.user, deliveries=queryset)
+    retried = webhook_deliveries_retry(actor=signed_in_user(request), deliveries=queryset)
     modeladmin.message_user(request, f"{retried} re-queued.", messages.SUCCESS)
 
 

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET
 from agency.access import role_view
 from agency.audit import audit_about_person, audit_record
 from agency.choices import AuditOutcome, Role
+from agency.http import AuthenticatedRequest
 from agency.models import AuditEvent, User
 
 AUDIT_ROLES = (Role.ADMINISTRATOR, Role.SUPERVISOR)
@@ -57,7 +58,8 @@ class AuditFilterForm(forms.Form):
         return _within_audit_dates(self.cleaned_data.get("date_to"))
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             raise forms.ValidationError("“From” must be on or before “To”.")
         return data
@@ -90,7 +92,7 @@ def _about_unit_cases(unit_id: int, case_records: CaseRecords) -> Q:
         (
             Q(
                 object_type=model._meta.label_lower,
-                object_id__in=model.objects.filter(**{unit_path: unit_id})
+                object_id__in=model._default_manager.filter(**{unit_path: unit_id})
                 .annotate(key=Cast("pk", CharField()))
                 .values("key"),
             )
@@ -157,7 +159,7 @@ def _query_for_audit(filters: dict[str, Any]) -> dict[str, str]:
 
 @require_GET
 @_audit_view
-def events(request: HttpRequest, case_records: CaseRecords) -> HttpResponse:
+def events(request: AuthenticatedRequest, case_records: CaseRecords) -> HttpResponse:
     """The audit trail, newest first, 50 rows a page, dates in UTC."""
     form, filters = _filters(request)
     rows = audit_event_list(actor=request.user, filters=filters, case_records=case_records)
@@ -170,7 +172,7 @@ def events(request: HttpRequest, case_records: CaseRecords) -> HttpResponse:
 
 @require_GET
 @_audit_view
-def export(request: HttpRequest, case_records: CaseRecords) -> HttpResponse:
+def export(request: AuthenticatedRequest, case_records: CaseRecords) -> HttpResponse:
     """The filtered rows as CSV (at most 10,000, newest first); the export itself is audited."""
     form, filters = _filters(request)
     if form.is_bound and not form.is_valid():

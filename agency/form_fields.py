@@ -31,7 +31,10 @@ def local_datetime_jump(value: datetime.datetime, zone: datetime.tzinfo) -> date
     over it, so that it never shows; back (negative) when they go back over it, so that it shows twice;
     zero at every ordinary time. (In a gap, ``fold=0`` has the offset before the jump, ``fold=1`` the one
     after; in a repeated hour, the other way round.)"""
-    return value.replace(tzinfo=zone, fold=1).utcoffset() - value.replace(tzinfo=zone, fold=0).utcoffset()
+    no_offset = datetime.timedelta(0)  # a tzinfo may answer None (no offset): it has no jumps either
+    after = value.replace(tzinfo=zone, fold=1).utcoffset() or no_offset
+    before = value.replace(tzinfo=zone, fold=0).utcoffset() or no_offset
+    return after - before
 
 
 def local_datetime_resolve(value: datetime.datetime, zone: datetime.tzinfo | None = None) -> datetime.datetime:
@@ -51,7 +54,7 @@ def local_datetime_resolve(value: datetime.datetime, zone: datetime.tzinfo | Non
 
 def _resolved(error: ValidationError) -> datetime.datetime | None:
     """The time Django refused as ambiguous or missing, resolved; None for any other error."""
-    if getattr(error, "code", None) != AMBIGUOUS_OR_MISSING:
+    if getattr(error, "code", None) != AMBIGUOUS_OR_MISSING or error.params is None:
         return None
     return local_datetime_resolve(error.params["datetime"], error.params["current_timezone"])
 

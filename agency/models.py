@@ -78,7 +78,7 @@ class Unit(models.Model):
         return self.name
 
     def clean(self) -> None:
-        if self.supervisor_id and self.supervisor.role != Role.SUPERVISOR:
+        if self.supervisor is not None and self.supervisor.role != Role.SUPERVISOR:
             raise ValidationError({"supervisor": "Only a user with the supervisor role can lead a unit."})
 
 
@@ -89,7 +89,7 @@ _ACCESS_ATTNAMES = ("role", "unit_id", "court_id", "parole_board_id", "is_active
 _ACCESS_NAMES = frozenset(ACCESS_FIELDS + _ACCESS_ATTNAMES + ("access_changed_at",))
 
 
-class UserQuerySet(models.QuerySet):
+class UserQuerySet(models.QuerySet["User"]):
     def update(self, **kwargs):
         """Refuse a bulk UPDATE of the access fields (``bulk_update`` comes here too): it would skip
         ``User.save`` and with it the access-change guard, the history rows and the audit. Save each user."""
@@ -102,7 +102,16 @@ class UserQuerySet(models.QuerySet):
         return super().update(**kwargs)
 
 
-class CaselineUserManager(UserManager.from_queryset(UserQuerySet)):
+# Not ``UserManager.from_queryset(UserQuerySet)``: django-stubs cannot type a class built on it. The manager's
+# methods call get_queryset(), so ``User.objects.update(...)`` meets UserQuerySet's guard all the same.
+class CaselineUserManager(UserManager["User"]):
+    def get_queryset(self) -> UserQuerySet:
+        return UserQuerySet(
+            model=self.model,
+            using=self._db,
+            hints=self._hints,  # type: ignore[attr-defined]  # set by BaseManager.__init__; not in the stubs
+        )
+
     def create_superuser(self, username, email=None, password=None, **extra_fields):
         extra_fields.setdefault("role", Role.ADMINISTRATOR)
         return super().create_superuser(username, email, password, **extra_fields)
@@ -147,7 +156,11 @@ class User(AbstractUser):
     # access_changed_at is not in the history: reverting to an old version must not bring back an old one.
     history = HistoricalRecords(excluded_fields=["password", "last_login", "access_changed_at"])
 
-    objects = CaselineUserManager()
+    objects: ClassVar[CaselineUserManager] = CaselineUserManager()
+
+    # request.user's only: django-otp's OTPMiddleware sets it on every request's user (whether a device verified
+    # this session). Declared for the type checker; a user loaded any other way has none.
+    is_verified: Callable[[], bool]
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]

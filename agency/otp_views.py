@@ -11,11 +11,12 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.views import PasswordChangeView
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
@@ -25,6 +26,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from agency.audit import audit_record
 from agency.choices import AuditOutcome
+from agency.http import AuthenticatedRequest, signed_in_user
 from agency.security import HAS_TWO_FACTOR
 
 RECOVERY_CODE_COUNT = 10
@@ -55,12 +57,12 @@ def _next_url(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return target
-    return reverse_lazy("home")
+    return reverse("home")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def two_factor_verify(request: HttpRequest) -> HttpResponse:
+def two_factor_verify(request: AuthenticatedRequest) -> HttpResponse:
     """The second step of signing in: a code from the authenticator app, or a recovery code (used once)."""
     if request.user.is_verified():
         return redirect(_next_url(request))
@@ -95,7 +97,7 @@ def _qr_data_uri(url: str) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def two_factor_setup(request: HttpRequest) -> HttpResponse:
+def two_factor_setup(request: AuthenticatedRequest) -> HttpResponse:
     """Enroll an authenticator app: scan the QR code (or type the key), confirm one code, and receive 10
     recovery codes shown once. A user who already enrolled must verify first (then may enroll anew)."""
     user = request.user
@@ -120,7 +122,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 
 
 @transaction.atomic
-def _enroll(request: HttpRequest, device: TOTPDevice) -> list[str]:
+def _enroll(request: AuthenticatedRequest, device: TOTPDevice) -> list[str]:
     user = request.user
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()  # one authenticator per user
     device.confirmed = True
@@ -140,10 +142,11 @@ class AuditedPasswordChangeView(PasswordChangeView):
 
     success_url = reverse_lazy("password_change_done")
 
-    def form_valid(self, form):
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
+        user = signed_in_user(self.request)  # the view is for signed-in users only (login_required)
         with transaction.atomic():
             form.save()
-            audit_record(actor=self.request.user, action="user.password_changed", obj=self.request.user)
+            audit_record(actor=user, action="user.password_changed", obj=user)
         update_session_auth_hash(self.request, form.user)
         messages.success(self.request, "Your password was changed.")
         return redirect(self.get_success_url())

@@ -22,10 +22,11 @@ A kind of row is a subclass of ``Outbox`` naming its model, its statuses and its
 """
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 import requests
 from django.conf import settings
@@ -44,7 +45,26 @@ DEFAULT_LEASE_SECONDS = 300  # a claim lasts this long: longer than a PDF, an em
 ERROR_MAX_CHARS = 2000
 BACKOFF_FIRST = timedelta(seconds=30)
 
-Row = TypeVar("Row", bound=models.Model)
+
+class OutboxRow(Protocol):
+    """What the mechanism reads and writes on a row of any kind (``WebhookDelivery``, ``ReportDelivery``):
+    each kind's model has these fields, plus ``created_at``, which is only filtered on."""
+
+    # The model's managers, as Django sets them on every model class.
+    _default_manager: ClassVar[models.Manager[Any]]
+
+    pk: Any
+    status: str
+    attempts: int
+    last_error: str
+    next_attempt_at: datetime | None
+    delivered_at: datetime | None
+
+    def save(self, *, update_fields: Iterable[str] | None = ...) -> None: ...
+
+
+# A kind names its model: ``class WebhookOutbox(Outbox[WebhookDelivery])``.
+Row = TypeVar("Row", bound=OutboxRow)
 
 
 class SendError(Exception):
@@ -98,7 +118,7 @@ class Outbox(Generic[Row]):
     """One kind of outbox row. Subclasses set the class attributes and write ``send``; the hooks
     ``on_delivered`` and ``on_failed`` run in the transaction that records the try."""
 
-    model: ClassVar[type[models.Model]]
+    model: type[Row]
     due_statuses: ClassVar[tuple[str, ...]]  # statuses a row can be claimed in
     delivered_status: ClassVar[str]
     retry_status: ClassVar[str]  # after a failed try that will be tried again
@@ -127,10 +147,15 @@ class Outbox(Generic[Row]):
 
     # --- the mechanism ------------------------------------------------------------------------------------
 
-    def due(self, *, now: datetime, min_age: timedelta = timedelta(0)) -> QuerySet:
+    def rows(self) -> QuerySet[Any]:
+        """Every row of the kind (a QuerySet holds models, which ``Row`` names only by what it has)."""
+        return self.model._default_manager.all()
+
+    def due(self, *, now: datetime, min_age: timedelta = timedelta(0)) -> QuerySet[Any]:
         """Rows that can be claimed at ``now``, written at least ``min_age`` before, oldest first."""
         return (
-            self.model.objects.filter(status__in=self.due_statuses, created_at__lte=now - min_age)
+            self.rows()
+            .filter(status__in=self.due_statuses, created_at__lte=now - min_age)
             .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
             .order_by("created_at", "pk")
         )
@@ -162,9 +187,10 @@ class Outbox(Generic[Row]):
     def claim(self, pk: int, *, now: datetime) -> tuple[Row, Claim] | None:
         """Take the row for one try (short transaction). None when it is not due or another worker has it."""
         with transaction.atomic():
-            row = (
+            row: Row | None = (
                 # of=("self",): PostgreSQL cannot lock the nullable side of an outer join.
-                self.model.objects.select_for_update(skip_locked=True, of=("self",))
+                self.rows()
+                .select_for_update(skip_locked=True, of=("self",))
                 .select_related(*self.related)
                 .filter(pk=pk)
                 .first()
@@ -186,10 +212,10 @@ class Outbox(Generic[Row]):
     def progress(self, claim: Claim, **fields: Any) -> None:
         """Save what one step of ``send`` did at once (e.g. the email went out), so that a worker dying
         later in the same try does not repeat it. Only while the claim holds."""
-        self.model.objects.filter(pk=claim.pk, attempts=claim.attempt).update(**fields)
+        self.rows().filter(pk=claim.pk, attempts=claim.attempt).update(**fields)
 
     def _locked(self, pk: int) -> Row:
-        return self.model.objects.select_for_update(of=("self",)).select_related(*self.related).get(pk=pk)
+        return self.rows().select_for_update(of=("self",)).select_related(*self.related).get(pk=pk)
 
     def record_delivered(self, sent: Row, claim: Claim) -> bool:
         """The try delivered ``sent``: mark it (second transaction). False when it already was."""

@@ -324,10 +324,11 @@ class PageThrottleMiddleware:
                 return response
         response = self.get_response(request)
         if kind == "search" and response.status_code == 200 and request.user.is_authenticated:
+            match = request.resolver_match  # set: the search page answered
             audit_record(
                 actor=request.user,
                 action="search.performed",
-                detail={"route": request.resolver_match.view_name, "query": request.GET.get("q", "")[:200]},
+                detail={"route": match.view_name if match else "", "query": request.GET.get("q", "")[:200]},
             )
         return response
 

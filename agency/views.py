@@ -6,12 +6,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from agency.audit import audit_record
 from agency.choices import Role
+from agency.http import AuthenticatedRequest
 from agency.security import session_touch
 
 
 @require_GET
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedRequest) -> HttpResponse:
     """Send each role where its work is: officers to their caseload, supervisors to the unit dashboard,
     administrators to the admin; the others to a page that says what Caseline offers them."""
     role = request.user.role
@@ -38,7 +39,7 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 @require_POST
 @login_required
-def session_keepalive(request: HttpRequest) -> JsonResponse:
+def session_keepalive(request: AuthenticatedRequest) -> JsonResponse:
     """The "Stay signed in" button of the idle warning (static/js/session.js): the idle limit starts again
     (the 12-hour limit does not move). Answers how long the session now lives on. Audited: staying signed
     in is the user's own act, and it is what keeps an unattended screen open."""

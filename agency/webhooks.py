@@ -116,7 +116,8 @@ def webhook_body(delivery: WebhookDelivery) -> bytes:
     return json.dumps(delivery.payload, sort_keys=True, separators=(",", ":")).encode()
 
 
-class WebhookOutbox(Outbox[WebhookDelivery]):
+# WebhookDelivery is an OutboxRow: mypy checks a base's type argument before django-stubs types the model's fields.
+class WebhookOutbox(Outbox[WebhookDelivery]):  # type: ignore[type-var]
     model = WebhookDelivery
     name = "webhook delivery"
     due_statuses = (WebhookDeliveryStatus.PENDING,)

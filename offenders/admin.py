@@ -1,27 +1,29 @@
 """The Django admin for the people under supervision and their history. Records are corrected or
 end-dated, never deleted; every save is audited (see ``agency.admin.AuditedAdminMixin``)."""
 
+from typing import ClassVar
+
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from agency.admin import AuditedAdminMixin
+from agency.admin import AuditedAdminMixin, AuditedInlineMixin
 from offenders.models import Address, Alias, EmergencyContact, Employment, Offender, RiskAssessment
 
 _OFFENDER_SEARCH = ("offender__agency_number", "offender__last_name", "offender__first_name", "offender__state_id")
 
 
-class AliasInline(AuditedAdminMixin, admin.TabularInline):
+class AliasInline(AuditedInlineMixin, admin.TabularInline):
     model = Alias
     extra = 0
 
 
-class AddressInline(AuditedAdminMixin, admin.TabularInline):
+class AddressInline(AuditedInlineMixin, admin.TabularInline):
     model = Address
     extra = 0
     fields = ("kind", "line1", "line2", "city", "state", "postal_code", "start_date", "end_date", "verified_on")
 
 
-class EmploymentInline(AuditedAdminMixin, admin.StackedInline):
+class EmploymentInline(AuditedInlineMixin, admin.StackedInline):
     model = Employment
     extra = 0
     fields = (
@@ -32,12 +34,12 @@ class EmploymentInline(AuditedAdminMixin, admin.StackedInline):
     )
 
 
-class EmergencyContactInline(AuditedAdminMixin, admin.TabularInline):
+class EmergencyContactInline(AuditedInlineMixin, admin.TabularInline):
     model = EmergencyContact
     extra = 0
 
 
-class RiskAssessmentInline(AuditedAdminMixin, admin.TabularInline):
+class RiskAssessmentInline(AuditedInlineMixin, admin.TabularInline):
     model = RiskAssessment
     extra = 0
     autocomplete_fields = ("assessor",)
@@ -72,9 +74,10 @@ class OffenderAdmin(AuditedAdminMixin, SimpleHistoryAdmin):
 class OffenderRecordAdmin(AuditedAdminMixin, SimpleHistoryAdmin):
     """One row of a person's history, shown with the person it belongs to."""
 
-    autocomplete_fields = ("offender",)
-    list_select_related = ("offender",)
-    search_fields = _OFFENDER_SEARCH
+    # Annotated: each record's admin adds to them.
+    autocomplete_fields: ClassVar[tuple[str, ...]] = ("offender",)
+    list_select_related: ClassVar[tuple[str, ...]] = ("offender",)
+    search_fields: ClassVar[tuple[str, ...]] = _OFFENDER_SEARCH
 
 
 @admin.register(Alias)

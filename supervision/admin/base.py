@@ -1,5 +1,7 @@
 """What every case record's admin page shares: search by person and docket, corrections only, history."""
 
+from typing import ClassVar
+
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -20,9 +22,10 @@ CORRECTIONS_ONLY = (
 class CaseRecordAdmin(AuditedAdminMixin, SimpleHistoryAdmin):
     """A record that belongs to one supervision: shown with the person, found by docket or person."""
 
-    autocomplete_fields = ("supervision",)
-    list_select_related = ("supervision__offender",)
-    search_fields = CASE_SEARCH
+    # Annotated: each record's admin adds to them.
+    autocomplete_fields: ClassVar[tuple[str, ...]] = ("supervision",)
+    list_select_related: ClassVar[tuple[str, ...]] = ("supervision__offender",)
+    search_fields: ClassVar[tuple[str, ...]] = CASE_SEARCH
     show_full_result_count = False
 
     @admin.display(description="person", ordering="supervision__offender__last_name")

@@ -1,12 +1,15 @@
 """Reference data (the condition catalogue, contact standards), supervisions and their conditions."""
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
-from agency.admin import AuditedAdminMixin, deactivate_selected
+from agency.admin import AuditedAdminMixin, AuditedInlineMixin, deactivate_selected
 from agency.choices import Role
+from agency.http import signed_in_user
 from supervision.admin.base import CaseRecordAdmin
 from supervision.models import (
     CommunityServiceEntry,
@@ -67,7 +70,7 @@ class ContactStandardAdmin(AuditedAdminMixin, admin.ModelAdmin):
 # --- Supervisions and conditions ----------------------------------------------------------------------
 
 
-class ConditionInline(AuditedAdminMixin, admin.TabularInline):
+class ConditionInline(AuditedInlineMixin, admin.TabularInline):
     model = Condition
     extra = 0
     fields = (
@@ -104,8 +107,9 @@ class SupervisionAdminForm(forms.ModelForm):
             "unit",
         )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         officer, unit = data.get("officer"), data.get("unit")
         if officer is not None and (officer.role != Role.OFFICER or not officer.unit_id):
             self.add_error("officer", "A case must be assigned to an officer who belongs to a unit.")
@@ -181,10 +185,10 @@ class SupervisionAdmin(AuditedAdminMixin, SimpleHistoryAdmin):
         super().save_model(request, obj, form, change)
         if not change:
             # The same rule as opening a case on the case pages: schedule its first check-ins.
-            check_ins_schedule(supervision=obj, actor=request.user)
+            check_ins_schedule(supervision=obj, actor=signed_in_user(request))
 
 
-class CommunityServiceEntryInline(AuditedAdminMixin, admin.TabularInline):
+class CommunityServiceEntryInline(AuditedInlineMixin, admin.TabularInline):
     model = CommunityServiceEntry
     extra = 0
     autocomplete_fields = ("recorded_by",)

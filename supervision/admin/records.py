@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from agency.admin import AuditedAdminMixin
+from agency.admin import AuditedAdminMixin, AuditedInlineMixin
 from supervision.admin.base import CASE_SEARCH, CORRECTIONS_ONLY, CaseRecordAdmin
 from supervision.models import (
     CaseNote,
@@ -42,7 +42,7 @@ class CheckInAdmin(CaseRecordAdmin):
     )
 
 
-class DrugTestSubstanceResultInline(AuditedAdminMixin, admin.TabularInline):
+class DrugTestSubstanceResultInline(AuditedInlineMixin, admin.TabularInline):
     model = DrugTestSubstanceResult
     extra = 0
 

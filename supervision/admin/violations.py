@@ -1,10 +1,12 @@
 """Violations, violation reports (view only from their submission on), their violations and deliveries."""
 
+from typing import ClassVar
+
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
-from agency.admin import AuditedAdminMixin, ReadOnlyAdmin
+from agency.admin import AuditedInlineMixin, ReadOnlyAdmin
 from supervision.admin.base import CaseRecordAdmin
 from supervision.models import (
     ReportDelivery,
@@ -37,7 +39,7 @@ class ViolationAdmin(CaseRecordAdmin):
     )
 
 
-class ReportDeliveryInline(AuditedAdminMixin, admin.TabularInline):
+class ReportDeliveryInline(AuditedInlineMixin, admin.TabularInline):
     model = ReportDelivery
     extra = 0
     fields = ("court", "parole_board", "status", "attempts", "last_error", "created_at", "delivered_at")
@@ -84,7 +86,13 @@ class ViolationReportAdmin(CaseRecordAdmin):
         "disposition_on",
     )
     _CONTENT = ("supervision", "report_violations", "narrative", "recommendation", "author", "report_editors")
-    readonly_fields = (*_CONTENT, *_LIFECYCLE, "hearing_at", "hearing_location", "disposition_note")
+    readonly_fields: ClassVar[tuple[str, ...]] = (
+        *_CONTENT,
+        *_LIFECYCLE,
+        "hearing_at",
+        "hearing_location",
+        "disposition_note",
+    )
     readonly_fields += ("created_at", "updated_at")
     date_hierarchy = "created_at"
     inlines = [ReportDeliveryInline]

@@ -362,6 +362,7 @@ class Command(BaseCommand):
             [schema, role],
         )
         wanted_tables = desired_table_privileges()
+        wanted: tuple[str, ...]
         for name, kind, granted, public, column_grants in cursor.fetchall():
             if kind == "S":
                 wanted, what, log = SEQUENCE, "SEQUENCE", changes.sequences
