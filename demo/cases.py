@@ -206,6 +206,7 @@ class CaseGenerator:
                 slot = rng.randint(1, len(agency.courts) - 1)
             court = agency.courts[min(slot, len(agency.courts) - 1)]
         officer = agency.officers[officer_slot(index)]
+        assert officer.unit_id is not None  # every demo officer belongs to a unit (demo.people)
         tables = context.tables
         return Case(
             index=index,

@@ -80,8 +80,10 @@ def check_ins_rows(context: DemoContext, case: Case, *, due_today: bool, overdue
     if status == SupervisionStatus.ACTIVE:
         last_day = min(today + timedelta(days=HORIZON_DAYS), case.end)
     elif status == SupervisionStatus.CLOSED:
+        assert case.closed_on is not None  # a closed case has its closing day (demo.cases)
         last_day = case.closed_on - window_days  # the last window closed by the day the case closed
     else:  # absconded or warrant: planned on until the status changed, then nothing
+        assert case.abscond_day is not None  # an absconded case has its day (demo.cases)
         last_day = min(case.abscond_day + 2 * step, today)
     skip = -(-(case.first_day - start).days // interval)
     # The last window that has closed: now and then left "scheduled", as if the sweep had not run yet.

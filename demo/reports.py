@@ -107,6 +107,7 @@ def report_plan(context: DemoContext, case: Case) -> None:
     ):
         anchor, wanted = absconding[0], rng.choice((ReportStatus.DRAFT, ReportStatus.SUBMITTED))
     elif case.status == SupervisionStatus.CLOSED and case.closure_reason == ClosureReason.REVOKED:
+        assert case.closed_on is not None  # a closed case has its closing day (demo.cases)
         eligible = [v for v in violations if v.occurred_on <= case.closed_on - timedelta(days=45)]
         if eligible:
             anchor, wanted, revoked = max(eligible, key=lambda v: v.occurred_on), ReportStatus.DISPOSED, True

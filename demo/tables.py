@@ -123,7 +123,7 @@ class DemoTables:
         self.report_violations = table(ReportViolation, ("report_id", "violation_id", "live"))
         editors = ViolationReport._meta.get_field("editors")
         self.report_editors = table(
-            editors.remote_field.through, (editors.m2m_column_name(), editors.m2m_reverse_name())
+            ViolationReport.editors.through, (editors.m2m_column_name(), editors.m2m_reverse_name())
         )
         self.deliveries = table(
             ReportDelivery,

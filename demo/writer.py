@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from django.core.management.color import no_style
 from django.db import connection, models
+from django.db.models import ForeignObjectRel
 
 
 @dataclass
@@ -174,7 +175,7 @@ def _field_name(model: type[models.Model], attname: str) -> str:
     raise LookupError(attname)
 
 
-def _is_text(f: models.Field) -> bool:
+def _is_text(f: models.Field | ForeignObjectRel) -> bool:
     return isinstance(f, models.CharField | models.TextField) and not f.null
 
 

@@ -1,3 +1,6 @@
+from typing import Any
+
+from django.db import models
 from rest_framework import serializers
 
 from agency.api.serializers import StrictSerializer
@@ -29,9 +32,12 @@ class OffenderSerializer(serializers.ModelSerializer):
         read_only_fields = OFFENDER_FIELDS
 
 
-def _text(field: str, **kwargs) -> serializers.CharField:
+def _text(field: str, **kwargs: Any) -> serializers.CharField:
     """A text input with the maximum length the model declares."""
-    return serializers.CharField(max_length=Offender._meta.get_field(field).max_length, **kwargs)
+    model_field = Offender._meta.get_field(field)
+    if not isinstance(model_field, models.CharField):
+        raise TypeError(f"Offender.{field} is not a text field")
+    return serializers.CharField(max_length=model_field.max_length, **kwargs)
 
 
 class OffenderCreateSerializer(StrictSerializer):
