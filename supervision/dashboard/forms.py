@@ -5,9 +5,9 @@ from django import forms
 from agency.models import User
 from supervision.choices import SupervisionLevel, SupervisionType
 from supervision.dashboard.selectors import FIGURES, OPEN_STATUSES, DashboardFilters, dashboard_cases, unit_officers
+from supervision.forms import UNSAVED_WARNING, max_length
 from supervision.models import ViolationReport
 from supervision.services.assignment import REASON_MAX_LENGTH
-from supervision.workspace.forms import UNSAVED_WARNING, max_length
 
 
 class OfficerChoiceField(forms.ModelChoiceField):

@@ -16,7 +16,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from agency.choices import Role
-from agency.models import AuditEvent, Unit, User
+from agency.models import AuditEvent, User
 from supervision.access import supervisions_visible_to, violation_reports_visible_to
 from supervision.choices import (
     CheckInStatus,
@@ -136,14 +136,6 @@ def caseload_by_officer(*, actor: User, filters: DashboardFilters) -> list[Offic
     if filters.officer is not None:
         officers = officers.filter(pk=filters.officer.pk)
     return officer_caseloads(list(officers), dashboard_cases(actor=actor, filters=filters))
-
-
-def unit_officer_loads(*, unit: Unit) -> list[OfficerCaseload]:
-    """Every active officer of a unit with their weighted caseload (for assigning a new intake)."""
-    officers = list(
-        User.objects.filter(role=Role.OFFICER, unit=unit, is_active=True).order_by("last_name", "first_name", "pk")
-    )
-    return officer_caseloads(officers, Supervision.objects.filter(unit=unit))
 
 
 # --- The cases behind a figure -------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """The supervisor's dashboard, the officer's own figures, the review queue and caseload assignment (the CSV
 exports: ``supervision.dashboard.exports``). Views are thin: parse the filters with a form, read through
-dashboard_selectors, act through the services, render or redirect with a message."""
+``supervision.dashboard.selectors``, act through the services, render or redirect with a message."""
 
 from typing import Any
 from urllib.parse import urlencode
@@ -23,7 +23,7 @@ from agency.errors import ApplicationError
 from supervision import services
 from supervision.dashboard import figures, selectors
 from supervision.dashboard.forms import CaseListForm, DashboardFilterForm, ReassignForm, ReportReturnForm
-from supervision.workspace.selectors import case_for_action, violation_report_get
+from supervision.selectors import case_for_action, violation_report_get
 
 CASE_LIST_PAGE_SIZE = 50
 

@@ -11,8 +11,8 @@ from django.utils import timezone
 from agency.form_fields import LocalDateTimeField
 from supervision.bounds import SCHEDULE_HORIZON_YEARS
 from supervision.choices import Disposition, ReportStatus
+from supervision.forms import UNSAVED_WARNING, DateInput, DateTimeLocalInput, max_length
 from supervision.models import ViolationReport
-from supervision.workspace.forms import UNSAVED_WARNING, DateInput, DateTimeLocalInput, max_length
 
 # The inbox's filters, by the word a clerk uses for them.
 INBOX_FILTERS = {

@@ -21,7 +21,7 @@ def officer_for_intake(*, unit: Unit) -> User:
     """The active officer of ``unit`` with the lowest weighted caseload (the share of a full caseload,
     see supervision.weighting.OfficerCaseload); ties go to the one with fewer cases, then to
     the longest-serving account."""
-    from supervision.dashboard.selectors import unit_officer_loads
+    from supervision.selectors import unit_officer_loads
 
     loads = unit_officer_loads(unit=unit)
     if not loads:

@@ -1,18 +1,16 @@
 """The short forms of the case page. They only parse and validate input; services do the writing.
 
 Field names are the services' keyword names, so a ValidationError raised by a service lands next to
-the field it is about (see ``form_add_service_error``). The rules live in the services and the models
-(``supervision.bounds``): a text's maximum length is the model's; a date before the case began is caught
-here too, with the same words, only to put it next to its field before the service is asked."""
+the field it is about (see ``supervision.forms.form_add_service_error``). The rules live in the services
+and the models (``supervision.bounds``): a text's maximum length is the model's; a date before the case
+began is caught here too, with the same words, only to put it next to its field before the service is asked."""
 
 from datetime import date, datetime
 from decimal import Decimal
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 
-from agency.errors import ApplicationError
 from agency.form_fields import LocalDateTimeField
 from supervision import bounds
 from supervision.choices import (
@@ -29,6 +27,7 @@ from supervision.choices import (
     ViolationKind,
     ViolationSeverity,
 )
+from supervision.forms import UNSAVED_WARNING, DateInput, DateTimeLocalInput, max_length
 from supervision.models import (
     CaseNote,
     CheckIn,
@@ -39,22 +38,6 @@ from supervision.models import (
     Violation,
     ViolationReport,
 )
-
-DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
-
-
-class DateTimeLocalInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format=DATETIME_FORMAT)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 def _now_local():
@@ -67,31 +50,6 @@ def _hours(value) -> str:
 
 def _today():
     return timezone.localdate()
-
-
-def max_length(model, field: str) -> int:
-    """The maximum length a model declares for one of its fields: the forms take it from there."""
-    return model._meta.get_field(field).max_length
-
-
-def form_add_service_error(form: forms.Form, error: Exception, field_map: dict[str, str] | None = None) -> None:
-    """Put a service's ValidationError next to its fields (or at the top), an ApplicationError at the top."""
-    if isinstance(error, ApplicationError):
-        form.add_error(None, error.message)
-        return
-    assert isinstance(error, ValidationError)
-    field_map = field_map or {}
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for name, errors in error.message_dict.items():
-        target = field_map.get(name, name)
-        if target == NON_FIELD_ERRORS:
-            form.add_error(None, errors)
-        elif target in form.fields:
-            form.add_error(target, errors)
-        else:
-            form.add_error(None, [f"{name.replace('_', ' ').capitalize()}: {message}" for message in errors])
 
 
 class CaseForm(forms.Form):
@@ -181,10 +139,6 @@ class DrugTestForm(CaseForm):
             for substance in Substance
             if self.cleaned_data.get(f"substance_{substance.value}")
         }
-
-
-# A long text a person writes: leaving its page with changes asks first (static/js/unsaved.js).
-UNSAVED_WARNING = {"data-unsaved-warning": ""}
 
 
 class CaseNoteForm(forms.Form):

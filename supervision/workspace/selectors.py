@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from agency.models import User
 from offenders.models import Address, Employment
-from supervision.access import case_records_visible_to, supervisions_visible_to
+from supervision.access import supervisions_visible_to
 from supervision.choices import Attention, CheckInStatus, ReportStatus, SupervisionStatus, ViolationStatus
 from supervision.models import (
     CaseNote,
@@ -169,44 +169,6 @@ def case_get(*, actor: User, case_id: Any) -> Supervision:
     if supervision is None:
         raise Http404("No such case.")
     return supervision
-
-
-def case_for_action(*, actor: User, case_id: Any) -> Supervision:
-    """A case in scope, without the extras: for forms that record something on it. 404 otherwise."""
-    try:
-        case_id = int(case_id)
-    except (TypeError, ValueError):
-        raise Http404("No such case.") from None
-    supervision = supervisions_visible_to(actor).select_related("offender").filter(pk=case_id).first()
-    if supervision is None:
-        raise Http404("No such case.")
-    return supervision
-
-
-def _record_in_case(queryset: QuerySet, *, actor: User, supervision: Supervision, record_id: Any):
-    try:
-        record_id = int(record_id)
-    except (TypeError, ValueError):
-        raise Http404("No such record.") from None
-    record = case_records_visible_to(actor, queryset).filter(supervision=supervision, pk=record_id).first()
-    if record is None:
-        raise Http404("No such record.")
-    return record
-
-
-def check_in_get(*, actor: User, supervision: Supervision, check_in_id: Any) -> CheckIn:
-    return _record_in_case(CheckIn.objects.all(), actor=actor, supervision=supervision, record_id=check_in_id)
-
-
-def referral_get(*, actor: User, supervision: Supervision, referral_id: Any) -> Referral:
-    return _record_in_case(Referral.objects.all(), actor=actor, supervision=supervision, record_id=referral_id)
-
-
-def violation_report_get(*, actor: User, supervision: Supervision, report_id: Any) -> ViolationReport:
-    qs = ViolationReport.objects.select_related("author", "reviewed_by", "court", "parole_board").prefetch_related(
-        Prefetch("violations", queryset=Violation.objects.order_by("-occurred_on", "-id"))
-    )
-    return _record_in_case(qs, actor=actor, supervision=supervision, record_id=report_id)
 
 
 def case_open_check_ins(*, supervision: Supervision, now: datetime | None = None, days_ahead: int = 14):

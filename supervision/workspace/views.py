@@ -28,7 +28,9 @@ from agency.errors import ApplicationError
 from supervision import services
 from supervision.choices import CheckInStatus, ReportStatus
 from supervision.filtersets import CaseFilter
+from supervision.forms import form_add_service_error
 from supervision.models import Condition, Supervision
+from supervision.selectors import case_for_action, check_in_get, referral_get, violation_report_get
 from supervision.workspace import selectors
 from supervision.workspace.forms import (
     CaseNoteForm,
@@ -41,7 +43,6 @@ from supervision.workspace.forms import (
     ReferralStatusForm,
     ViolationForm,
     ViolationReportForm,
-    form_add_service_error,
 )
 
 # The browser workspace is for the people who run cases. Clerks and board staff have their inbox,
@@ -180,8 +181,8 @@ def _data(request: HttpRequest):
 @require_http_methods(["GET", "POST"])
 @workspace_view
 def check_in_complete(request: HttpRequest, case_id: int, check_in_id: int) -> HttpResponse:
-    supervision = selectors.case_for_action(actor=request.user, case_id=case_id)
-    check_in = selectors.check_in_get(actor=request.user, supervision=supervision, check_in_id=check_in_id)
+    supervision = case_for_action(actor=request.user, case_id=case_id)
+    check_in = check_in_get(actor=request.user, supervision=supervision, check_in_id=check_in_id)
     form = CheckInCompleteForm(_data(request), initial={"kind": check_in.kind}, case_start=supervision.start_date)
     return _record(
         request,
@@ -199,8 +200,8 @@ def check_in_complete(request: HttpRequest, case_id: int, check_in_id: int) -> H
 @require_http_methods(["GET", "POST"])
 @workspace_view
 def check_in_excuse(request: HttpRequest, case_id: int, check_in_id: int) -> HttpResponse:
-    supervision = selectors.case_for_action(actor=request.user, case_id=case_id)
-    check_in = selectors.check_in_get(actor=request.user, supervision=supervision, check_in_id=check_in_id)
+    supervision = case_for_action(actor=request.user, case_id=case_id)
+    check_in = check_in_get(actor=request.user, supervision=supervision, check_in_id=check_in_id)
     form = CheckInExcuseForm(_data(request))
     return _record(
         request,
@@ -218,7 +219,7 @@ def check_in_excuse(request: HttpRequest, case_id: int, check_in_id: int) -> Htt
 @require_http_methods(["GET", "POST"])
 @workspace_view
 def contact_new(request: HttpRequest, case_id: int) -> HttpResponse:
-    supervision = selectors.case_for_action(actor=request.user, case_id=case_id)
+    supervision = case_for_action(actor=request.user, case_id=case_id)
     return _record(
         request,
         supervision=supervision,
@@ -233,7 +234,7 @@ def contact_new(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @workspace_view
 def drug_test_new(request: HttpRequest, case_id: int) -> HttpResponse:
-    supervision = selectors.case_for_action(actor=request.user, case_id=case_id)
+    supervision = case_for_action(actor=request.user, case_id=case_id)
     form = DrugTestForm(_data(request), case_start=supervision.start_date)
 
     def call(data: dict[str, Any]):
@@ -262,7 +263,7 @@ def drug_test_new(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @workspace_view
 def note_new(request: HttpRequest, case_id: int) -> HttpResponse:
-    supervision = selectors.case_for_action(actor=request.user, case_id=case_id)
+    supervision = case_for_action(actor=request.user, case_id=case_id)
     return _record(
         request,
         supervision=supervision,
@@ -276,7 +277,7 @@ def note_new(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @workspace_view
 def referral_new(request: HttpRequest, case_id: int) -> HttpResponse:
-    supervision = selectors.case_for_action(actor=request.user, case_id=case_id)
+    supervision = case_for_action(actor=request.user, case_id=case_id)
     return _record(
         request,
         supervision=supervision,
@@ -290,8 +291,8 @@ def referral_new(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @workspace_view
 def referral_status(request: HttpRequest, case_id: int, referral_id: int) -> HttpResponse:
-    supervision = selectors.case_for_action(actor=request.user, case_id=case_id)
-    referral = selectors.referral_get(actor=request.user, supervision=supervision, referral_id=referral_id)
+    supervision = case_for_action(actor=request.user, case_id=case_id)
+    referral = referral_get(actor=request.user, supervision=supervision, referral_id=referral_id)
     form = ReferralStatusForm(_data(request), initial={"status": referral.status})
     return _record(
         request,
@@ -319,7 +320,7 @@ def _hour_conditions(supervision: Supervision):
 @require_http_methods(["GET", "POST"])
 @workspace_view
 def community_service_new(request: HttpRequest, case_id: int) -> HttpResponse:
-    supervision = selectors.case_for_action(actor=request.user, case_id=case_id)
+    supervision = case_for_action(actor=request.user, case_id=case_id)
     conditions = _hour_conditions(supervision)
     form = CommunityServiceForm(_data(request), conditions=conditions, case_start=supervision.start_date)
     return _record(
@@ -338,7 +339,7 @@ def community_service_new(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @workspace_view
 def violation_new(request: HttpRequest, case_id: int) -> HttpResponse:
-    supervision = selectors.case_for_action(actor=request.user, case_id=case_id)
+    supervision = case_for_action(actor=request.user, case_id=case_id)
     conditions = Condition.objects.filter(supervision=supervision).select_related("condition_type")
     return _record(
         request,
@@ -360,7 +361,7 @@ def report_url(report) -> str:
 @require_http_methods(["GET", "POST"])
 @workspace_view
 def report_new(request: HttpRequest, case_id: int) -> HttpResponse:
-    supervision = selectors.case_for_action(actor=request.user, case_id=case_id)
+    supervision = case_for_action(actor=request.user, case_id=case_id)
     violations = selectors.case_reportable_violations(supervision=supervision)
     initial = {"violations": [v for v in request.GET.getlist("violation") if v.isdigit()]}
     form = ViolationReportForm(_data(request), violations=violations, initial=initial)
@@ -440,8 +441,8 @@ def _report_page(request: HttpRequest, supervision: Supervision, report, form=No
 @require_http_methods(["GET", "POST"])
 @workspace_view
 def report_detail(request: HttpRequest, case_id: int, report_id: int) -> HttpResponse:
-    supervision = selectors.case_for_action(actor=request.user, case_id=case_id)
-    report = selectors.violation_report_get(actor=request.user, supervision=supervision, report_id=report_id)
+    supervision = case_for_action(actor=request.user, case_id=case_id)
+    report = violation_report_get(actor=request.user, supervision=supervision, report_id=report_id)
     if not _report_editable_by(report, request.user):
         if request.method == "POST":
             return _report_not_editable(request, report, doing="edit")
@@ -466,8 +467,8 @@ def report_submit(request: HttpRequest, case_id: int, report_id: int) -> HttpRes
     """The report form's *Submit to supervisor*: the form as it is on the screen is saved and submitted in one
     service call (issue 12, finding 14), so the supervisor gets exactly what the officer sees. A refusal
     shows the form again with what was typed and the reason, nothing saved."""
-    supervision = selectors.case_for_action(actor=request.user, case_id=case_id)
-    report = selectors.violation_report_get(actor=request.user, supervision=supervision, report_id=report_id)
+    supervision = case_for_action(actor=request.user, case_id=case_id)
+    report = violation_report_get(actor=request.user, supervision=supervision, report_id=report_id)
     if not _report_editable_by(report, request.user):
         return _report_not_editable(request, report, doing="submit")
     form = _report_form(request, supervision, report)
