@@ -5,7 +5,9 @@ Every view, API endpoint and task builds its queryset from these, so an object o
 object that does not exist look the same (404). Writes check scope through the same functions.
 """
 
-from django.db.models import QuerySet
+from typing import TypeVar
+
+from django.db.models import Model, QuerySet
 
 from agency.access import AGENCY_WIDE_ROLES, is_active_user, sees_whole_agency
 from agency.choices import Role
@@ -58,7 +60,10 @@ def supervisions_visible_to(user: User | None) -> QuerySet[Supervision]:
     return qs.none()
 
 
-def case_records_visible_to(user: User | None, queryset: QuerySet) -> QuerySet:
+CaseRecord = TypeVar("CaseRecord", bound=Model)
+
+
+def case_records_visible_to(user: User | None, queryset: QuerySet[CaseRecord]) -> QuerySet[CaseRecord]:
     """Restrict any queryset of a case record with a ``supervision`` (check-ins, drug tests, notes,
     referrals, violations, conditions …) to the supervisions the user may see."""
     if sees_whole_agency(user):
@@ -84,7 +89,8 @@ def violation_reports_visible_to(user: User | None) -> QuerySet[ViolationReport]
     if not is_active_user(user):
         return qs.none()
     if user.role == Role.COURT_CLERK:
-        return qs.filter(court_id=user.court_id, status__in=REPORT_STATUSES_VISIBLE_TO_AUTHORITY)
+        # A court clerk always has a court (the constraint user_court_iff_court_clerk).
+        return qs.filter(court_id=user.court_id, status__in=REPORT_STATUSES_VISIBLE_TO_AUTHORITY)  # type: ignore[misc]
     if user.role == Role.PAROLE_BOARD_STAFF:
         return qs.filter(parole_board_id=user.parole_board_id, status__in=REPORT_STATUSES_VISIBLE_TO_AUTHORITY)
     return case_records_visible_to(user, qs)

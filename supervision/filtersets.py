@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 
 import django_filters
 from django import forms
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OrderBy, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from agency.choices import Role
@@ -34,7 +34,7 @@ SORT_CHOICES = [
     ("level", "Level (high first)"),
 ]
 
-_SORTS = {
+_SORTS: dict[str, tuple[str | OrderBy, ...]] = {
     "attention": ("attention", F("next_check_in_due").asc(nulls_last=True)),
     "name": ("offender__last_name", "offender__first_name"),
     "-name": ("-offender__last_name", "-offender__first_name"),

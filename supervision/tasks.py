@@ -27,7 +27,11 @@ def check_ins_flag_missed_task() -> dict[str, int]:
 
 @shared_task(acks_late=True)
 def check_ins_missed_emails_send_task(officers: list[list[int]], supervisors: list[list[int]]) -> int:
-    return check_ins_missed_emails_send(officers=officers, supervisors=supervisors)
+    # The (user id, count) pairs arrive as JSON lists.
+    return check_ins_missed_emails_send(
+        officers=[(user_id, count) for user_id, count in officers],
+        supervisors=[(user_id, count) for user_id, count in supervisors],
+    )
 
 
 @shared_task(acks_late=True)

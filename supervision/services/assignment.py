@@ -62,8 +62,9 @@ def supervision_reassign(
             continue
         previous_officer_id = supervision.officer_id
         supervision.officer = officer
-        supervision._change_reason = reason
-        supervision._history_user = actor
+        # What simple-history writes on the history row (its documented attributes; it has no type stubs).
+        supervision._change_reason = reason  # type: ignore[attr-defined]
+        supervision._history_user = actor  # type: ignore[attr-defined]
         supervision.full_clean()
         supervision.save(update_fields=["officer", "updated_at"])
         audit_record(

@@ -137,7 +137,9 @@ def violation_report_dispose(
     report.save(update_fields=["status", "disposition", "disposition_on", "disposition_note", "updated_at"])
     violation_status = ViolationStatus.DISMISSED if disposition == Disposition.DISMISSED else ViolationStatus.RESOLVED
     violations_set_status(actor=actor, report=report, status=violation_status)
-    case_note = _case_note(actor=actor, report=report, body=_disposition_note_body(actor, report))
+    case_note = _case_note(
+        actor=actor, report=report, body=_disposition_note_body(actor, report, disposed_on=disposed_on)
+    )
     notified = _notify_disposed(report)
     audit_record(
         actor=actor,
@@ -174,8 +176,8 @@ def _case_note(*, actor: User, report: ViolationReport, body: str) -> CaseNote:
     return note
 
 
-def _disposition_note_body(actor: User, report: ViolationReport) -> str:
-    order = f"order of {date_format(report.disposition_on, 'F j, Y')}"
+def _disposition_note_body(actor: User, report: ViolationReport, *, disposed_on: date) -> str:
+    order = f"order of {date_format(disposed_on, 'F j, Y')}"
     if report.disposition == Disposition.CONDITIONS_MODIFIED:
         head = (
             f"Conditions of supervision modified by {_authority_name(report)} ({order}) "

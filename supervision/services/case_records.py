@@ -2,6 +2,7 @@
 
 import logging
 from datetime import date
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -74,7 +75,7 @@ def referral_status_update(
 
 @transaction.atomic
 def community_service_log(
-    *, actor: User, condition: Condition, performed_on: date, hours, organisation: str
+    *, actor: User, condition: Condition, performed_on: date, hours: Decimal | str, organisation: str
 ) -> CommunityServiceEntry:
     if not condition.condition_type.tracks_hours:
         raise ApplicationError(f"The condition “{condition.condition_type}” does not track community service hours.")

@@ -26,11 +26,12 @@ import json
 import logging
 import smtplib
 from datetime import datetime, timedelta
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -85,7 +86,7 @@ def report_delivery_alert_attempts() -> int:
     return int(settings.CASELINE.get("REPORT_DELIVERY_ALERT_ATTEMPTS", DEFAULT_ALERT_ATTEMPTS))
 
 
-def webhook_payload(*, delivery: ReportDelivery, report: ViolationReport) -> dict:
+def webhook_payload(*, delivery: ReportDelivery, report: ViolationReport) -> dict[str, Any]:
     """Ids and public report metadata only: never a person's name or the narrative."""
     authority = (
         {"type": "court", "id": delivery.court_id}
@@ -160,7 +161,7 @@ class ReportDeliveryOutbox(Outbox[ReportDelivery]):  # type: ignore[type-var]
                 "delivery_id": row.pk,
                 "attempts": row.attempts,
                 "error": row.last_error,
-                "next_attempt_at": row.next_attempt_at.isoformat(),
+                "next_attempt_at": row.next_attempt_at.isoformat() if row.next_attempt_at else None,
                 "administrators_alerted": alert,
             },
         )
@@ -172,7 +173,7 @@ class ReportDeliveryOutbox(Outbox[ReportDelivery]):  # type: ignore[type-var]
 OUTBOX = ReportDeliveryOutbox()
 
 
-def _send_email(outbox: Outbox, delivery: ReportDelivery, claim: Claim) -> None:
+def _send_email(outbox: ReportDeliveryOutbox, delivery: ReportDelivery, claim: Claim) -> None:
     if delivery.emailed_at:
         return
     report = delivery.report
@@ -196,7 +197,7 @@ def _send_email(outbox: Outbox, delivery: ReportDelivery, claim: Claim) -> None:
     outbox.progress(claim, emailed_at=claim.now)
 
 
-def _post_webhook(outbox: Outbox, delivery: ReportDelivery, claim: Claim) -> None:
+def _post_webhook(outbox: ReportDeliveryOutbox, delivery: ReportDelivery, claim: Claim) -> None:
     authority = delivery.court or delivery.parole_board
     if delivery.webhook_sent_at or not authority.webhook_url:
         return
@@ -250,7 +251,9 @@ def report_delivery_alert_send(*, delivery_id: int, error: str) -> int:
     )
 
 
-def report_deliveries_due(*, now: datetime | None = None, min_age: timedelta = SWEEP_MIN_AGE):
+def report_deliveries_due(
+    *, now: datetime | None = None, min_age: timedelta = SWEEP_MIN_AGE
+) -> QuerySet[ReportDelivery]:
     """Deliveries pending or failed, recorded at least ``min_age`` ago, past their backoff and not
     claimed by a worker (or claimed by one whose lease ran out)."""
     return OUTBOX.due(now=now or timezone.now(), min_age=min_age)

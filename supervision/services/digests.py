@@ -60,6 +60,8 @@ def supervisor_digest_send(*, day: date | None = None) -> dict[str, int]:
     result = {"units": 0, "sent": 0, "skipped": 0, "failed": 0}
     already = set(DigestDelivery.objects.filter(day=day).values_list("supervisor_id", "unit_id"))
     for unit in Unit.objects.filter(supervisor__isnull=False).select_related("supervisor").order_by("pk"):
+        supervisor = unit.supervisor
+        assert supervisor is not None  # the query keeps the units with a supervisor
         result["units"] += 1
         if (unit.supervisor_id, unit.pk) in already:
             result["skipped"] += 1
@@ -67,14 +69,14 @@ def supervisor_digest_send(*, day: date | None = None) -> dict[str, int]:
         figures = {name: counts_by_unit.get(unit.pk, {}).get(name, 0) for name in DIGEST_LINES}
         try:
             with transaction.atomic():
-                DigestDelivery.objects.create(supervisor=unit.supervisor, unit=unit, day=day, counts=figures)
+                DigestDelivery.objects.create(supervisor=supervisor, unit=unit, day=day, counts=figures)
                 audit_record(actor=None, system=SYSTEM_LABEL, action="unit.digest_sent", obj=unit, detail=figures)
-                if unit.supervisor.email:
+                if supervisor.email:
                     send_mail(
                         subject=f"Caseline daily digest: {unit.name}, {day:%a %d %b %Y}",
                         message="\n".join(f"{label}: {figures[name]}" for name, label in DIGEST_LINES.items()) + "\n",
                         from_email=None,
-                        recipient_list=[unit.supervisor.email],
+                        recipient_list=[supervisor.email],
                     )
         except IntegrityError:
             result["skipped"] += 1  # another run sent it meanwhile

@@ -92,7 +92,7 @@ def check_ins_flag_missed(*, now: datetime | None = None) -> FlagMissedResult:
 # --- One statement --------------------------------------------------------------------
 
 
-def _history_insert(model, source: str, change_reason: str | None, history_type: str) -> str:
+def _history_insert(model: type[CheckIn | Violation], source: str, change_reason: str | None, history_type: str) -> str:
     """``INSERT INTO <historical table> (...) SELECT ... FROM <source>`` built from the model's fields,
     so that a field added to the model is carried into its history without touching this SQL."""
     historical = model.history.model

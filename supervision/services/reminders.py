@@ -74,7 +74,8 @@ class ConsoleSmsReminderSender(SmsReminderSender):
 
 
 def reminder_sender() -> ReminderSender:
-    return import_string(settings.CASELINE.get("REMINDER_SENDER", DEFAULT_SENDER))()
+    sender: ReminderSender = import_string(settings.CASELINE.get("REMINDER_SENDER", DEFAULT_SENDER))()
+    return sender
 
 
 def reminder_text(check_in: CheckIn) -> tuple[str, str]:

@@ -4,6 +4,7 @@ that are no longer active (inactive probation reports to nobody)."""
 
 import logging
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, TypeAlias, TypedDict
 
 from django.conf import settings
 from django.db import transaction
@@ -17,6 +18,9 @@ from supervision.choices import CheckInOrigin, CheckInStatus, SupervisionStatus
 from supervision.models import CheckIn, CheckInPlan, ContactStandard, Supervision
 from supervision.services.check_ins import check_ins_schedule
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 logger = logging.getLogger(__name__)
 
 SYSTEM_LABEL = "schedule_check_ins"
@@ -24,6 +28,15 @@ REPLAN_REASON = "Re-planned: supervision level changed"
 NOT_ACTIVE_REASON = "Re-planned: supervision no longer active"
 # Cases in these statuses report to nobody: their future check-ins are stood down.
 STAND_DOWN_STATUSES = (SupervisionStatus.INACTIVE, SupervisionStatus.CLOSED)
+
+
+class _Planned(TypedDict):
+    planned_level: str | None  # the level its check-ins were planned for (CheckInPlan); None: never planned
+    last_planned: datetime | None  # the window start of its last scheduled check-in
+
+
+# A supervision as check_ins_schedule_all reads it.
+PlannedSupervision: TypeAlias = "WithAnnotations[Supervision, _Planned]"
 
 
 def check_ins_excuse_future(*, check_ins: QuerySet[CheckIn], reason: str, now: datetime) -> list[int]:
@@ -95,7 +108,7 @@ def check_ins_schedule_all(*, now: datetime | None = None, chunk_size: int = 500
 
 
 def _replan_changed_levels(
-    chunk: list[Supervision], now: datetime, standards: dict[str, ContactStandard], horizon_days: int
+    chunk: list[PlannedSupervision], now: datetime, standards: dict[str, ContactStandard], horizon_days: int
 ) -> tuple[int, int, int]:
     """Record the planned level of new cases. For a case whose level changed since it was planned, plan
     the new standard's windows from the last check-in that already opened, keep the future check-ins
@@ -114,6 +127,7 @@ def _replan_changed_levels(
         if standard:
             future = future.exclude(kind=standard.check_in_kind, window_start__in=windows)
         ids = check_ins_excuse_future(check_ins=future, reason=REPLAN_REASON, now=now)
+        created: list[CheckIn] = []
         if standard:
             kept = set(
                 CheckIn.objects.filter(
@@ -121,19 +135,19 @@ def _replan_changed_levels(
                 ).values_list("window_start", flat=True)
             )
             windows = [start for start in windows if start not in kept]
-        created = CheckIn.objects.bulk_create(
-            [
-                CheckIn(
-                    supervision=supervision,
-                    kind=standard.check_in_kind,
-                    origin=CheckInOrigin.SCHEDULED,
-                    window_start=start,
-                    due_at=start + timedelta(days=standard.window_days),
-                )
-                for start in windows
-            ],
-            ignore_conflicts=True,  # a concurrent run planned it: once is enough
-        )
+            created = CheckIn.objects.bulk_create(
+                [
+                    CheckIn(
+                        supervision=supervision,
+                        kind=standard.check_in_kind,
+                        origin=CheckInOrigin.SCHEDULED,
+                        window_start=start,
+                        due_at=start + timedelta(days=standard.window_days),
+                    )
+                    for start in windows
+                ],
+                ignore_conflicts=True,  # a concurrent run planned it: once is enough
+            )
         excused += len(ids)
         scheduled += len(created)
         CheckInPlan.objects.filter(supervision=supervision).update(level=supervision.level, planned_at=now)
