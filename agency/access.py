@@ -5,7 +5,7 @@ one, the one gate a page puts before its roles (``role_view``) and the one a ser
 
 from collections.abc import Callable, Iterable
 from functools import wraps
-from typing import TypeGuard
+from typing import Any, TypeGuard
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -41,7 +41,7 @@ def role_view(roles: Iterable[str], refusal: str) -> Callable[[View], View]:
     def decorate(view: View) -> View:
         @login_required
         @wraps(view)
-        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if signed_in_user(request).role not in allowed:  # login_required let in signed-in users only
                 raise PermissionDenied(refusal)
             return view(request, *args, **kwargs)
