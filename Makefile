@@ -8,7 +8,7 @@ PORT ?= 8000
 DEMO_PASSWORD ?= caseline-demo-2026
 export PORT
 
-.PHONY: install run test lint clean assets
+.PHONY: install run test lint typecheck clean assets
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Caseline needs Python 3.11 (found " + sys.version.split()[0] + ")")'
@@ -32,6 +32,11 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
+
+# mypy with django-stubs and djangorestframework-stubs, configured in pyproject.toml ([tool.mypy]: strict flags
+# on the services and the access modules).
+typecheck: install
+	$(BIN)/mypy
 
 # Front-end assets from the npm registry (exact versions in package.json / package-lock.json), copied
 # into static/vendor/ and committed, so `make run` and the tests need no npm. Re-run after a bump.
