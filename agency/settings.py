@@ -307,6 +307,11 @@ REST_FRAMEWORK = {
         "rest_framework.permissions.IsAuthenticated",
         "agency.api.permissions.TokenScopePermission",
     ],
+    # DRF's JSON written by orjson (agency/api/renderers.py), then DRF's browsable API.
+    "DEFAULT_RENDERER_CLASSES": [
+        "agency.api.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
     "DEFAULT_PAGINATION_CLASS": "agency.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["agency.api.filtersets.FilterBackend"],
