@@ -333,6 +333,34 @@ def test_no_bulk_delete_action(rf, label):
     assert "delete_selected" not in admin.site._registry[_model(label)].get_actions(request)
 
 
+def test_no_inline_row_can_be_deleted(rf):
+    # given an administrator's request
+    request = rf.get("/admin/")
+    request.user = AdministratorFactory()
+    # when every inline of the domain models' admins is built
+    inlines = [
+        inline_class(model_admin.model, admin.site)
+        for model_admin in admin.site._registry.values()
+        if model_admin.model._meta.app_label in DOMAIN_APPS
+        for inline_class in model_admin.inlines
+    ]
+    # then each of them refuses to delete a row, on a new object and on a saved one
+    assert sorted(type(inline).__name__ for inline in inlines) == [
+        "AddressInline",
+        "AliasInline",
+        "CommunityServiceEntryInline",
+        "ConditionInline",
+        "DrugTestSubstanceResultInline",
+        "EmergencyContactInline",
+        "EmploymentInline",
+        "ReportDeliveryInline",
+        "RiskAssessmentInline",
+    ]
+    saved = OffenderFactory()
+    assert [inline.has_delete_permission(request) for inline in inlines] == [False] * len(inlines)
+    assert [inline.has_delete_permission(request, saved) for inline in inlines] == [False] * len(inlines)
+
+
 def test_reference_data_is_deactivated_with_an_audited_action(client, administrator):
     # given two active courts
     first, second = CourtFactory(), CourtFactory()
