@@ -12,6 +12,7 @@ from agency.form_fields import local_datetime_jump
 from agency.models import Court, ParoleBoard, User
 from offenders.models import Offender
 from supervision.api.scoping import api_case_records, api_offenders, api_supervisions
+from supervision.authority import report_authority
 from supervision.choices import (
     AuthorityType,
     CheckInKind,
@@ -39,7 +40,6 @@ from supervision.models import (
     Violation,
     ViolationReport,
 )
-from supervision.services import supervision_authority
 
 
 def _text(model, field: str, **kwargs) -> serializers.CharField:
@@ -426,12 +426,7 @@ class ViolationReportSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(AuthoritySerializer)
     def get_authority(self, report: ViolationReport) -> dict:
-        if report.court_id:
-            return {"type": AuthorityType.COURT.value, "id": report.court_id}
-        if report.parole_board_id:
-            return {"type": AuthorityType.PAROLE_BOARD.value, "id": report.parole_board_id}
-        authority = supervision_authority(supervision=report.supervision).as_dict()
-        return {"type": str(authority["type"]), "id": authority["id"]}
+        return report_authority(report).as_dict()
 
 
 def _violations_field(**kwargs):

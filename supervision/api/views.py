@@ -282,7 +282,7 @@ class ViolationReportViewSet(ScopedReadViewSet):
     def get_scoped_queryset(self):
         return (
             api_violation_reports(self.request)
-            .select_related("supervision__court", "supervision__parole_board", "author")
+            .select_related("court", "parole_board", "supervision__court", "supervision__parole_board", "author")
             .prefetch_related("violations", "editors")
         )
 

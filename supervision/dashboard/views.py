@@ -21,8 +21,10 @@ from agency.audit import audit_list_read, audit_page_read
 from agency.choices import Role
 from agency.errors import ApplicationError
 from supervision import services
+from supervision.authority import report_authority
 from supervision.dashboard import figures, selectors
 from supervision.dashboard.forms import CaseListForm, DashboardFilterForm, ReassignForm, ReportReturnForm
+from supervision.lifecycle import ReportStep, report_step_open
 from supervision.selectors import case_for_action, violation_report_get
 
 CASE_LIST_PAGE_SIZE = 50
@@ -232,8 +234,9 @@ def _review_page(request: HttpRequest, report, form: ReportReturnForm, status: i
             "case": report.supervision,
             "offender": report.supervision.offender,
             "history": selectors.report_history(report=report),
+            "authority": report_authority(full),
             "form": form,
-            "can_review": report.status == "submitted" and report.author_id != request.user.pk,
+            "can_review": report_step_open(report.status, ReportStep.APPROVE) and report.author_id != request.user.pk,
         },
         status=status,
     )
@@ -259,12 +262,12 @@ def _message(error: Exception) -> str:
 def review_approve(request: HttpRequest, report_id: int) -> HttpResponse:
     report = selectors.review_report_get(actor=request.user, report_id=report_id)
     try:
-        services.violation_report_approve(actor=request.user, report=report)
+        approved = services.violation_report_approve(actor=request.user, report=report)
     except (ApplicationError, ValidationError) as error:
         messages.error(request, _message(error))
         return redirect("dashboard:review_detail", report_id=report.pk)
-    authority = "the sentencing court" if report.supervision.supervision_type == "probation" else "the parole board"
-    messages.success(request, f"Violation report #{report.pk} approved: it is being sent to {authority}.")
+    authority = report_authority(approved).name
+    messages.success(request, f"Violation report #{approved.pk} approved: it is being sent to {authority}.")
     return redirect("dashboard:reviews")
 
 

@@ -12,14 +12,18 @@ from agency.form_fields import LocalDateTimeField
 from supervision.bounds import SCHEDULE_HORIZON_YEARS
 from supervision.choices import Disposition, ReportStatus
 from supervision.forms import UNSAVED_WARNING, DateInput, DateTimeLocalInput, max_length
+from supervision.lifecycle import authority_status_label
 from supervision.models import ViolationReport
 
 # The inbox's filters, by the word a clerk uses for them.
 INBOX_FILTERS = {
-    "unread": (ReportStatus.ROUTED, "Unread"),
-    "acknowledged": (ReportStatus.RECEIVED, "Acknowledged"),
-    "hearing": (ReportStatus.HEARING_SCHEDULED, "Hearing scheduled"),
-    "disposed": (ReportStatus.DISPOSED, "Disposed"),
+    word: (status, authority_status_label(status))
+    for word, status in (
+        ("unread", ReportStatus.ROUTED),
+        ("acknowledged", ReportStatus.RECEIVED),
+        ("hearing", ReportStatus.HEARING_SCHEDULED),
+        ("disposed", ReportStatus.DISPOSED),
+    )
 }
 
 

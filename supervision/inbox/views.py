@@ -28,10 +28,11 @@ from agency.errors import ApplicationError
 from agency.models import User
 from supervision import services
 from supervision.access import violation_reports_visible_to
-from supervision.choices import ReportStatus
+from supervision.authority import report_authority
 from supervision.forms import form_add_service_error
 from supervision.inbox.forms import INBOX_FILTERS, DispositionForm, HearingForm, InboxFilterForm
 from supervision.inbox.selectors import inbox_counts, inbox_list, inbox_report_get
+from supervision.lifecycle import ReportStep, report_step_open
 from supervision.models import ViolationReport
 from supervision.pdf import (
     conditions_violated,
@@ -106,7 +107,6 @@ def _render_report(
     """The report page; every rendering (the page, or a form shown again with its errors) is audited."""
     audit_page_read(request, action="violation_report.viewed", obj=report, offender_id=report.supervision.offender_id)
     violations = report_violations(report)
-    can_act = report.status in (ReportStatus.RECEIVED, ReportStatus.HEARING_SCHEDULED)
     initial_hearing = {"location": report.hearing_location}
     if report.hearing_at:
         initial_hearing["hearing_at"] = report.hearing_at
@@ -119,10 +119,10 @@ def _render_report(
             "offender": report.supervision.offender,
             "violations": violations,
             "conditions_violated": conditions_violated(violations),
-            "authority": report.court or report.parole_board,
-            "can_acknowledge": report.status == ReportStatus.ROUTED,
-            "can_schedule": can_act,
-            "can_dispose": can_act,
+            "authority": report_authority(report).body,
+            "can_acknowledge": report_step_open(report.status, ReportStep.ACKNOWLEDGE),
+            "can_schedule": report_step_open(report.status, ReportStep.SCHEDULE_HEARING),
+            "can_dispose": report_step_open(report.status, ReportStep.DISPOSE),
             "hearing_form": hearing_form or HearingForm(initial=initial_hearing),
             "disposition_form": disposition_form or DispositionForm(),
             "open_form": open_form,

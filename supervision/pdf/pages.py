@@ -9,6 +9,7 @@ from reportlab.platypus import (
     SimpleDocTemplate,
 )
 
+from supervision.authority import report_authority
 from supervision.models import ViolationReport
 from supervision.pdf.content import (
     ConditionViolated,
@@ -27,7 +28,6 @@ from supervision.pdf.layout import (
     document_fonts,
 )
 from supervision.pdf.sections import (
-    _authority,
     _is_probation,
     _story,
 )
@@ -86,7 +86,7 @@ def violation_report_pdf(report: ViolationReport) -> bytes:
     report = report_document_queryset(ViolationReport.objects.filter(pk=report.pk)).get()
     supervision = report.supervision
     offender = supervision.offender
-    authority = _authority(report)
+    authority = report_authority(report)
 
     class Canvas(_NumberedCanvas):
         footer_left = (

@@ -12,6 +12,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from supervision.authority import report_authority
 from supervision.choices import SupervisionType
 from supervision.lifecycle import REPORT_STATUSES_WITH_AUTHORITY
 from supervision.models import Violation, ViolationReport
@@ -32,20 +33,15 @@ from supervision.pdf.layout import (
 )
 
 
-def _authority(report: ViolationReport):
-    return report.court or report.parole_board or report.supervision.court or report.supervision.parole_board
-
-
 def _is_probation(report: ViolationReport) -> bool:
     return report.supervision.supervision_type == SupervisionType.PROBATION
 
 
 def _header(report: ViolationReport) -> list[Flowable]:
-    authority = _authority(report)
+    authority = report_authority(report)
     supervision = report.supervision
     offender = supervision.offender
-    court_line = f"IN THE {authority.name.upper()}" if report.court_id or _is_probation(report) else None
-    heading = court_line or f"BEFORE THE {authority.name.upper()}"
+    heading = f"IN THE {authority.name.upper()}" if authority.is_court else f"BEFORE THE {authority.name.upper()}"
     number_label = "Docket No." if _is_probation(report) else "Parole No."
     caption_left = Paragraph(
         f"In the matter of<br/><br/><b>{_text(offender.full_name.upper())}</b>,<br/>"
@@ -77,7 +73,7 @@ def _header(report: ViolationReport) -> list[Flowable]:
     addressee = "the Court" if _is_probation(report) else "the Board"
     return [
         Paragraph(_text(heading), STYLE.COURT),
-        Paragraph(_text(authority.jurisdiction), STYLE.CENTER),
+        Paragraph(_text(authority.body.jurisdiction), STYLE.CENTER),
         Spacer(1, 16),
         caption,
         Paragraph(f"REPORT OF VIOLATION OF {kind.upper()}", STYLE.TITLE),

@@ -2,8 +2,8 @@
 else writes case state. Each function is atomic, validates, and writes its audit row in the same
 transaction; follow-up work is queued only after commit."""
 
+from supervision.authority import Authority, report_authority, supervision_authority
 from supervision.services.assignment import officer_for_intake, supervision_reassign
-from supervision.services.authority import Authority, supervision_authority
 from supervision.services.authority_actions import (
     violation_report_acknowledge,
     violation_report_dispose,
@@ -57,6 +57,7 @@ __all__ = [
     "officer_for_intake",
     "referral_create",
     "referral_status_update",
+    "report_authority",
     "report_deliveries_sweep",
     "report_delivery_deliver",
     "supervision_authority",

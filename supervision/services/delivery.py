@@ -49,6 +49,7 @@ from agency.outbox import (
 )
 from agency.queueing import task_queue
 from agency.webhooks import webhook_event_emit
+from supervision.authority import Authority
 from supervision.choices import DeliveryStatus
 from supervision.lifecycle import REPORT_TRANSITIONS, ReportStep, report_step_open, report_step_require
 from supervision.models import ReportDelivery, ViolationReport
@@ -88,24 +89,23 @@ def report_delivery_alert_attempts() -> int:
 
 def webhook_payload(*, delivery: ReportDelivery, report: ViolationReport) -> dict[str, Any]:
     """Ids and public report metadata only: never a person's name or the narrative."""
-    authority = (
-        {"type": "court", "id": delivery.court_id}
-        if delivery.court_id
-        else {"type": "parole_board", "id": delivery.parole_board_id}
-    )
     return {
         "event": "violation_report.routed",
         "delivery_id": delivery.pk,
         "report_id": report.pk,
         "supervision_id": report.supervision_id,
         "docket_number": report.supervision.docket_number,
-        "authority": authority,
+        "authority": _authority(delivery).as_dict(),
         "status": REPORT_TRANSITIONS[ReportStep.ROUTE].target,
         "recommendation": report.recommendation,
         "approved_at": report.reviewed_at.isoformat() if report.reviewed_at else None,
         "path": reverse("inbox:report_detail", args=[report.pk]),
         "url": absolute_url("inbox:report_detail", report.pk),
     }
+
+
+def _authority(delivery: ReportDelivery) -> Authority:
+    return Authority.held(court=delivery.court, parole_board=delivery.parole_board)
 
 
 def _authority_ids(delivery: ReportDelivery) -> dict[str, int | None]:
@@ -177,12 +177,13 @@ def _send_email(outbox: ReportDeliveryOutbox, delivery: ReportDelivery, claim: C
     if delivery.emailed_at:
         return
     report = delivery.report
-    address = delivery.court.clerk_email if delivery.court else delivery.parole_board.email
+    authority = _authority(delivery)
+    address = authority.email
     if address:
         message = EmailMessage(
             subject=f"Violation report #{report.pk} for docket {report.supervision.docket_number}",
             body=(
-                f"A violation report has been routed to {delivery.court or delivery.parole_board}.\n"
+                f"A violation report has been routed to {authority.name}.\n"
                 f"Open it in Caseline: {absolute_url('inbox:report_detail', report.pk)}\n"
                 "The report is attached as a PDF.\n"
             ),
@@ -198,7 +199,7 @@ def _send_email(outbox: ReportDeliveryOutbox, delivery: ReportDelivery, claim: C
 
 
 def _post_webhook(outbox: ReportDeliveryOutbox, delivery: ReportDelivery, claim: Claim) -> None:
-    authority = delivery.court or delivery.parole_board
+    authority = _authority(delivery).body
     if delivery.webhook_sent_at or not authority.webhook_url:
         return
     body = json.dumps(webhook_payload(delivery=delivery, report=delivery.report), sort_keys=True).encode()
@@ -235,7 +236,7 @@ def report_delivery_alert_send(*, delivery_id: int, error: str) -> int:
     )
     if delivery is None or delivery.status == DeliveryStatus.DELIVERED:
         return 0
-    report, authority = delivery.report, delivery.court or delivery.parole_board
+    report, authority = delivery.report, _authority(delivery).name
     logger.error("Violation report %s not delivered to %s after %s tries.", report.pk, authority, delivery.attempts)
     return administrators_email(
         subject=f"Caseline: violation report #{report.pk} not delivered to {authority} after {delivery.attempts} tries",

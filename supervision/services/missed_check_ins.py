@@ -94,7 +94,11 @@ def check_ins_flag_missed(*, now: datetime | None = None) -> FlagMissedResult:
 
 def _history_insert(model: type[CheckIn | Violation], source: str, change_reason: str | None, history_type: str) -> str:
     """``INSERT INTO <historical table> (...) SELECT ... FROM <source>`` built from the model's fields,
-    so that a field added to the model is carried into its history without touching this SQL."""
+    so that a field added to the model is carried into its history without touching this SQL.
+
+    Hand-written rather than django-simple-history's ``bulk_create_with_history``/``bulk_update_with_history``
+    (used elsewhere, e.g. ``violations_set_status``): those need the rows in Python, a read and a write of
+    every flagged row, where the sweep writes its history in the same statement that flags the rows."""
     historical = model.history.model
     columns, values = [], []
     for f in historical._meta.concrete_fields:

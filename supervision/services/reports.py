@@ -13,6 +13,7 @@ from agency.choices import Role
 from agency.errors import ApplicationError
 from agency.models import User
 from agency.queueing import task_queue
+from supervision.authority import supervision_authority
 from supervision.choices import (
     ViolationStatus,
 )
@@ -24,7 +25,6 @@ from supervision.models import (
     Violation,
     ViolationReport,
 )
-from supervision.services.authority import supervision_authority
 from supervision.services.violations import violations_set_status
 
 logger = logging.getLogger(__name__)

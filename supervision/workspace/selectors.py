@@ -32,6 +32,7 @@ from agency.models import User
 from offenders.models import Address, Employment
 from supervision.access import supervisions_visible_to
 from supervision.choices import Attention, CheckInStatus, ReportStatus, SupervisionStatus, ViolationStatus
+from supervision.lifecycle import REPORT_STATUSES_IN_AGENCY
 from supervision.models import (
     CaseNote,
     CheckIn,
@@ -212,7 +213,7 @@ def case_reports_in_progress(*, supervision: Supervision) -> list[ViolationRepor
     return list(
         ViolationReport.objects.filter(
             supervision=supervision,
-            status__in=(ReportStatus.DRAFT, ReportStatus.RETURNED, ReportStatus.SUBMITTED, ReportStatus.APPROVED),
+            status__in=REPORT_STATUSES_IN_AGENCY,
         ).order_by("-created_at", "-id")[:10]
     )
 

@@ -26,9 +26,11 @@ from agency.audit import audit_list_read, audit_page_read
 from agency.choices import Role
 from agency.errors import ApplicationError
 from supervision import services
-from supervision.choices import CheckInStatus, ReportStatus
+from supervision.authority import report_authority, supervision_authority
+from supervision.choices import CheckInStatus
 from supervision.filtersets import CaseFilter
 from supervision.forms import form_add_service_error
+from supervision.lifecycle import ReportStep, report_step_open
 from supervision.models import Condition, Supervision
 from supervision.selectors import case_for_action, check_in_get, referral_get, violation_report_get
 from supervision.workspace import selectors
@@ -52,9 +54,7 @@ CASELOAD_PAGE_SIZE = 25
 TIMELINE_PAGE_SIZE = 25
 
 
-workspace_view = role_view(
-    WORKSPACE_ROLES, "The case workspace is for supervision officers and unit supervisors."
-)
+workspace_view = role_view(WORKSPACE_ROLES, "The case workspace is for supervision officers and unit supervisors.")
 
 
 def case_url(supervision: Supervision) -> str:
@@ -125,7 +125,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         {
             "case": supervision,
             "offender": supervision.offender,
-            "authority": services.supervision_authority(supervision=supervision),
+            "authority": supervision_authority(supervision=supervision),
             "conditions": conditions,
             "tracks_hours": any(c.condition_type.tracks_hours and not c.ended_on for c in conditions),
             "open_check_ins": selectors.case_open_check_ins(supervision=supervision),
@@ -374,17 +374,14 @@ def report_new(request: HttpRequest, case_id: int) -> HttpResponse:
         title="Draft a violation report",
         template="supervision/report_form.html",
         next_url=report_url,
-        extra={"no_violations": not violations.exists()},
+        extra={"no_violations": not violations.exists(), "authority": supervision_authority(supervision=supervision)},
     )
-
-
-EDITABLE_REPORT_STATUSES = (ReportStatus.DRAFT, ReportStatus.RETURNED)
 
 
 def _report_editable_by(report, user) -> bool:
     """Whether the page offers ``user`` the report's form: a draft or returned report, to its author only (the
     services hold the rule; this only decides what the page shows)."""
-    return report.status in EDITABLE_REPORT_STATUSES and report.author_id == user.pk
+    return report_step_open(report.status, ReportStep.EDIT) and report.author_id == user.pk
 
 
 def _report_form(request: HttpRequest, supervision: Supervision, report) -> ViolationReportForm:
@@ -434,6 +431,7 @@ def _report_page(request: HttpRequest, supervision: Supervision, report, form=No
         "report": report,
         "editable": form is not None,
         "other_editors": report.editors_besides_author(),
+        "authority": report_authority(report),
     }
     return render(request, "supervision/report_form.html", context)
 
@@ -456,7 +454,12 @@ def report_detail(request: HttpRequest, case_id: int, report_id: int) -> HttpRes
         title=f"Violation report #{report.pk}",
         template="supervision/report_form.html",
         next_url=report_url,
-        extra={"report": report, "editable": True, "other_editors": report.editors_besides_author()},
+        extra={
+            "report": report,
+            "editable": True,
+            "other_editors": report.editors_besides_author(),
+            "authority": report_authority(report),
+        },
         viewed=("violation_report.viewed", report),
     )
 
