@@ -88,9 +88,15 @@ def violation_reports_visible_to(user: User | None) -> QuerySet[ViolationReport]
     qs = ViolationReport.objects.all()
     if not is_active_user(user):
         return qs.none()
+    # A clerk always has a court and board staff a board (the constraints user_court_iff_court_clerk and
+    # user_board_iff_board_staff); without one they see nothing, never the reports with no court (a filter
+    # on None would match those).
     if user.role == Role.COURT_CLERK:
-        # A court clerk always has a court (the constraint user_court_iff_court_clerk).
-        return qs.filter(court_id=user.court_id, status__in=REPORT_STATUSES_VISIBLE_TO_AUTHORITY)  # type: ignore[misc]
+        if user.court_id is None:
+            return qs.none()
+        return qs.filter(court_id=user.court_id, status__in=REPORT_STATUSES_VISIBLE_TO_AUTHORITY)
     if user.role == Role.PAROLE_BOARD_STAFF:
+        if user.parole_board_id is None:
+            return qs.none()
         return qs.filter(parole_board_id=user.parole_board_id, status__in=REPORT_STATUSES_VISIBLE_TO_AUTHORITY)
     return case_records_visible_to(user, qs)

@@ -294,6 +294,16 @@ def test_supervisor_without_a_unit_sees_nothing(agency):
     assert list(violation_reports_visible_to(supervisor)) == []
 
 
+@pytest.mark.parametrize(("factory", "field"), [(CourtClerkFactory, "court"), (BoardStaffFactory, "parole_board")])
+def test_an_authority_user_without_their_court_or_board_sees_no_report(agency, factory, field):
+    # given a clerk without a court, or board staff without a board (the database refuses to store one: built
+    # in memory), while reports routed with no court (to boards) and with no board (to courts) exist
+    user = factory.build(**{field: None})
+    assert ViolationReport.objects.filter(**{f"{field}__isnull": True}, status=ReportStatus.ROUTED).exists()
+    # when their reports are read / then there are none, not the reports without a court or a board
+    assert list(violation_reports_visible_to(user)) == []
+
+
 @pytest.mark.parametrize("who", CASE_MATRIX.keys())
 def test_an_inactive_user_sees_nothing(agency, who):
     # given a user of any role whose account was deactivated
