@@ -4,7 +4,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from agency import api_guide, audit_views, health, otp_views, views
+from agency.api.urls import api_patterns, api_router
+from offenders.api.urls import router as offenders_router
 from supervision.access import CASE_RECORD_UNIT_PATHS
+from supervision.api.urls import router as supervision_router
+
+# The composition root: the only module of the platform app that imports the domain apps.
+API_ROUTER = api_router(offenders_router, supervision_router)
 
 # The API docs page runs Swagger UI from local static files with its script served apart (no inline
 # script); Swagger UI sets inline styles, so that one page allows them. The schema, the docs page and the
@@ -28,7 +34,7 @@ urlpatterns = [
     path("accounts/", include(accounts)),
     path("accounts/session/", include("agency.session_urls")),
     path("audit/", include((audit_views.patterns(case_records=CASE_RECORD_UNIT_PATHS), "audit"))),
-    path("api/v1/", include("agency.api.urls")),
+    path("api/v1/", include(api_patterns(API_ROUTER))),
     # The schema's description links to the guide's "Getting started" (shown at the top of /api/docs/).
     path(
         "api/schema/",

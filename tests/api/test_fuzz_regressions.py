@@ -41,7 +41,7 @@ def test_an_id_that_is_not_a_whole_number_is_404_not_500(world, client_for, meth
 def _id_filters() -> list[tuple[str, str]]:
     """(list URL, parameter) for every id filter of every list endpoint of the API."""
     from agency.api.filtersets import IdFilter
-    from agency.api.urls import router
+    from agency.urls import API_ROUTER as router
 
     pairs = []
     for prefix, viewset, _basename in router.registry:
