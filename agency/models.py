@@ -350,6 +350,9 @@ class WebhookEvent(models.TextChoices):
     VIOLATION_REPORT_ROUTED = "violation_report.routed", "A violation report was routed to its authority"
     VIOLATION_REPORT_DISPOSED = "violation_report.disposed", "A violation report was disposed"
     SUPERVISION_CLOSED = "supervision.closed", "A supervision was closed"
+    SUPERVISION_LEVEL_CHANGED = "supervision.level_changed", "A supervision's level changed"
+    SUPERVISION_STATUS_CHANGED = "supervision.status_changed", "A supervision's status changed"
+    CONDITION_CHANGED = "condition.changed", "A condition was imposed, modified or ended"
 
 
 def validate_webhook_events(value) -> None:
