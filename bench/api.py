@@ -9,10 +9,12 @@ the audit on) on a free port. Then, with 4 concurrent clients (separate processe
 - floor: a bare Django view under the same server returning the same 100 rows as
          ``JsonResponse(list(qs.values(...)))`` — no authentication, no audit, no serializer.
 
-    .venv/bin/python bench/api.py [--offenders 2000] [--seconds 15] [--clients 4]
+    .venv/bin/python bench/api.py [--offenders 2000] [--seconds 15] [--clients 4] [--rounds 5]
 
-The database named in DATABASE_URL (default caseline_bench_api) is DROPPED and created again. The last
-line is machine-readable: ``api_rps=… floor_rps=… ratio=…``.
+The two are measured in alternating slices (``--rounds`` of each, ``--seconds`` in all per endpoint, the
+order swapped every round), so that other work on the machine weighs on both alike; each round's ratio is
+printed, then the totals. The database named in DATABASE_URL (default caseline_bench_api) is DROPPED and
+created again. The last line is machine-readable: ``api_rps=… floor_rps=… ratio=…``.
 """
 
 import argparse
@@ -107,6 +109,7 @@ def main() -> None:
     parser.add_argument("--offenders", type=int, default=2000)
     parser.add_argument("--seconds", type=float, default=15.0, help="measured seconds per endpoint (default 15)")
     parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--rounds", type=int, default=5, help="alternating slices per endpoint (default 5)")
     args = parser.parse_args()
     database_url = os.environ.get("DATABASE_URL", DEFAULT_URL)
     env = _environment(database_url)
@@ -152,11 +155,26 @@ def main() -> None:
         connection.request("GET", FLOOR_PATH)
         floor_rows = json.loads(connection.getresponse().read())
         assert [r["id"] for r in api_rows] == [r["id"] for r in floor_rows], "api and floor differ"
-        print(f"{len(api_rows)} rows per answer; {args.clients} clients, {args.seconds:.0f} s each", flush=True)
+        print(
+            f"{len(api_rows)} rows per answer; {args.clients} clients, {args.seconds:.0f} s each "
+            f"in {args.rounds} alternating slices",
+            flush=True,
+        )
         _load(port, API_PATH, auth, clients=args.clients, seconds=2)
-        api_rps = _load(port, API_PATH, auth, clients=args.clients, seconds=args.seconds)
         _load(port, FLOOR_PATH, {}, clients=args.clients, seconds=2)
-        floor_rps = _load(port, FLOOR_PATH, {}, clients=args.clients, seconds=args.seconds)
+        slice_seconds = args.seconds / args.rounds
+        api_rates, floor_rates = [], []
+        for number in range(args.rounds):
+            order = ("api", "floor") if number % 2 == 0 else ("floor", "api")
+            for name in order:
+                path, headers, rates = (API_PATH, auth, api_rates) if name == "api" else (FLOOR_PATH, {}, floor_rates)
+                rates.append(_load(port, path, headers, clients=args.clients, seconds=slice_seconds))
+            print(
+                f"  round {number + 1}: api {api_rates[-1]:.1f}/s floor {floor_rates[-1]:.1f}/s "
+                f"ratio {api_rates[-1] / floor_rates[-1]:.2f}",
+                flush=True,
+            )
+        api_rps, floor_rps = sum(api_rates) / args.rounds, sum(floor_rates) / args.rounds
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
