@@ -9,8 +9,9 @@ from typing import TypeVar
 
 from django.db.models import Model, QuerySet
 
-from agency.access import AGENCY_WIDE_ROLES, is_active_user, sees_whole_agency
+from agency.access import AGENCY_WIDE_ROLES, is_active_user, require_role, sees_whole_agency
 from agency.choices import Role
+from agency.errors import ApplicationError
 from agency.models import User
 from offenders.models import Offender
 from supervision.lifecycle import REPORT_STATUSES_VISIBLE_TO_AUTHORITY
@@ -100,3 +101,18 @@ def violation_reports_visible_to(user: User | None) -> QuerySet[ViolationReport]
             return qs.none()
         return qs.filter(parole_board_id=user.parole_board_id, status__in=REPORT_STATUSES_VISIBLE_TO_AUTHORITY)
     return case_records_visible_to(user, qs)
+
+
+def case_change_require(actor: User, supervision: Supervision, doing: str) -> None:
+    """A service's gate before it changes a case's orders or records: the case's officer, or a supervisor of
+    its unit (an active user); anyone else a 403 saying what they may not do."""
+    require_role(actor, (Role.OFFICER, Role.SUPERVISOR), doing)
+    in_charge = is_active_user(actor) and (
+        supervision.officer_id == actor.pk
+        if actor.role == Role.OFFICER
+        else actor.unit_id is not None and supervision.unit_id == actor.unit_id
+    )
+    if not in_charge:
+        raise ApplicationError(
+            f"Only the case's officer or a supervisor of its unit may {doing} on this case.", status_code=403
+        )

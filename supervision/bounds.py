@@ -65,6 +65,7 @@ CONTACT_WINDOW = timedelta(minutes=1)
 CASE_NOTE_MAX_LENGTH = 20_000
 NARRATIVE_MAX_LENGTH = 50_000
 COMMENT_MAX_LENGTH = 4_000
+ORDER_REFERENCE_MAX_LENGTH = 100
 
 AHEAD = f"This is more than {SCHEDULE_HORIZON_YEARS} years ahead: check the year."
 HEARING_IN_THE_PAST = "A hearing is scheduled for a date and time in the future."
@@ -284,6 +285,9 @@ def condition_errors(condition) -> Errors:
             errors["ended_on"].append("A condition cannot end before it was imposed.")
         else:
             _add(errors, "ended_on", ahead_day_error(condition.ended_on, case_start=start))
+    if condition.order_date is not None:  # an order may precede the case (a sentence, a release decision)
+        future = "An order cannot be dated in the future."
+        _add(errors, "order_date", past_day_error(condition.order_date, case_start=None, future=future))
     return errors
 
 

@@ -47,6 +47,8 @@ class ComplianceStatus(models.TextChoices):
     NON_COMPLIANT = "non_compliant", "Non-compliant"
     SATISFIED = "satisfied", "Satisfied"
     WAIVED = "waived", "Waived"
+    # Derived, never stored by hand: a condition cited by a live violation (supervision.compliance).
+    VIOLATED = "violated", "Violated"
 
 
 class CheckInKind(models.TextChoices):
@@ -164,6 +166,12 @@ class ViolationStatus(models.TextChoices):
     REPORTED = "reported", "In a violation report"
     RESOLVED = "resolved", "Resolved"
     DISMISSED = "dismissed", "Dismissed"
+    WITHDRAWN = "withdrawn", "Withdrawn (recorded in error)"
+
+
+# A violation in one of these statuses is live: the condition it cites shows as violated (supervision.compliance)
+# until it is resolved, dismissed (not sustained) or withdrawn (recorded in error).
+LIVE_VIOLATION_STATUSES = frozenset({ViolationStatus.OPEN, ViolationStatus.SANCTIONED, ViolationStatus.REPORTED})
 
 
 class ReportRecommendation(models.TextChoices):

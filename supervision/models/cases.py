@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 from supervision import bounds
 from supervision.bounds import (
     NOTE_MAX_LENGTH,
+    ORDER_REFERENCE_MAX_LENGTH,
     bounded_text_field,
 )
 from supervision.choices import (
@@ -127,7 +128,12 @@ class ConditionType(models.Model):
 
 
 class Condition(models.Model):
-    """A condition imposed on one supervision, with its compliance status."""
+    """A condition imposed on one supervision by an order of its authority (the sentencing court or the parole
+    board), modified and ended by later orders (supervision.services.conditions): ``order_date`` and
+    ``order_reference`` name the order behind the condition as it stands, and its history keeps every earlier
+    wording with the order that gave it. ``compliance_status`` is what an officer records (in progress,
+    satisfied, waived …); what every page, the PDF and the API show is the derived state of
+    ``supervision.compliance``: *violated* while a live violation cites the condition."""
 
     supervision = models.ForeignKey(Supervision, on_delete=models.PROTECT, related_name="conditions")
     condition_type = models.ForeignKey(ConditionType, on_delete=models.PROTECT, related_name="conditions")
@@ -143,6 +149,19 @@ class Condition(models.Model):
     )
     imposed_on = models.DateField()
     ended_on = models.DateField(null=True, blank=True)
+    order_date = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The date of the order the condition stands on (its imposition, last "
+        "modification or ending); empty for a condition recorded before orders were.",
+    )
+    order_reference = models.CharField(
+        max_length=ORDER_REFERENCE_MAX_LENGTH,
+        blank=True,
+        default="",
+        db_default="",  # the demo's seeder copies conditions with the columns it names
+        help_text="The order's reference, e.g. its docket entry.",
+    )
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
     history = HistoricalRecords()
 
@@ -154,6 +173,17 @@ class Condition(models.Model):
                 condition=Q(hours_completed__gte=0) & (Q(hours_required__isnull=True) | Q(hours_required__gte=0)),
                 violation_error_message="Hours cannot be negative.",
             ),
+            models.CheckConstraint(
+                name="condition_ends_after_imposed",
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("imposed_on")),
+                violation_error_message="A condition cannot end before it was imposed.",
+            ),
+            models.CheckConstraint(
+                name="condition_violated_is_derived",
+                condition=~Q(compliance_status=ComplianceStatus.VIOLATED),
+                violation_error_message="“Violated” follows from the condition's live violations: it is never "
+                "recorded by hand.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -161,6 +191,11 @@ class Condition(models.Model):
 
     def clean(self) -> None:
         bounds.raise_errors(bounds.condition_errors(self))
+
+    def get_derived_compliance_display(self) -> str:
+        """The label of the derived state: the condition must come from ``supervision.compliance``'s
+        ``conditions_with_compliance`` (an AttributeError otherwise: no page shows the stored state instead)."""
+        return ComplianceStatus(getattr(self, "derived_compliance")).label  # noqa: B009 (an annotation)
 
 
 class CommunityServiceEntry(models.Model):

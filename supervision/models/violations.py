@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from supervision import bounds
@@ -52,6 +52,21 @@ class Violation(models.Model):
         help_text="The condition broken, where one is.",
     )
     response = bounded_text_field(NOTE_MAX_LENGTH, blank=True, help_text="The graduated response, where one was given.")
+    correction_reason = bounded_text_field(
+        COMMENT_MAX_LENGTH,
+        blank=True,
+        default="",
+        db_default="",  # the missed check-in sweep's set-based INSERT names the columns it writes
+        help_text="Why it was withdrawn (recorded in error) or dismissed (not sustained).",
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged",
+        help_text="The violation kept for the same event, when this one was withdrawn as its duplicate.",
+    )
     recorded_by = models.ForeignKey(
         USER,
         null=True,
@@ -79,6 +94,16 @@ class Violation(models.Model):
                 condition=Q(drug_test__isnull=False),
                 name="violation_one_per_drug_test",
                 violation_error_message="This drug test already has its violation.",
+            ),
+            models.CheckConstraint(
+                name="violation_correction_has_reason",
+                condition=~Q(status=ViolationStatus.WITHDRAWN) | ~Q(correction_reason=""),
+                violation_error_message="A withdrawn violation needs the reason it was withdrawn.",
+            ),
+            models.CheckConstraint(
+                name="violation_merged_only_when_withdrawn",
+                condition=Q(merged_into__isnull=True) | (Q(status=ViolationStatus.WITHDRAWN) & ~Q(merged_into=F("pk"))),
+                violation_error_message="Only a withdrawn violation points to the one kept in its place.",
             ),
         ]
 

@@ -16,6 +16,7 @@ from supervision.services.case_records import (
     referral_status_update,
 )
 from supervision.services.check_ins import check_in_complete, check_in_excuse, check_ins_schedule, contact_record
+from supervision.services.conditions import condition_end, condition_impose, condition_modify
 from supervision.services.delivery import (
     DeliveryFailed,
     DeliveryRejected,
@@ -36,7 +37,12 @@ from supervision.services.reports import (
 )
 from supervision.services.scheduling import check_ins_schedule_all
 from supervision.services.supervisions import supervision_open
-from supervision.services.violations import violation_record
+from supervision.services.violations import (
+    violation_dismiss,
+    violation_merge,
+    violation_record,
+    violation_withdraw,
+)
 
 __all__ = [
     "Authority",
@@ -52,6 +58,9 @@ __all__ = [
     "check_ins_schedule",
     "check_ins_schedule_all",
     "community_service_log",
+    "condition_end",
+    "condition_impose",
+    "condition_modify",
     "contact_record",
     "drug_test_record",
     "officer_for_intake",
@@ -64,6 +73,8 @@ __all__ = [
     "supervision_open",
     "supervision_reassign",
     "supervisor_digest_send",
+    "violation_dismiss",
+    "violation_merge",
     "violation_record",
     "violation_report_acknowledge",
     "violation_report_approve",
@@ -73,4 +84,5 @@ __all__ = [
     "violation_report_schedule_hearing",
     "violation_report_submit",
     "violation_report_update",
+    "violation_withdraw",
 ]
