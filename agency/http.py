@@ -9,6 +9,7 @@ Django types ``request.user`` as ``User | AnonymousUser``. Behind a gate that tu
 from typing import cast
 
 from django.http import HttpRequest
+from django_htmx.middleware import HtmxDetails
 
 from agency.models import User
 
@@ -18,6 +19,7 @@ class AuthenticatedRequest(HttpRequest):
     nothing may ``isinstance``-check against it; it only tells the type checker what the gate ensured."""
 
     user: User
+    htmx: HtmxDetails  # django_htmx's middleware, which every request goes through, sets it
 
 
 def signed_in_user(request: HttpRequest) -> User:

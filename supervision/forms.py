@@ -2,8 +2,11 @@
 model, the unsaved-changes warning of a long text, and ``form_add_service_error``, which puts a service's
 error next to the field it is about."""
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import Field, Model, QuerySet
 
 from agency.errors import ApplicationError
 
@@ -13,14 +16,14 @@ DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 class DateTimeLocalInput(forms.DateTimeInput):
     input_type = "datetime-local"
 
-    def __init__(self, attrs=None):
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs=attrs, format=DATETIME_FORMAT)
 
 
 class DateInput(forms.DateInput):
     input_type = "date"
 
-    def __init__(self, attrs=None):
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
@@ -28,9 +31,19 @@ class DateInput(forms.DateInput):
 UNSAVED_WARNING = {"data-unsaved-warning": ""}
 
 
-def max_length(model, field: str) -> int:
+def max_length(model: type[Model], field: str) -> int:
     """The maximum length a model declares for one of its fields: the forms take it from there."""
-    return model._meta.get_field(field).max_length
+    declared = model._meta.get_field(field)
+    assert isinstance(declared, Field) and declared.max_length is not None, f"{model.__name__}.{field}: no max_length"
+    return declared.max_length
+
+
+def choices_set(form: forms.BaseForm, name: str, queryset: QuerySet[Any]) -> None:
+    """Offer ``queryset`` in ``form``'s model choice field ``name`` (``Form.fields`` holds plain ``Field``s to
+    the type checker, which cannot know the declared one is a ``ModelChoiceField``)."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField), f"{name} is not a model choice field"
+    field.queryset = queryset
 
 
 def form_add_service_error(form: forms.Form, error: Exception, field_map: dict[str, str] | None = None) -> None:

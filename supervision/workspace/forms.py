@@ -7,8 +7,10 @@ began is caught here too, with the same words, only to put it next to its field 
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from agency.form_fields import LocalDateTimeField
@@ -27,7 +29,7 @@ from supervision.choices import (
     ViolationKind,
     ViolationSeverity,
 )
-from supervision.forms import UNSAVED_WARNING, DateInput, DateTimeLocalInput, max_length
+from supervision.forms import UNSAVED_WARNING, DateInput, DateTimeLocalInput, choices_set, max_length
 from supervision.models import (
     CaseNote,
     CheckIn,
@@ -40,15 +42,15 @@ from supervision.models import (
 )
 
 
-def _now_local():
+def _now_local() -> datetime:
     return timezone.localtime().replace(second=0, microsecond=0)
 
 
-def _hours(value) -> str:
+def _hours(value: Decimal | int | None) -> str:
     return f"{Decimal(value or 0).normalize():f}"
 
 
-def _today():
+def _today() -> date:
     return timezone.localdate()
 
 
@@ -58,12 +60,13 @@ class CaseForm(forms.Form):
 
     dated_fields: tuple[str, ...] = ()
 
-    def __init__(self, *args, case_start: date | None = None, **kwargs):
+    def __init__(self, *args: Any, case_start: date | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.case_start = case_start
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if self.case_start is None:
             return cleaned
         for name in self.dated_fields:
@@ -122,14 +125,14 @@ class DrugTestForm(CaseForm):
         widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=max_length(DrugTest, "notes")
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for substance in Substance:
             self.fields[f"substance_{substance.value}"] = forms.ChoiceField(
                 label=substance.label, choices=SUBSTANCE_CHOICES, required=False
             )
 
-    def substance_fields(self):
+    def substance_fields(self) -> list[forms.BoundField]:
         return [self[f"substance_{substance.value}"] for substance in Substance]
 
     @property
@@ -169,20 +172,27 @@ class ReferralStatusForm(forms.Form):
     )
 
 
+class HoursConditionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Condition) -> str:
+        return f"{obj.condition_type.name}: {_hours(obj.hours_completed)} of {_hours(obj.hours_required)} h done"
+
+
 class CommunityServiceForm(CaseForm):
     dated_fields = ("performed_on",)
-    condition = forms.ModelChoiceField(queryset=Condition.objects.none(), empty_label=None)
+    condition = HoursConditionChoiceField(queryset=Condition.objects.none(), empty_label=None)
     performed_on = forms.DateField(label="Worked on", widget=DateInput(), initial=_today)
     # The model holds the same range (a quarter of an hour to a day); the form says it before the service.
     hours = forms.DecimalField(max_digits=5, decimal_places=2, min_value=Decimal("0.25"), max_value=Decimal("24"))
     organisation = forms.CharField(max_length=max_length(CommunityServiceEntry, "organisation"))
 
-    def __init__(self, *args, conditions, **kwargs):
+    def __init__(self, *args: Any, conditions: QuerySet[Condition], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["condition"].queryset = conditions
-        self.fields["condition"].label_from_instance = lambda c: (
-            f"{c.condition_type.name}: {_hours(c.hours_completed)} of {_hours(c.hours_required)} h done"
-        )
+        choices_set(self, "condition", conditions)
+
+
+class ConditionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Condition) -> str:
+        return obj.condition_type.name
 
 
 class ViolationForm(CaseForm):
@@ -190,17 +200,16 @@ class ViolationForm(CaseForm):
     kind = forms.ChoiceField(choices=ViolationKind.choices)
     severity = forms.ChoiceField(choices=ViolationSeverity.choices, initial=ViolationSeverity.MEDIUM)
     occurred_on = forms.DateField(label="Occurred on", widget=DateInput(), initial=_today)
-    condition = forms.ModelChoiceField(
+    condition = ConditionChoiceField(
         queryset=Condition.objects.none(), required=False, empty_label="— none —", help_text="The condition broken."
     )
     description = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 5}), max_length=max_length(Violation, "description")
     )
 
-    def __init__(self, *args, conditions, **kwargs):
+    def __init__(self, *args: Any, conditions: QuerySet[Condition], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["condition"].queryset = conditions
-        self.fields["condition"].label_from_instance = lambda c: c.condition_type.name
+        choices_set(self, "condition", conditions)
 
 
 class ViolationChoiceField(forms.ModelMultipleChoiceField):
@@ -222,6 +231,6 @@ class ViolationReportForm(forms.Form):
     )
     recommendation = forms.ChoiceField(choices=ReportRecommendation.choices)
 
-    def __init__(self, *args, violations, **kwargs):
+    def __init__(self, *args: Any, violations: QuerySet[Violation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["violations"].queryset = violations
+        choices_set(self, "violations", violations)

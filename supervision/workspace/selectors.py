@@ -5,7 +5,7 @@ page runs a constant number of queries whatever the number of rows."""
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Case as SqlCase
@@ -24,6 +24,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Cast, Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -32,6 +33,7 @@ from agency.models import User
 from offenders.models import Address, Employment
 from supervision.access import supervisions_visible_to
 from supervision.choices import Attention, CheckInStatus, ReportStatus, SupervisionStatus, ViolationStatus
+from supervision.compliance import conditions_with_compliance
 from supervision.lifecycle import REPORT_STATUSES_IN_AGENCY
 from supervision.models import (
     CaseNote,
@@ -47,10 +49,26 @@ from supervision.models import (
     ViolationReport,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 # --- The caseload -----------------------------------------------------------------------------------
 
 
 LEVEL_RANK = {"high": 0, "medium": 1, "low": 2, "administrative": 3}
+
+
+class _Caseload(TypedDict):
+    next_check_in_due: datetime | None
+    next_check_in_opens: datetime | None
+    next_check_in_kind: str | None
+    last_contact_at: datetime | None
+    attention: int
+    level_rank: int
+
+
+# A case as the caseload reads it: with its next check-in, its last contact and how urgent it is.
+CaseloadCase: TypeAlias = "WithAnnotations[Supervision, _Caseload]"
 
 
 def _end_of_today(now: datetime) -> datetime:
@@ -58,7 +76,7 @@ def _end_of_today(now: datetime) -> datetime:
     return timezone.make_aware(datetime.combine(tomorrow, time.min))
 
 
-def _caseload_base(*, actor: User, now: datetime) -> QuerySet[Supervision]:
+def _caseload_base(*, actor: User, now: datetime) -> QuerySet[CaseloadCase]:
     """The actor's cases with the next check-in, the last contact and how urgent the case is."""
     open_check_ins = CheckIn.objects.filter(supervision=OuterRef("pk"), status=CheckInStatus.SCHEDULED).order_by(
         "due_at", "id"
@@ -105,7 +123,8 @@ def case_list(
         .annotate(open_violations=Count("violations", filter=Q(violations__status=ViolationStatus.OPEN)))
         .order_by("attention", "next_check_in_due", "offender__last_name", "offender__first_name", "pk")
     )
-    return CaseFilter(data=filters or {}, queryset=qs, actor=actor, request_now=now).qs
+    filtered: QuerySet[Supervision] = CaseFilter(data=filters or {}, queryset=qs, actor=actor, request_now=now).qs
+    return filtered
 
 
 @dataclass(frozen=True)
@@ -138,7 +157,8 @@ def caseload_summary(*, actor: User, now: datetime | None = None) -> CaseloadSum
 
 
 def case_get(*, actor: User, case_id: Any) -> Supervision:
-    """One case in the actor's scope with the person and the conditions, or 404 (missing or not yours)."""
+    """One case in the actor's scope with the person and the conditions (with their derived compliance:
+    supervision.compliance), or 404 (missing or not yours)."""
     try:
         case_id = int(case_id)
     except (TypeError, ValueError):
@@ -150,7 +170,9 @@ def case_get(*, actor: User, case_id: Any) -> Supervision:
         .prefetch_related(
             Prefetch(
                 "conditions",
-                queryset=Condition.objects.select_related("condition_type").order_by("ended_on", "imposed_on", "id"),
+                queryset=conditions_with_compliance(Condition.objects.select_related("condition_type")).order_by(
+                    "ended_on", "imposed_on", "id"
+                ),
             ),
             "offender__aliases",
             "offender__emergency_contacts",
@@ -172,7 +194,9 @@ def case_get(*, actor: User, case_id: Any) -> Supervision:
     return supervision
 
 
-def case_open_check_ins(*, supervision: Supervision, now: datetime | None = None, days_ahead: int = 14):
+def case_open_check_ins(
+    *, supervision: Supervision, now: datetime | None = None, days_ahead: int = 14
+) -> list[CheckIn]:
     """Scheduled check-ins that are overdue, open now, or open within ``days_ahead`` days."""
     now = now or timezone.now()
     return list(
@@ -182,7 +206,9 @@ def case_open_check_ins(*, supervision: Supervision, now: datetime | None = None
     )
 
 
-def case_reportable_violations(*, supervision: Supervision, report: ViolationReport | None = None) -> QuerySet:
+def case_reportable_violations(
+    *, supervision: Supervision, report: ViolationReport | None = None
+) -> QuerySet[Violation]:
     """Violations that can go into a report of this case: open or answered and held by no other live report
     (``ReportViolation.live``: a returned report frees its violations), plus those already in ``report``."""
     held = ReportViolation.objects.filter(violation=OuterRef("pk"), live=True)
@@ -246,13 +272,18 @@ def _as_datetime(field_name: str) -> Cast:
     return Cast(field_name, output_field=DateTimeField())
 
 
-def _timeline_sources(supervision: Supervision) -> dict[str, QuerySet]:
+# (kind, id, at): one entry of the timeline, as the UNION of its sources reads it.
+TimelineRow: TypeAlias = tuple[str, int, datetime]
+
+
+def _timeline_sources(supervision: Supervision) -> dict[str, QuerySet[Any, TimelineRow]]:
     """Per kind: (kind, id, at) rows of the case, ready for one UNION ordered by time."""
 
-    def rows(qs: QuerySet, kind: str, at) -> QuerySet:
-        return qs.annotate(entry_kind=Value(kind, output_field=CharField()), entry_at=at).values_list(
-            "entry_kind", "pk", "entry_at"
-        )
+    def rows(qs: QuerySet[Any], kind: str, at: Combinable) -> QuerySet[Any, TimelineRow]:
+        entries: QuerySet[Any, TimelineRow] = qs.annotate(
+            entry_kind=Value(kind, output_field=CharField()), entry_at=at
+        ).values_list("entry_kind", "pk", "entry_at")
+        return entries
 
     return {
         "check_in": rows(
@@ -273,7 +304,7 @@ def _timeline_sources(supervision: Supervision) -> dict[str, QuerySet]:
     }
 
 
-def _timeline_loaders() -> dict[str, QuerySet]:
+def _timeline_loaders() -> dict[str, QuerySet[Any]]:
     """Per kind: how to load the entries of one page (one query each, plus their prefetches)."""
     return {
         "check_in": CheckIn.objects.select_related("recorded_by"),
@@ -290,7 +321,7 @@ def _timeline_loaders() -> dict[str, QuerySet]:
 
 def case_timeline(
     *, actor: User, supervision: Supervision, kind: str | None = None, page: Any = 1, per_page: int = 25
-) -> Page:
+) -> Page[Any]:
     """One timeline of the case, newest first: check-ins (not the ones still scheduled), drug tests,
     notes, referrals, community service, violations and reports; ``kind`` keeps one of them.
 
@@ -303,7 +334,7 @@ def case_timeline(
     chosen = [sources[kind]] if kind in sources else list(sources.values())
     union = chosen[0].union(*chosen[1:], all=True) if len(chosen) > 1 else chosen[0]
     union = union.order_by("-entry_at", "-entry_kind", "-pk")
-    page_obj = Paginator(union, per_page).get_page(page)
+    page_obj: Page[Any] = Paginator(union, per_page).get_page(page)  # rows in, TimelineEntry objects out
     rows = list(page_obj.object_list)
     ids_by_kind: dict[str, list[int]] = {}
     for entry_kind, pk, _at in rows:

@@ -12,9 +12,9 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,13 +25,15 @@ from agency.access import role_view
 from agency.audit import audit_list_read, audit_page_read
 from agency.choices import Role
 from agency.errors import ApplicationError
+from agency.http import AuthenticatedRequest
+from agency.models import User
 from supervision import services
 from supervision.authority import report_authority, supervision_authority
 from supervision.choices import CheckInStatus
 from supervision.filtersets import CaseFilter
 from supervision.forms import form_add_service_error
 from supervision.lifecycle import ReportStep, report_step_open
-from supervision.models import Condition, Supervision
+from supervision.models import Condition, DrugTest, Supervision, ViolationReport
 from supervision.selectors import case_for_action, check_in_get, referral_get, violation_report_get
 from supervision.workspace import selectors
 from supervision.workspace.forms import (
@@ -66,7 +68,7 @@ def case_url(supervision: Supervision) -> str:
 
 @require_GET
 @workspace_view
-def caseload(request: HttpRequest) -> HttpResponse:
+def caseload(request: AuthenticatedRequest) -> HttpResponse:
     filterset = CaseFilter(data=request.GET or None, queryset=Supervision.objects.none(), actor=request.user)
     cases = selectors.case_list(actor=request.user, filters=request.GET)
     page = Paginator(cases, CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -84,7 +86,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
             "summary": summary,
             "is_unit": is_unit,
             "filtered": filtered,
-            "title": f"{request.user.unit.name if is_unit and request.user.unit_id else 'Unit'} caseload"
+            "title": f"{request.user.unit.name if is_unit and request.user.unit else 'Unit'} caseload"
             if is_unit
             else "My caseload",
         },
@@ -94,14 +96,14 @@ def caseload(request: HttpRequest) -> HttpResponse:
 # --- The case page ----------------------------------------------------------------------------------
 
 
-def _timeline_kind(request: HttpRequest) -> str:
+def _timeline_kind(request: AuthenticatedRequest) -> str:
     kind = request.GET.get("kind", "")
     return kind if kind in selectors.TIMELINE_KINDS else ""
 
 
 @require_GET
 @workspace_view
-def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+def case_detail(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
     supervision = selectors.case_get(actor=request.user, case_id=case_id)
     audit_page_read(request, action="supervision.viewed", obj=supervision, offender_id=supervision.offender_id)
     kind = _timeline_kind(request)
@@ -143,7 +145,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 def _record(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     *,
     supervision: Supervision,
     form: Form,
@@ -174,13 +176,13 @@ def _record(
     return render(request, template, {**context, **(extra or {})})
 
 
-def _data(request: HttpRequest):
+def _data(request: AuthenticatedRequest) -> QueryDict | None:
     return request.POST if request.method == "POST" else None
 
 
 @require_http_methods(["GET", "POST"])
 @workspace_view
-def check_in_complete(request: HttpRequest, case_id: int, check_in_id: int) -> HttpResponse:
+def check_in_complete(request: AuthenticatedRequest, case_id: int, check_in_id: int) -> HttpResponse:
     supervision = case_for_action(actor=request.user, case_id=case_id)
     check_in = check_in_get(actor=request.user, supervision=supervision, check_in_id=check_in_id)
     form = CheckInCompleteForm(_data(request), initial={"kind": check_in.kind}, case_start=supervision.start_date)
@@ -199,7 +201,7 @@ def check_in_complete(request: HttpRequest, case_id: int, check_in_id: int) -> H
 
 @require_http_methods(["GET", "POST"])
 @workspace_view
-def check_in_excuse(request: HttpRequest, case_id: int, check_in_id: int) -> HttpResponse:
+def check_in_excuse(request: AuthenticatedRequest, case_id: int, check_in_id: int) -> HttpResponse:
     supervision = case_for_action(actor=request.user, case_id=case_id)
     check_in = check_in_get(actor=request.user, supervision=supervision, check_in_id=check_in_id)
     form = CheckInExcuseForm(_data(request))
@@ -218,7 +220,7 @@ def check_in_excuse(request: HttpRequest, case_id: int, check_in_id: int) -> Htt
 
 @require_http_methods(["GET", "POST"])
 @workspace_view
-def contact_new(request: HttpRequest, case_id: int) -> HttpResponse:
+def contact_new(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
     supervision = case_for_action(actor=request.user, case_id=case_id)
     return _record(
         request,
@@ -233,17 +235,17 @@ def contact_new(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @workspace_view
-def drug_test_new(request: HttpRequest, case_id: int) -> HttpResponse:
+def drug_test_new(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
     supervision = case_for_action(actor=request.user, case_id=case_id)
     form = DrugTestForm(_data(request), case_start=supervision.start_date)
 
-    def call(data: dict[str, Any]):
+    def call(data: dict[str, Any]) -> DrugTest:
         fields = {k: v for k, v in data.items() if not k.startswith("substance_")}
         return services.drug_test_record(
             actor=request.user, supervision=supervision, substance_results=form.substance_results, **fields
         )
 
-    def success(test) -> str:
+    def success(test: DrugTest) -> str:
         violation = test.violations.first()
         if violation is not None:
             return f"Drug test recorded ({test.get_result_display().lower()}). It opened a violation: {violation.description}"  # noqa: E501
@@ -262,7 +264,7 @@ def drug_test_new(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @workspace_view
-def note_new(request: HttpRequest, case_id: int) -> HttpResponse:
+def note_new(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
     supervision = case_for_action(actor=request.user, case_id=case_id)
     return _record(
         request,
@@ -276,7 +278,7 @@ def note_new(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @workspace_view
-def referral_new(request: HttpRequest, case_id: int) -> HttpResponse:
+def referral_new(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
     supervision = case_for_action(actor=request.user, case_id=case_id)
     return _record(
         request,
@@ -290,7 +292,7 @@ def referral_new(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @workspace_view
-def referral_status(request: HttpRequest, case_id: int, referral_id: int) -> HttpResponse:
+def referral_status(request: AuthenticatedRequest, case_id: int, referral_id: int) -> HttpResponse:
     supervision = case_for_action(actor=request.user, case_id=case_id)
     referral = referral_get(actor=request.user, supervision=supervision, referral_id=referral_id)
     form = ReferralStatusForm(_data(request), initial={"status": referral.status})
@@ -309,7 +311,7 @@ def referral_status(request: HttpRequest, case_id: int, referral_id: int) -> Htt
     )
 
 
-def _hour_conditions(supervision: Supervision):
+def _hour_conditions(supervision: Supervision) -> QuerySet[Condition]:
     return (
         Condition.objects.filter(supervision=supervision, condition_type__tracks_hours=True, ended_on__isnull=True)
         .select_related("condition_type")
@@ -319,7 +321,7 @@ def _hour_conditions(supervision: Supervision):
 
 @require_http_methods(["GET", "POST"])
 @workspace_view
-def community_service_new(request: HttpRequest, case_id: int) -> HttpResponse:
+def community_service_new(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
     supervision = case_for_action(actor=request.user, case_id=case_id)
     conditions = _hour_conditions(supervision)
     form = CommunityServiceForm(_data(request), conditions=conditions, case_start=supervision.start_date)
@@ -338,7 +340,7 @@ def community_service_new(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @workspace_view
-def violation_new(request: HttpRequest, case_id: int) -> HttpResponse:
+def violation_new(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
     supervision = case_for_action(actor=request.user, case_id=case_id)
     conditions = Condition.objects.filter(supervision=supervision).select_related("condition_type")
     return _record(
@@ -354,13 +356,13 @@ def violation_new(request: HttpRequest, case_id: int) -> HttpResponse:
 # --- Violation reports --------------------------------------------------------------------------------
 
 
-def report_url(report) -> str:
+def report_url(report: ViolationReport) -> str:
     return reverse("supervision:report_detail", args=[report.supervision_id, report.pk])
 
 
 @require_http_methods(["GET", "POST"])
 @workspace_view
-def report_new(request: HttpRequest, case_id: int) -> HttpResponse:
+def report_new(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
     supervision = case_for_action(actor=request.user, case_id=case_id)
     violations = selectors.case_reportable_violations(supervision=supervision)
     initial = {"violations": [v for v in request.GET.getlist("violation") if v.isdigit()]}
@@ -378,13 +380,15 @@ def report_new(request: HttpRequest, case_id: int) -> HttpResponse:
     )
 
 
-def _report_editable_by(report, user) -> bool:
+def _report_editable_by(report: ViolationReport, user: User) -> bool:
     """Whether the page offers ``user`` the report's form: a draft or returned report, to its author only (the
     services hold the rule; this only decides what the page shows)."""
     return report_step_open(report.status, ReportStep.EDIT) and report.author_id == user.pk
 
 
-def _report_form(request: HttpRequest, supervision: Supervision, report) -> ViolationReportForm:
+def _report_form(
+    request: AuthenticatedRequest, supervision: Supervision, report: ViolationReport
+) -> ViolationReportForm:
     violations = selectors.case_reportable_violations(supervision=supervision, report=report)
     return ViolationReportForm(
         _data(request),
@@ -397,7 +401,7 @@ def _report_form(request: HttpRequest, supervision: Supervision, report) -> Viol
     )
 
 
-def _report_refused(request: HttpRequest, report, error: ApplicationError) -> HttpResponse:
+def _report_refused(request: AuthenticatedRequest, report: ViolationReport, error: ApplicationError) -> HttpResponse:
     """A refused change to a report: not theirs to change is a 403 (audited as a denied access); a report in
     the wrong state goes back to its page with the reason."""
     if error.status_code == 403:
@@ -406,7 +410,7 @@ def _report_refused(request: HttpRequest, report, error: ApplicationError) -> Ht
     return redirect(report_url(report))
 
 
-def _report_not_editable(request: HttpRequest, report, *, doing: str) -> HttpResponse:
+def _report_not_editable(request: AuthenticatedRequest, report: ViolationReport, *, doing: str) -> HttpResponse:
     """A POST to a report the page does not offer this user to ``doing`` ("edit", "submit"), answered as its
     service would before any of the form is read (the service refuses it too, whatever path it comes by)."""
     if report.author_id != request.user.pk:
@@ -419,7 +423,12 @@ def _report_not_editable(request: HttpRequest, report, *, doing: str) -> HttpRes
     return _report_refused(request, report, ApplicationError(message, status_code=409))
 
 
-def _report_page(request: HttpRequest, supervision: Supervision, report, form=None) -> HttpResponse:
+def _report_page(
+    request: AuthenticatedRequest,
+    supervision: Supervision,
+    report: ViolationReport,
+    form: ViolationReportForm | None = None,
+) -> HttpResponse:
     """The report's page: with ``form`` its author's form (shown again with its errors), else the report as
     it is. Audited as a read of the report."""
     audit_page_read(request, action="violation_report.viewed", obj=report, offender_id=supervision.offender_id)
@@ -438,7 +447,7 @@ def _report_page(request: HttpRequest, supervision: Supervision, report, form=No
 
 @require_http_methods(["GET", "POST"])
 @workspace_view
-def report_detail(request: HttpRequest, case_id: int, report_id: int) -> HttpResponse:
+def report_detail(request: AuthenticatedRequest, case_id: int, report_id: int) -> HttpResponse:
     supervision = case_for_action(actor=request.user, case_id=case_id)
     report = violation_report_get(actor=request.user, supervision=supervision, report_id=report_id)
     if not _report_editable_by(report, request.user):
@@ -466,7 +475,7 @@ def report_detail(request: HttpRequest, case_id: int, report_id: int) -> HttpRes
 
 @require_POST
 @workspace_view
-def report_submit(request: HttpRequest, case_id: int, report_id: int) -> HttpResponse:
+def report_submit(request: AuthenticatedRequest, case_id: int, report_id: int) -> HttpResponse:
     """The report form's *Submit to supervisor*: the form as it is on the screen is saved and submitted in one
     service call (issue 12, finding 14), so the supervisor gets exactly what the officer sees. A refusal
     shows the form again with what was typed and the reason, nothing saved."""
