@@ -1,17 +1,18 @@
 """The dashboard's tables as CSV (``/dashboard/export/<table>.csv``): the same figures and filters as the
 page, each export audited with the people it names."""
 
-
 import csv
 from collections.abc import Iterable
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from agency.audit import audit_record
 from agency.choices import Role
+from agency.http import AuthenticatedRequest
+from agency.models import User
 from supervision.dashboard import figures, selectors
 from supervision.dashboard.views import case_list_filters, staff_view
 
@@ -23,7 +24,7 @@ def _cell(value: Any) -> Any:
     return "" if value is None else value
 
 
-def _officer_name(user) -> str:
+def _officer_name(user: User | None) -> str:
     return (user.get_full_name() or user.username) if user is not None else ""
 
 
@@ -34,7 +35,7 @@ def _shown(people: list[int], person_id: int, row: list[Any]) -> list[Any]:
 
 
 def _export_rows(
-    request: HttpRequest, table: str, filters, figure: str, people: list[int]
+    request: AuthenticatedRequest, table: str, filters: selectors.DashboardFilters, figure: str, people: list[int]
 ) -> tuple[list[str], Iterable[list[Any]]]:
     """The header and rows of one table; the person of each row that names one is added to ``people``."""
     actor = request.user
@@ -196,7 +197,7 @@ EXPORT_TABLES = (
 
 @require_GET
 @staff_view
-def export(request: HttpRequest, table: str) -> HttpResponse:
+def export(request: AuthenticatedRequest, table: str) -> HttpResponse:
     if table not in EXPORT_TABLES:
         raise Http404("No such table.")
     _form, filters, figure = case_list_filters(request)

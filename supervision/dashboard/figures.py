@@ -2,6 +2,7 @@
 and the view model the page and its CSV exports render (``Dashboard``). Each block is one aggregate query
 over the cases the actor may see, narrowed by the dashboard filters (``supervision.dashboard.selectors``)."""
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -25,7 +26,6 @@ from supervision.choices import (
 from supervision.dashboard.selectors import (
     DUE_WITHIN_DAYS,
     ENDING_WITHIN_DAYS,
-    OPEN_STATUSES,
     PERIODS,
     REPORT_AGE_WARNING_DAYS,
     TREND_MONTHS,
@@ -35,7 +35,7 @@ from supervision.dashboard.selectors import (
     dashboard_cases,
 )
 from supervision.models import CheckIn, DrugTest, Supervision, Violation, ViolationReport
-from supervision.weighting import OfficerCaseload
+from supervision.weighting import OPEN_STATUSES, OfficerCaseload
 
 # --- The figures ---------------------------------------------------------------------------------------
 
@@ -284,8 +284,10 @@ def _month_start(day: date) -> datetime:
     return timezone.make_aware(datetime(day.year, day.month, 1))
 
 
-def _fill(months: list[date], rows, columns: list[tuple[str, str]]) -> list[dict[str, Any]]:
-    by_month: dict[date, dict[str, Any]] = {}
+def _fill(
+    months: list[date], rows: Iterable[Mapping[str, Any]], columns: list[tuple[str, str]]
+) -> list[dict[str, Any]]:
+    by_month: dict[date, Mapping[str, Any]] = {}
     for row in rows:
         month = row["month"]
         month = month.date() if isinstance(month, datetime) else month
@@ -368,5 +370,3 @@ def _dashboard(*, actor: User, filters: DashboardFilters, now: datetime) -> Dash
         reviews=_review_figures(case_ids, now),
         trends=_trends(case_ids, now),
     )
-
-

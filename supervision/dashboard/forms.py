@@ -1,13 +1,16 @@
 """Forms of the supervisor's dashboard: the filters, returning a report, reassigning cases."""
 
+from typing import Any
+
 from django import forms
 
 from agency.models import User
 from supervision.choices import SupervisionLevel, SupervisionType
-from supervision.dashboard.selectors import FIGURES, OPEN_STATUSES, DashboardFilters, dashboard_cases, unit_officers
-from supervision.forms import UNSAVED_WARNING, max_length
-from supervision.models import ViolationReport
+from supervision.dashboard.selectors import FIGURES, DashboardFilters, dashboard_cases, unit_officers
+from supervision.forms import UNSAVED_WARNING, choices_set, max_length
+from supervision.models import Supervision, ViolationReport
 from supervision.services.assignment import REASON_MAX_LENGTH
+from supervision.weighting import OPEN_STATUSES
 
 
 class OfficerChoiceField(forms.ModelChoiceField):
@@ -24,10 +27,10 @@ class DashboardFilterForm(forms.Form):
     )
     level = forms.ChoiceField(required=False, choices=[("", "Every level"), *SupervisionLevel.choices])
 
-    def __init__(self, *args, actor: User, with_officer: bool = True, **kwargs):
+    def __init__(self, *args: Any, actor: User, with_officer: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if with_officer:
-            self.fields["officer"].queryset = unit_officers(actor=actor)
+            choices_set(self, "officer", unit_officers(actor=actor))
         else:
             del self.fields["officer"]
 
@@ -62,7 +65,7 @@ class ReportReturnForm(forms.Form):
 
 
 class ReassignForm(forms.Form):
-    cases = forms.ModelMultipleChoiceField(
+    cases: "forms.ModelMultipleChoiceField[Supervision]" = forms.ModelMultipleChoiceField(
         queryset=None,
         widget=forms.MultipleHiddenInput,
         error_messages={
@@ -86,9 +89,9 @@ class ReassignForm(forms.Form):
         error_messages={"required": "Say why the cases are reassigned."},
     )
 
-    def __init__(self, *args, actor: User, **kwargs):
+    def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["cases"].queryset = dashboard_cases(actor=actor, filters=DashboardFilters()).filter(
-            status__in=OPEN_STATUSES
+        choices_set(
+            self, "cases", dashboard_cases(actor=actor, filters=DashboardFilters()).filter(status__in=OPEN_STATUSES)
         )
-        self.fields["officer"].queryset = unit_officers(actor=actor).filter(is_active=True)
+        choices_set(self, "officer", unit_officers(actor=actor).filter(is_active=True))

@@ -7,11 +7,15 @@ dashboard runs the same number of queries for a unit of ten cases and for one of
 of figures, never one per officer or per case.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict
 
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import BooleanField, Count, Exists, Expression, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.expressions import Combinable
+from django.db.models.sql.compiler import SQLCompiler
 from django.http import Http404
 from django.utils import timezone
 
@@ -27,6 +31,9 @@ from supervision.choices import (
 )
 from supervision.models import CheckIn, DrugTest, Supervision, Violation, ViolationReport
 from supervision.weighting import OPEN_STATUSES, OfficerCaseload, officer_caseloads
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 PERIODS = (30, 90)
 ENDING_WITHIN_DAYS = 30
@@ -47,24 +54,30 @@ class InIds(Expression):
     conditional = True
     output_field = BooleanField()
 
-    def __init__(self, column: str, ids: list[int]):
+    def __init__(self, column: str, ids: list[int]) -> None:
         super().__init__()
-        self.column = F(column)
+        # An F() until the query resolves it, then the column (set_source_expressions): SQLCompiler.compile
+        # takes only the resolved one, so the type checker is not told which.
+        self.column: Any = F(column)
         self.ids = [int(pk) for pk in ids]
 
-    def get_source_expressions(self):
+    def get_source_expressions(self) -> list[Any]:
         return [self.column]
 
-    def set_source_expressions(self, exprs):
+    def set_source_expressions(self, exprs: Sequence[Combinable | Expression]) -> None:
         (self.column,) = exprs
 
-    def as_sql(self, compiler, connection):
+    # The stubs type an expression's SQL parameters as a tuple of str | int; Django takes a list, and the
+    # PostgreSQL form passes its ids as one array parameter.
+    def as_sql(  # type: ignore[override]
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
+    ) -> tuple[str, list[Any]]:
         sql, params = compiler.compile(self.column)
         if not self.ids:
             return "1 = 0", []
         return f"{sql} IN ({', '.join(['%s'] * len(self.ids))})", [*params, *self.ids]
 
-    def as_postgresql(self, compiler, connection):
+    def as_postgresql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> tuple[str, list[Any]]:
         sql, params = compiler.compile(self.column)
         return f"{sql} = ANY(%s::bigint[])", [*params, self.ids]
 
@@ -129,7 +142,6 @@ def dashboard_cases(*, actor: User, filters: DashboardFilters) -> QuerySet[Super
     return qs
 
 
-
 def caseload_by_officer(*, actor: User, filters: DashboardFilters) -> list[OfficerCaseload]:
     """Each officer's open cases, weighted by level, against the caseload standard (two queries)."""
     officers = unit_officers(actor=actor)
@@ -188,9 +200,17 @@ def _figure_condition(figure: str, now: datetime) -> Q:
     return is_open
 
 
+class _Listed(TypedDict):
+    open_violation_count: int
+
+
+# A case as the list behind a figure shows it.
+ListedCase: TypeAlias = "WithAnnotations[Supervision, _Listed]"
+
+
 def dashboard_case_list(
     *, actor: User, filters: DashboardFilters, figure: str = "open", now: datetime | None = None
-) -> QuerySet[Supervision]:
+) -> QuerySet[ListedCase]:
     """The cases behind one dashboard figure (``FIGURES``), with what the list shows, in one query."""
     now = now or timezone.now()
     figure = figure if figure in FIGURES else "open"
@@ -208,17 +228,24 @@ def dashboard_case_list(
 # --- The review queue and a report's history -----------------------------------------------------------
 
 
-def review_queue(*, actor: User) -> QuerySet[ViolationReport]:
-    """Submitted reports of the supervisor's unit, oldest first (one query)."""
-    if actor.role != Role.SUPERVISOR:
-        return ViolationReport.objects.none()
-    return (
+class _Queued(TypedDict):
+    violation_count: int
+
+
+# A report as the review queue shows it.
+QueuedReport: TypeAlias = "WithAnnotations[ViolationReport, _Queued]"
+
+
+def review_queue(*, actor: User) -> QuerySet[QueuedReport]:
+    """Submitted reports of the supervisor's unit, oldest first (one query); none for anyone else."""
+    queued = (
         violation_reports_visible_to(actor)
         .filter(status=ReportStatus.SUBMITTED)
         .select_related("supervision__offender", "supervision__officer", "author")
         .annotate(violation_count=Count("violations"))
         .order_by("submitted_at", "pk")
     )
+    return queued if actor.role == Role.SUPERVISOR else queued.none()
 
 
 def review_report_get(*, actor: User, report_id: Any) -> ViolationReport:

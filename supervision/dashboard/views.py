@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,11 +20,14 @@ from agency.access import role_view
 from agency.audit import audit_list_read, audit_page_read
 from agency.choices import Role
 from agency.errors import ApplicationError
+from agency.http import AuthenticatedRequest
+from agency.models import User
 from supervision import services
 from supervision.authority import report_authority
 from supervision.dashboard import figures, selectors
 from supervision.dashboard.forms import CaseListForm, DashboardFilterForm, ReassignForm, ReportReturnForm
 from supervision.lifecycle import ReportStep, report_step_open
+from supervision.models import ViolationReport
 from supervision.selectors import case_for_action, violation_report_get
 
 CASE_LIST_PAGE_SIZE = 50
@@ -39,7 +42,15 @@ def _query(filters: selectors.DashboardFilters, **extra: Any) -> str:
     return urlencode({**filters.as_query(), **{k: v for k, v in extra.items() if v not in (None, "")}})
 
 
-def _dashboard_context(request: HttpRequest, *, filters, form, mode: str, title: str, officer=None) -> dict:
+def _dashboard_context(
+    request: AuthenticatedRequest,
+    *,
+    filters: selectors.DashboardFilters,
+    form: DashboardFilterForm,
+    mode: str,
+    title: str,
+    officer: User | None = None,
+) -> dict[str, Any]:
     data = figures.dashboard_get(actor=request.user, filters=filters)
     without_officer = selectors.DashboardFilters(supervision_type=filters.supervision_type, level=filters.level)
     reassignments = selectors.unit_reassignments(actor=request.user, filters=filters)
@@ -72,7 +83,7 @@ def _dashboard_context(request: HttpRequest, *, filters, form, mode: str, title:
 
 @require_GET
 @supervisor_view
-def unit_dashboard(request: HttpRequest) -> HttpResponse:
+def unit_dashboard(request: AuthenticatedRequest) -> HttpResponse:
     form = DashboardFilterForm(request.GET or None, actor=request.user)
     filters = form.filters()
     unit = request.user.unit
@@ -86,7 +97,7 @@ def unit_dashboard(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @supervisor_view
-def officer_dashboard(request: HttpRequest, officer_id: int) -> HttpResponse:
+def officer_dashboard(request: AuthenticatedRequest, officer_id: int) -> HttpResponse:
     officer = selectors.unit_officer_get(actor=request.user, officer_id=officer_id)
     form = DashboardFilterForm(request.GET or None, actor=request.user, with_officer=False)
     filters = form.filters(officer=officer)
@@ -97,7 +108,7 @@ def officer_dashboard(request: HttpRequest, officer_id: int) -> HttpResponse:
 
 @require_GET
 @role_view((Role.OFFICER,), DASHBOARD_REFUSAL)
-def my_dashboard(request: HttpRequest) -> HttpResponse:
+def my_dashboard(request: AuthenticatedRequest) -> HttpResponse:
     form = DashboardFilterForm(request.GET or None, actor=request.user, with_officer=False)
     filters = form.filters(officer=request.user)
     context = _dashboard_context(
@@ -109,7 +120,7 @@ def my_dashboard(request: HttpRequest) -> HttpResponse:
 # --- The cases behind a figure, and reassignment --------------------------------------------------------
 
 
-def case_list_filters(request: HttpRequest) -> tuple[CaseListForm, selectors.DashboardFilters, str]:
+def case_list_filters(request: AuthenticatedRequest) -> tuple[CaseListForm, selectors.DashboardFilters, str]:
     is_supervisor = request.user.role == Role.SUPERVISOR
     form = CaseListForm(request.GET or None, actor=request.user, with_officer=is_supervisor)
     filters = form.filters(officer=None if is_supervisor else request.user)
@@ -118,7 +129,7 @@ def case_list_filters(request: HttpRequest) -> tuple[CaseListForm, selectors.Das
 
 @require_GET
 @staff_view
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: AuthenticatedRequest) -> HttpResponse:
     form, filters, figure = case_list_filters(request)
     cases = selectors.dashboard_case_list(actor=request.user, filters=filters, figure=figure)
     page = Paginator(cases, CASE_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -141,7 +152,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _safe_next(request: HttpRequest, default: str) -> str:
+def _safe_next(request: AuthenticatedRequest, default: str) -> str:
     """The page to go back to: ``next`` when it is a path on this site, else ``default``. Another host or
     scheme falls back, and so does anything that is not a path: redirect() takes a bare word such as ``0``
     for the name of a view and fails (it answered 500)."""
@@ -155,13 +166,15 @@ def _safe_next(request: HttpRequest, default: str) -> str:
 
 @require_POST
 @supervisor_view
-def reassign(request: HttpRequest) -> HttpResponse:
+def reassign(request: AuthenticatedRequest) -> HttpResponse:
     form = ReassignForm(request.POST, actor=request.user)
     back = _safe_next(request, reverse("dashboard:cases"))
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                # django-stubs types an ErrorList's items as ValidationError | str; read one by one (its
+                # __getitem__) they are the messages.
+                messages.error(request, error)  # type: ignore[arg-type]
         return redirect(back)
     try:
         moved = services.supervision_reassign(
@@ -184,7 +197,7 @@ def reassign(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @staff_view
-def case_assignments(request: HttpRequest, case_id: int) -> HttpResponse:
+def case_assignments(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
     supervision = case_for_action(actor=request.user, case_id=case_id)
     is_supervisor = request.user.role == Role.SUPERVISOR
     audit_page_read(request, action="supervision.viewed", obj=supervision, offender_id=supervision.offender_id)
@@ -207,14 +220,15 @@ def case_assignments(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @require_GET
 @supervisor_view
-def review_queue(request: HttpRequest) -> HttpResponse:
+def review_queue(request: AuthenticatedRequest) -> HttpResponse:
     reports = list(selectors.review_queue(actor=request.user)[:200])
     audit_list_read(
         request, action="violation_report.listed", rows=[(r.pk, r.supervision.offender_id) for r in reports]
     )
     now = timezone.now()
     for report in reports:
-        report.age_days = (now - report.submitted_at).days if report.submitted_at else None
+        # For the template (and tests/dashboard/test_review.py): how long the report has waited, not a field.
+        report.age_days = (now - report.submitted_at).days if report.submitted_at else None  # type: ignore[attr-defined]
     return render(
         request,
         "dashboard/review_queue.html",
@@ -222,7 +236,9 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _review_page(request: HttpRequest, report, form: ReportReturnForm, status: int = 200) -> HttpResponse:
+def _review_page(
+    request: AuthenticatedRequest, report: ViolationReport, form: ReportReturnForm, status: int = 200
+) -> HttpResponse:
     """The report under review; every rendering (the page, or the return form shown again) is audited."""
     full = violation_report_get(actor=request.user, supervision=report.supervision, report_id=report.pk)
     audit_page_read(request, action="violation_report.viewed", obj=full, offender_id=report.supervision.offender_id)
@@ -244,7 +260,7 @@ def _review_page(request: HttpRequest, report, form: ReportReturnForm, status: i
 
 @require_GET
 @supervisor_view
-def review_detail(request: HttpRequest, report_id: int) -> HttpResponse:
+def review_detail(request: AuthenticatedRequest, report_id: int) -> HttpResponse:
     report = selectors.review_report_get(actor=request.user, report_id=report_id)
     return _review_page(request, report, ReportReturnForm())
 
@@ -259,7 +275,7 @@ def _message(error: Exception) -> str:
 
 @require_POST
 @supervisor_view
-def review_approve(request: HttpRequest, report_id: int) -> HttpResponse:
+def review_approve(request: AuthenticatedRequest, report_id: int) -> HttpResponse:
     report = selectors.review_report_get(actor=request.user, report_id=report_id)
     try:
         approved = services.violation_report_approve(actor=request.user, report=report)
@@ -273,7 +289,7 @@ def review_approve(request: HttpRequest, report_id: int) -> HttpResponse:
 
 @require_http_methods(["POST"])
 @supervisor_view
-def review_return(request: HttpRequest, report_id: int) -> HttpResponse:
+def review_return(request: AuthenticatedRequest, report_id: int) -> HttpResponse:
     report = selectors.review_report_get(actor=request.user, report_id=report_id)
     form = ReportReturnForm(request.POST)
     if form.is_valid():
