@@ -3,9 +3,9 @@ of its users (``supervision.workspace.selectors``, ``supervision.dashboard.selec
 these start from the actor's scope (supervision.access): a case or record out of scope and one that does not
 exist are the same 404."""
 
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Model, Prefetch, QuerySet
 from django.http import Http404
 
 from agency.choices import Role
@@ -29,7 +29,10 @@ def case_for_action(*, actor: User, case_id: Any) -> Supervision:
     return supervision
 
 
-def _record_in_case(queryset: QuerySet, *, actor: User, supervision: Supervision, record_id: Any):
+_Record = TypeVar("_Record", bound=Model)
+
+
+def _record_in_case(queryset: QuerySet[_Record], *, actor: User, supervision: Supervision, record_id: Any) -> _Record:
     try:
         record_id = int(record_id)
     except (TypeError, ValueError):

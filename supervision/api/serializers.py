@@ -402,7 +402,9 @@ class ReportEditorSerializer(serializers.Serializer):
 
 
 class ViolationReportSerializer(serializers.ModelSerializer):
-    violations = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    violations: "serializers.PrimaryKeyRelatedField[Violation]" = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True
+    )
     editors = serializers.SerializerMethodField(
         help_text="Everyone who wrote any of the report's content: its author first, then anyone else who edited "
         "it (none of them may approve it)."

@@ -1,6 +1,8 @@
 """The case resources. Reads come from the scoped querysets (with the joins a page needs, so a list
 runs a constant number of queries); writes go input serializer → service → output serializer."""
 
+from typing import cast
+
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
@@ -10,6 +12,7 @@ from agency.access import CASE_ROLES
 from agency.api.examples import example
 from agency.api.viewsets import ScopedReadViewSet
 from agency.choices import Role
+from agency.models import User
 from supervision import services
 from supervision.api import filtersets
 from supervision.api import serializers as s
@@ -286,9 +289,10 @@ class ViolationReportViewSet(ScopedReadViewSet):
             .prefetch_related("violations", "editors")
         )
 
-    def _require_case_role(self):
-        if self.request.user.role not in CASE_ROLES:
-            raise PermissionDenied(f"Your role ({self.request.user.get_role_display()}) may not write reports.")
+    def _require_case_role(self) -> None:
+        user = cast(User, self.request.user)  # IsAuthenticated, a default permission, let in signed-in users only
+        if user.role not in CASE_ROLES:
+            raise PermissionDenied(f"Your role ({user.get_role_display()}) may not write reports.")
 
     @extend_schema(
         summary="Draft a violation report",

@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
@@ -25,6 +25,7 @@ from agency.access import role_view
 from agency.audit import audit_list_read, audit_page_read, audit_record
 from agency.choices import Role
 from agency.errors import ApplicationError
+from agency.http import AuthenticatedRequest
 from agency.models import User
 from supervision import services
 from supervision.access import violation_reports_visible_to
@@ -68,7 +69,7 @@ def report_url(report: ViolationReport) -> str:
 
 @require_GET
 @inbox_view
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AuthenticatedRequest) -> HttpResponse:
     form = InboxFilterForm(request.GET or None)
     filters = form.filters() if request.GET else {}
     reports = inbox_list(actor=request.user, filters=filters)
@@ -97,7 +98,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 def _render_report(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     report: ViolationReport,
     *,
     hearing_form: Form | None = None,
@@ -107,7 +108,7 @@ def _render_report(
     """The report page; every rendering (the page, or a form shown again with its errors) is audited."""
     audit_page_read(request, action="violation_report.viewed", obj=report, offender_id=report.supervision.offender_id)
     violations = report_violations(report)
-    initial_hearing = {"location": report.hearing_location}
+    initial_hearing: dict[str, Any] = {"location": report.hearing_location}
     if report.hearing_at:
         initial_hearing["hearing_at"] = report.hearing_at
     return render(
@@ -132,14 +133,14 @@ def _render_report(
 
 @require_GET
 @inbox_view
-def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
+def report_detail(request: AuthenticatedRequest, report_id: int) -> HttpResponse:
     report = inbox_report_get(actor=request.user, report_id=report_id)
     return _render_report(request, report)
 
 
 @require_GET
 @inbox_view
-def report_pdf(request: HttpRequest, report_id: int) -> HttpResponse:
+def report_pdf(request: AuthenticatedRequest, report_id: int) -> HttpResponse:
     report = _report_for_action(actor=request.user, report_id=report_id)
     content = violation_report_pdf(report)
     audit_record(actor=request.user, action="violation_report.pdf_downloaded", obj=report)
@@ -149,14 +150,14 @@ def report_pdf(request: HttpRequest, report_id: int) -> HttpResponse:
     return response
 
 
-def _refused(request: HttpRequest, report: ViolationReport, error: ApplicationError) -> HttpResponse:
+def _refused(request: AuthenticatedRequest, report: ViolationReport, error: ApplicationError) -> HttpResponse:
     messages.error(request, error.message)
     return redirect(report_url(report))
 
 
 @require_POST
 @inbox_view
-def report_acknowledge(request: HttpRequest, report_id: int) -> HttpResponse:
+def report_acknowledge(request: AuthenticatedRequest, report_id: int) -> HttpResponse:
     report = _report_for_action(actor=request.user, report_id=report_id)
     try:
         services.violation_report_acknowledge(actor=request.user, report=report)
@@ -168,7 +169,7 @@ def report_acknowledge(request: HttpRequest, report_id: int) -> HttpResponse:
 
 @require_POST
 @inbox_view
-def report_hearing(request: HttpRequest, report_id: int) -> HttpResponse:
+def report_hearing(request: AuthenticatedRequest, report_id: int) -> HttpResponse:
     report = _report_for_action(actor=request.user, report_id=report_id)
     form = HearingForm(request.POST)
     if form.is_valid():
@@ -187,7 +188,7 @@ def report_hearing(request: HttpRequest, report_id: int) -> HttpResponse:
 
 @require_POST
 @inbox_view
-def report_disposition(request: HttpRequest, report_id: int) -> HttpResponse:
+def report_disposition(request: AuthenticatedRequest, report_id: int) -> HttpResponse:
     report = _report_for_action(actor=request.user, report_id=report_id)
     form = DispositionForm(request.POST)
     if form.is_valid():
