@@ -9,6 +9,7 @@ from supervision.services.authority_actions import (
     violation_report_dispose,
     violation_report_schedule_hearing,
 )
+from supervision.services.case_changes import supervision_change_level, supervision_change_status, supervision_close
 from supervision.services.case_records import (
     case_note_add,
     community_service_log,
@@ -70,6 +71,9 @@ __all__ = [
     "report_deliveries_sweep",
     "report_delivery_deliver",
     "supervision_authority",
+    "supervision_change_level",
+    "supervision_change_status",
+    "supervision_close",
     "supervision_open",
     "supervision_reassign",
     "supervisor_digest_send",

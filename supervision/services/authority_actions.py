@@ -20,6 +20,7 @@ from agency.errors import ApplicationError
 from agency.models import User
 from agency.webhooks import webhook_event_emit
 from supervision import bounds
+from supervision.authority import report_authority
 from supervision.choices import (
     ClosureReason,
     Disposition,
@@ -28,6 +29,7 @@ from supervision.choices import (
 )
 from supervision.lifecycle import ReportStep, report_step_require
 from supervision.models import CaseNote, Notification, NotificationKind, Supervision, ViolationReport
+from supervision.services.case_changes import supervision_close_as
 from supervision.services.reports import violation_report_lock
 from supervision.services.violations import violations_set_status
 
@@ -161,7 +163,7 @@ def violation_report_dispose(
 
 
 def _authority_name(report: ViolationReport) -> str:
-    return str(report.court or report.parole_board)
+    return report_authority(report).name
 
 
 def _staff_name(actor: User) -> str:
@@ -226,15 +228,11 @@ def _supervision_close_revoked(*, actor: User, supervision_id: int, closed_on: d
     supervision = Supervision.objects.select_for_update().get(pk=supervision_id)
     if supervision.status == SupervisionStatus.CLOSED:
         return
-    supervision.status = SupervisionStatus.CLOSED
-    supervision.closure_reason = ClosureReason.REVOKED
-    supervision.closed_on = max(closed_on, supervision.start_date)
-    supervision.full_clean()
-    supervision.save(update_fields=["status", "closure_reason", "closed_on", "updated_at"])
-    audit_record(actor=actor, action="supervision.closed", obj=supervision, detail={"reason": ClosureReason.REVOKED})
-    webhook_event_emit(
-        event="supervision.closed",
-        obj_type="supervision",
-        obj_id=supervision.pk,
-        data={"supervision_id": supervision.pk, "report_id": report_id},
+    supervision_close_as(
+        actor=actor,
+        supervision=supervision,
+        closure_reason=ClosureReason.REVOKED,
+        closed_on=max(closed_on, supervision.start_date),
+        now=timezone.now(),
+        data={"report_id": report_id},
     )

@@ -26,8 +26,14 @@ logger = logging.getLogger(__name__)
 SYSTEM_LABEL = "schedule_check_ins"
 REPLAN_REASON = "Re-planned: supervision level changed"
 NOT_ACTIVE_REASON = "Re-planned: supervision no longer active"
-# Cases in these statuses report to nobody: their future check-ins are stood down.
-STAND_DOWN_STATUSES = (SupervisionStatus.INACTIVE, SupervisionStatus.CLOSED)
+# Cases in these statuses report to nobody (inactive probation, a person who absconded or is wanted, a closed
+# case): their future check-ins are stood down.
+STAND_DOWN_STATUSES = (
+    SupervisionStatus.INACTIVE,
+    SupervisionStatus.ABSCONDED,
+    SupervisionStatus.WARRANT,
+    SupervisionStatus.CLOSED,
+)
 
 
 class _Planned(TypedDict):
@@ -70,20 +76,12 @@ def check_ins_schedule_all(*, now: datetime | None = None, chunk_size: int = 500
     counts["excused"] += _stand_down_inactive(now)
     standards = {standard.level: standard for standard in ContactStandard.objects.all()}
     horizon_days = settings.CASELINE["CHECK_IN_HORIZON_DAYS"]
-    last_planned = (
-        CheckIn.objects.filter(supervision=OuterRef("pk"), origin=CheckInOrigin.SCHEDULED)
-        .exclude(status=CheckInStatus.EXCUSED)
-        .values("supervision")
-        .annotate(last=Max("window_start"))
-        .values("last")
-    )
     after_pk = 0
     while True:
         chunk = list(
-            Supervision.objects.filter(status=SupervisionStatus.ACTIVE, pk__gt=after_pk)
-            .annotate(planned_level=Subquery(CheckInPlan.objects.filter(supervision=OuterRef("pk")).values("level")))
-            .annotate(last_planned=Subquery(last_planned))
-            .order_by("pk")[:chunk_size]
+            _with_plan(Supervision.objects.filter(status=SupervisionStatus.ACTIVE, pk__gt=after_pk)).order_by("pk")[
+                :chunk_size
+            ]
         )
         if not chunk:
             break
@@ -105,6 +103,39 @@ def check_ins_schedule_all(*, now: datetime | None = None, chunk_size: int = 500
                 counts["scheduled"] += check_ins_schedule(supervision=supervision, now=now)
     logger.info("Scheduled check-ins: %s", counts)
     return counts
+
+
+def _with_plan(supervisions: QuerySet[Supervision]) -> "QuerySet[PlannedSupervision]":
+    """The supervisions with the level they were planned for and the start of their last planned window."""
+    last_planned = (
+        CheckIn.objects.filter(supervision=OuterRef("pk"), origin=CheckInOrigin.SCHEDULED)
+        .exclude(status=CheckInStatus.EXCUSED)
+        .values("supervision")
+        .annotate(last=Max("window_start"))
+        .values("last")
+    )
+    return supervisions.annotate(
+        planned_level=Subquery(CheckInPlan.objects.filter(supervision=OuterRef("pk")).values("level")),
+        last_planned=Subquery(last_planned),
+    )
+
+
+def check_ins_replan(*, supervision_id: int, now: datetime, planned_level: str | None = None) -> dict[str, int]:
+    """Bring one active case's check-ins in line with its level now, as the nightly run would (its level
+    changed, or it reports again): the old standard's future check-ins excused, the new one's planned.
+    ``planned_level``: the level its check-ins were planned for, when the nightly run has not recorded it
+    yet (a case opened today). Returns counts: re-planned (0 or 1), excused, scheduled."""
+    supervision = _with_plan(Supervision.objects.filter(pk=supervision_id, status=SupervisionStatus.ACTIVE)).first()
+    if supervision is None:
+        return {"replanned": 0, "excused": 0, "scheduled": 0}
+    if supervision.planned_level is None and planned_level is not None:
+        CheckInPlan.objects.create(supervision=supervision, level=planned_level, planned_at=now)
+        supervision.planned_level = planned_level
+    standards = {standard.level: standard for standard in ContactStandard.objects.all()}
+    horizon_days = settings.CASELINE["CHECK_IN_HORIZON_DAYS"]
+    replanned, excused, scheduled = _replan_changed_levels([supervision], now, standards, horizon_days)
+    scheduled += check_ins_schedule(supervision=supervision, now=now)
+    return {"replanned": replanned, "excused": excused, "scheduled": scheduled}
 
 
 def _replan_changed_levels(

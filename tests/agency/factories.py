@@ -2,7 +2,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from agency.choices import Role
-from agency.models import Court, ParoleBoard, Unit, User
+from agency.models import Court, ParoleBoard, Unit, User, WebhookSubscription
 
 
 class CourtFactory(DjangoModelFactory):
@@ -74,3 +74,15 @@ class AdministratorFactory(UserFactory):
 
 class IntegratorFactory(UserFactory):
     role = Role.INTEGRATOR
+
+
+class WebhookSubscriptionFactory(DjangoModelFactory):
+    """A subscriber that is never called in these tests: its deliveries are only written (the outbox)."""
+
+    class Meta:
+        model = WebhookSubscription
+
+    name = factory.Sequence(lambda n: f"Subscriber {n}")
+    url = "https://hooks.example.org/caseline"
+    secret = "whsec-factory-0123456789"
+    events = factory.LazyFunction(lambda: ["supervision.closed"])

@@ -434,7 +434,8 @@ def test_an_unknown_event_name_is_refused_with_a_clear_message():
     assert error.value.message_dict == {
         "events": [
             "Unknown event: case.eaten. Choose from: check_in.missed, violation.created, violation_report.routed, "
-            "violation_report.disposed, supervision.closed."
+            "violation_report.disposed, supervision.closed, supervision.level_changed, supervision.status_changed, "
+            "condition.changed."
         ]
     }
 

@@ -1,0 +1,247 @@
+"""Changing a case itself: its supervision level, its status (active, inactive, absconded, warrant) and its
+closure. Each change goes through one function here: the case locked, the rule checked, the change saved with
+its reason in the case's history, audited, its webhook event written, and the check-in schedule brought in
+line at once (not at the nightly run).
+
+Who: the case's officer or a supervisor of its unit. Early termination and transfer out close a case only
+by a supervisor's hand (the officer asks; the supervisor closes).
+"""
+
+import logging
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from agency.audit import audit_record
+from agency.choices import Role
+from agency.errors import ApplicationError
+from agency.models import User
+from agency.webhooks import webhook_event_emit
+from supervision.choices import ClosureReason, SupervisionLevel, SupervisionStatus, SupervisionType
+from supervision.models import CheckIn, Supervision
+from supervision.services.case_records import case_note_add
+from supervision.services.scheduling import check_ins_excuse_future, check_ins_replan
+
+logger = logging.getLogger(__name__)
+
+REASON_MAX_LENGTH = 100  # simple_history's history_change_reason column
+# The statuses a case is moved to here; closing has its own function (a reason and a date of its own).
+CHANGEABLE_STATUSES = (
+    SupervisionStatus.ACTIVE,
+    SupervisionStatus.INACTIVE,
+    SupervisionStatus.ABSCONDED,
+    SupervisionStatus.WARRANT,
+)
+SUPERVISOR_ONLY_CLOSURES = (ClosureReason.EARLY_TERMINATION, ClosureReason.TRANSFERRED)
+
+
+def _lock(supervision: Supervision) -> Supervision:
+    return Supervision.objects.select_for_update().select_related("offender").get(pk=supervision.pk)
+
+
+def _require_case_actor(actor: User, supervision: Supervision, doing: str) -> None:
+    """The case's officer, or a supervisor of its unit."""
+    if actor.role == Role.OFFICER and supervision.officer_id == actor.pk:
+        return
+    if actor.role == Role.SUPERVISOR and actor.unit_id is not None and actor.unit_id == supervision.unit_id:
+        return
+    raise ApplicationError(f"Only the case's officer or a supervisor of its unit may {doing}.", status_code=403)
+
+
+def _require_open(supervision: Supervision, doing: str) -> None:
+    if supervision.status == SupervisionStatus.CLOSED:
+        raise ApplicationError(f"{supervision} is closed: its {doing} cannot change.", status_code=409)
+
+
+def _reason(reason: str, *, field: str = "reason", ask: str = "Say why.") -> str:
+    cleaned = " ".join((reason or "").split())
+    if not cleaned:
+        raise ValidationError({field: ask})
+    if len(cleaned) > REASON_MAX_LENGTH:
+        raise ValidationError({field: f"Keep the reason under {REASON_MAX_LENGTH} characters."})
+    return cleaned
+
+
+def _effective(day: date | None, supervision: Supervision, *, field: str, today: date) -> date:
+    if day is None:
+        return today
+    if day > today:
+        raise ValidationError({field: "The date cannot be in the future."})
+    if day < supervision.start_date:
+        raise ValidationError({field: f"The date cannot be before the supervision began ({supervision.start_date})."})
+    return day
+
+
+def _save(supervision: Supervision, actor: User, reason: str, fields: list[str]) -> int:
+    """Save ``fields`` with the reason and the actor on the history row; returns that row's id."""
+    supervision._change_reason = reason  # type: ignore[attr-defined]  # simple-history's documented attributes
+    supervision._history_user = actor  # type: ignore[attr-defined]
+    supervision.full_clean()
+    supervision.save(update_fields=[*fields, "updated_at"])
+    history_id: int = supervision.history.values_list("history_id", flat=True).latest("history_date", "history_id")
+    return history_id
+
+
+def _emit(event: str, supervision: Supervision, history_id: int, data: dict[str, object]) -> None:
+    # One event per change: keyed by the history row, so a second change of the same case is a new event.
+    webhook_event_emit(
+        event=event,
+        obj_type="supervision_change",
+        obj_id=history_id,
+        data={"supervision_id": supervision.pk, **data},
+    )
+
+
+@transaction.atomic
+def supervision_change_level(
+    *, actor: User, supervision: Supervision, level: str, reason: str, now: datetime | None = None
+) -> Supervision:
+    """Move a case to another supervision level, for a reason; its check-ins are re-planned at once from the
+    new level's contact standard (future check-ins of the old standard excused, never deleted)."""
+    supervision = _lock(supervision)
+    _require_case_actor(actor, supervision, "change its level")
+    _require_open(supervision, "level")
+    if level not in SupervisionLevel.values:
+        raise ValidationError({"level": f"Choose one of: {', '.join(SupervisionLevel.values)}."})
+    if level == supervision.level:
+        raise ValidationError({"level": f"The case is already at the {supervision.get_level_display()} level."})
+    reason = _reason(reason, ask="Say why the level changes (an assessment, an override, an event).")
+    previous = supervision.level
+    supervision.level = level
+    history_id = _save(supervision, actor, reason, ["level"])
+    replanned = check_ins_replan(supervision_id=supervision.pk, now=now or timezone.now(), planned_level=previous)
+    detail = {"from_level": previous, "to_level": level, "reason": reason}
+    audit_record(actor=actor, action="supervision.level_changed", obj=supervision, detail={**detail, **replanned})
+    _emit("supervision.level_changed", supervision, history_id, {"from_level": previous, "to_level": level})
+    return supervision
+
+
+@transaction.atomic
+def supervision_change_status(
+    *,
+    actor: User,
+    supervision: Supervision,
+    status: str,
+    reason: str,
+    effective_on: date | None = None,
+    now: datetime | None = None,
+) -> Supervision:
+    """Make a case active, inactive (probation only: non-reporting), absconded or wanted (warrant), for a
+    reason. A case that stops reporting has its scheduled check-ins excused at once, the window already open
+    included, so none of them turns into a missed check-in and a violation; a case that reports again is
+    planned from today."""
+    now = now or timezone.now()
+    supervision = _lock(supervision)
+    _require_case_actor(actor, supervision, "change its status")
+    _require_open(supervision, "status")
+    if status == SupervisionStatus.CLOSED:
+        raise ValidationError({"status": "Close a case with its closure reason and date (close), not a status."})
+    if status not in CHANGEABLE_STATUSES:
+        raise ValidationError({"status": f"Choose one of: {', '.join(CHANGEABLE_STATUSES)}."})
+    if status == supervision.status:
+        raise ValidationError({"status": f"The case is already {supervision.get_status_display().lower()}."})
+    if status == SupervisionStatus.INACTIVE and supervision.supervision_type == SupervisionType.PAROLE:
+        raise ValidationError({"status": "Parole is always active supervision: it cannot be inactive."})
+    reason = _reason(reason, ask="Say why the status changes.")
+    effective = _effective(effective_on, supervision, field="effective_on", today=timezone.localdate(now))
+    previous = supervision.status
+    supervision.status = status
+    history_id = _save(supervision, actor, reason, ["status"])
+    excused: list[int] = []
+    if status == SupervisionStatus.ACTIVE:
+        replanned = check_ins_replan(supervision_id=supervision.pk, now=now)
+    else:
+        excused = check_ins_excuse_future(
+            check_ins=CheckIn.objects.filter(supervision=supervision, due_at__gt=now),
+            reason=f"Stood down: {SupervisionStatus(status).label.lower()}",
+            now=now,
+        )
+        replanned = {"excused": len(excused)}
+    detail = {"from_status": previous, "to_status": status, "reason": reason, "effective_on": effective.isoformat()}
+    audit_record(actor=actor, action="supervision.status_changed", obj=supervision, detail={**detail, **replanned})
+    _emit(
+        "supervision.status_changed",
+        supervision,
+        history_id,
+        {"from_status": previous, "to_status": status, "effective_on": effective.isoformat()},
+    )
+    return supervision
+
+
+@transaction.atomic
+def supervision_close(
+    *,
+    actor: User,
+    supervision: Supervision,
+    closure_reason: str,
+    closed_on: date | None = None,
+    note: str = "",
+    now: datetime | None = None,
+) -> Supervision:
+    """Close a case with its reason and date. Its scheduled check-ins are excused (the window already open
+    included); the case stays, read-only, in the person's history. Early termination and transfer out are
+    closed by a supervisor of the unit."""
+    now = now or timezone.now()
+    supervision = _lock(supervision)
+    _require_case_actor(actor, supervision, "close it")
+    if supervision.status == SupervisionStatus.CLOSED:
+        raise ApplicationError(
+            f"{supervision} was already closed on {supervision.closed_on} "
+            f"({supervision.get_closure_reason_display().lower()}).",
+            status_code=409,
+        )
+    if closure_reason not in ClosureReason.values:
+        raise ValidationError({"closure_reason": f"Choose one of: {', '.join(ClosureReason.values)}."})
+    if closure_reason in SUPERVISOR_ONLY_CLOSURES and actor.role != Role.SUPERVISOR:
+        raise ApplicationError(
+            f"{ClosureReason(closure_reason).label} needs the supervisor's approval: ask a supervisor of the unit "
+            "to close the case.",
+            status_code=403,
+        )
+    closed = _effective(closed_on, supervision, field="closed_on", today=timezone.localdate(now))
+    note = " ".join((note or "").split())
+    supervision_close_as(actor=actor, supervision=supervision, closure_reason=closure_reason, closed_on=closed, now=now)
+    if note:
+        case_note_add(actor=actor, supervision=supervision, body=f"Case closed ({closure_reason}): {note}")
+    return supervision
+
+
+def supervision_close_as(
+    *,
+    actor: User,
+    supervision: Supervision,
+    closure_reason: str,
+    closed_on: date,
+    now: datetime,
+    data: dict[str, object] | None = None,
+) -> None:
+    """Close a locked, open case (the rules checked by the caller: ``supervision_close``, or a revocation by
+    the authority): the fields, the schedule stood down, the audit row and the ``supervision.closed`` event."""
+    supervision.status = SupervisionStatus.CLOSED
+    supervision.closure_reason = closure_reason
+    supervision.closed_on = closed_on
+    _save(
+        supervision,
+        actor,
+        f"Closed: {ClosureReason(closure_reason).label.lower()}",
+        ["status", "closure_reason", "closed_on"],
+    )
+    excused = check_ins_excuse_future(
+        check_ins=CheckIn.objects.filter(supervision=supervision, due_at__gt=now),
+        reason="Stood down: case closed",
+        now=now,
+    )
+    audit_record(
+        actor=actor,
+        action="supervision.closed",
+        obj=supervision,
+        detail={"reason": closure_reason, "closed_on": closed_on.isoformat(), "excused": len(excused)},
+    )
+    webhook_event_emit(
+        event="supervision.closed",
+        obj_type="supervision",
+        obj_id=supervision.pk,
+        data={"supervision_id": supervision.pk, **(data or {})},
+    )
