@@ -32,8 +32,8 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.http import urlencode
 from knox.models import AuthToken
-from rest_framework.throttling import SimpleRateThrottle
 
+from agency.api.throttling import SlidingWindowThrottle
 from agency.audit import audit_record
 from agency.choices import AuditOutcome
 
@@ -391,7 +391,7 @@ class BodySizeLimitMiddleware:
         return self.get_response(request)
 
 
-class ApiSearchThrottle(SimpleRateThrottle):
+class ApiSearchThrottle(SlidingWindowThrottle):
     """API lists filtered or searched (any query parameter other than paging): ``search`` rate per user or
     token, on top of the per-token budget."""
 

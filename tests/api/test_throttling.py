@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 from agency.api.throttling import ApiRateThrottle
 from agency.api.tokens import api_token_issue
 from agency.cache import RedisCache
+from agency.security import ApiSearchThrottle
 
 NOW = datetime.datetime(2027, 3, 2, 14, 0, 0, tzinfo=datetime.UTC)
 pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(NOW, tick=False)]
@@ -82,3 +83,19 @@ def test_the_count_lives_in_one_sorted_set_that_expires(world, redis_throttle):
     (key,) = redis.scan_iter(match=f"{redis_throttle.key_prefix}:*")
     assert (redis.type(key), redis.zcard(key)) == (b"zset", 1)
     assert 0 < redis.ttl(key) <= 60
+
+
+def test_api_searches_count_in_redis_too(world, redis_throttle, monkeypatch):
+    # given a search budget of two a minute, counted in Redis
+    monkeypatch.setattr(ApiSearchThrottle, "cache", redis_throttle)
+    monkeypatch.setitem(ApiSearchThrottle.THROTTLE_RATES, "search", "2/minute")
+    monkeypatch.setitem(ApiRateThrottle.THROTTLE_RATES, "token", "100/minute")
+    client = _client(world)
+    # when the token runs three filtered lists, then an unfiltered one
+    searches = [client.get("/api/v1/supervisions/", {"status": "active"}).status_code for _ in range(3)]
+    plain = client.get("/api/v1/supervisions/").status_code
+    # then the third search waits a minute; paging is not a search
+    assert (searches, plain) == ([200, 200, 429], 200)
+    redis = redis_throttle.redis(redis_throttle.make_and_validate_key("any"))
+    (searched,) = redis.scan_iter(match=f"{redis_throttle.key_prefix}:*throttle_search_*")
+    assert (redis.type(searched), redis.zcard(searched)) == (b"zset", 2)
