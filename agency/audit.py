@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 
 from agency.choices import AuditOutcome
+from agency.http import AuthenticatedRequest
 from agency.middleware import current_request
 from agency.models import AuditEvent, User
 
@@ -66,7 +67,7 @@ def audit_query(params: Mapping[str, str]) -> dict[str, str]:
 
 
 def audit_page_read(
-    request: HttpRequest, *, action: str, obj: models.Model, offender_id: int | None = None
+    request: AuthenticatedRequest, *, action: str, obj: models.Model, offender_id: int | None = None
 ) -> AuditEvent:
     """The row of a page that shows one object of a person (a case, a check-in, a report): call it
     before rendering, so that no page is shown without its row (fail closed). ``detail.page`` names the
@@ -81,7 +82,7 @@ def audit_page_read(
 
 
 def audit_list_read(
-    request: HttpRequest, *, action: str, rows: Iterable[tuple[Any, int | None]], **detail: Any
+    request: AuthenticatedRequest, *, action: str, rows: Iterable[tuple[Any, int | None]], **detail: Any
 ) -> AuditEvent:
     """The one row of a list page: ``rows`` are the (id, person id) of what it shows; the row keeps the
     ids, names every person among them (``offender_ids``) and the page's query. Call it once the page's
@@ -129,8 +130,9 @@ def _without_nul(value: Any) -> Any:
 def _offender_id_of(obj: models.Model) -> int | None:
     if obj._meta.label_lower == "offenders.offender":
         return obj.pk
-    if getattr(obj, "offender_id", None):
-        return obj.offender_id
+    offender_id: int | None = getattr(obj, "offender_id", None)
+    if offender_id:
+        return offender_id
     supervision = getattr(obj, "supervision", None)
     if supervision is not None:
         return supervision.offender_id

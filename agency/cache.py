@@ -11,12 +11,18 @@ than the cache's get/set (agency/api/throttling.py); it is None on the other bac
 memory cache), which then take the cache's generic path.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.cache.backends import redis as django_redis
 
 
 class RedisCacheClient(django_redis.RedisCacheClient):
+    # Django's own (private) members, which django-stubs leaves out.
+    _client: Callable[..., Any]
+    _get_connection_pool_index: Callable[[bool], int]
+    _get_connection_pool: Callable[[bool], Any]
+
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self._clients: dict[int, Any] = {}

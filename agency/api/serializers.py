@@ -1,9 +1,12 @@
 """Serializers shared by the API: strict input, scoped relations, and the organisation's resources."""
 
 from collections.abc import Callable, Mapping
+from typing import Any
 
+from django.db.models import Model, QuerySet
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.request import Request
 
 from agency.models import ApiTokenScope, Court, ParoleBoard, Unit, User
 
@@ -26,15 +29,16 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
     """A related object chosen by id, among only those the caller may see: an id out of scope is
     answered exactly like one that does not exist."""
 
-    def __init__(self, *, model, scope: Callable, **kwargs):
+    def __init__(self, *, model: type[Model], scope: Callable[[Request], QuerySet[Any]], **kwargs: Any) -> None:
         self.scope = scope
-        kwargs["queryset"] = model._default_manager.none()
+        self.out_of_request: QuerySet[Any] = model._default_manager.none()  # no request, no scope: nothing
+        kwargs["queryset"] = self.out_of_request
         super().__init__(**kwargs)
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Any]:
         request = self.context.get("request")
         if request is None:
-            return self.queryset
+            return self.out_of_request
         return self.scope(request)
 
 

@@ -1,8 +1,10 @@
 """The base of every API viewset: scoped querysets (pretix-style: the class-level queryset is empty),
 coarse role gates, no DELETE, reads of case records audited, writes through services."""
 
+from typing import cast
+
 from django.db.models import F, QuerySet
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -39,8 +41,9 @@ class ScopedReadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return queryset
 
     def list(self, request, *args, **kwargs):
-        serializer = self.get_serializer(many=True)
-        plan = page_plan(serializer.child)
+        # many=True makes a ListSerializer (BaseSerializer.__new__) whose child is the viewset's serializer.
+        serializer = cast(serializers.ListSerializer, self.get_serializer(many=True))
+        plan = page_plan(cast(serializers.Serializer, serializer.child))
         queryset = self.filter_queryset(self.get_queryset())
         audited = (AUDITED_PERSON,) if self.audit_name else ()
         if plan.columns is not None:  # every field a column: tuples, no model instances (agency/api/rows.py)
