@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, QuerySet
 from django.utils.text import slugify
 
+from supervision.compliance import conditions_with_compliance
 from supervision.models import Condition, DrugTestSubstanceResult, Violation, ViolationReport
 
 # --- What the document shows -------------------------------------------------------------------------
@@ -13,12 +14,13 @@ from supervision.models import Condition, DrugTestSubstanceResult, Violation, Vi
 
 def report_document_queryset(queryset: QuerySet[ViolationReport]) -> QuerySet[ViolationReport]:
     """``queryset`` (already scoped by the caller) with everything the report page and the PDF show:
-    four queries whatever the number of violations (the report, its violations with their evidence,
-    the drug tests' substance results, the people who wrote it)."""
-    violations = Violation.objects.select_related(
-        "check_in", "drug_test", "condition__condition_type", "recorded_by"
-    ).prefetch_related(
-        Prefetch("drug_test__substance_results", queryset=DrugTestSubstanceResult.objects.order_by("substance"))
+    five queries whatever the number of violations (the report, its violations with their evidence,
+    the conditions they cite with their derived compliance (supervision.compliance), the drug tests'
+    substance results, the people who wrote it)."""
+    conditions = conditions_with_compliance(Condition.objects.select_related("condition_type"))
+    violations = Violation.objects.select_related("check_in", "drug_test", "recorded_by").prefetch_related(
+        Prefetch("condition", queryset=conditions),
+        Prefetch("drug_test__substance_results", queryset=DrugTestSubstanceResult.objects.order_by("substance")),
     )
     return queryset.select_related(
         "supervision__offender",

@@ -148,7 +148,7 @@ def _conditions(violations: list[Violation]) -> list[Flowable]:
             f"{_text(_date(condition.imposed_on))}."
         )
         details = [f"<i>{piece}</i>" for piece in _pieces(condition.details)] if condition.details else []
-        tail = f" Compliance: {_text(condition.get_compliance_status_display().lower())}. Violated: see {numbers}."
+        tail = f" Compliance: {_text(condition.get_derived_compliance_display().lower())}. Violated: see {numbers}."
         flowables += _flowing(_joined(head, details, tail), STYLE.INDENTED)
     return flowables
 
