@@ -360,6 +360,7 @@ SPECTACULAR_SETTINGS = {
         "CheckInStatusEnum": "supervision.choices.CheckInStatus",
         "ViolationStatusEnum": "supervision.choices.ViolationStatus",
         "ReportStatusEnum": "supervision.choices.ReportStatus",
+        "ComplianceStatusEnum": "supervision.choices.ComplianceStatus",
     },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
 }

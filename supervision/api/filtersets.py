@@ -66,7 +66,10 @@ class SupervisionFilterSet(UpdatedSinceFilterSet):
 
 
 class ConditionFilterSet(CaseRecordFilterSet):
-    compliance_status = django_filters.MultipleChoiceFilter(choices=ComplianceStatus.choices)
+    compliance_status = django_filters.MultipleChoiceFilter(
+        field_name="derived_compliance",  # the derived state the conditions are answered with (supervision.compliance)
+        choices=ComplianceStatus.choices,
+    )
     condition_code = django_filters.CharFilter(field_name="condition_type__code")
     imposed_on = django_filters.DateFromToRangeFilter()
 

@@ -372,6 +372,8 @@ def test_no_row_no_answer(agency, user_name, route, needs):
 ROUTES_THAT_SHOW_PEOPLE = {
     *(f"api:{resource}-{kind}" for resource in API_RESOURCES for kind in ("list", "detail")),
     "api:check-in-complete",
+    "api:condition-end",  # (the modification after it meets an ended condition: a 409 shows no one)
+    "api:violation-dismiss",  # (the withdrawal after it meets a dismissed violation: likewise)
     "api:violation-report-acknowledge",
     "api:violation-report-approve",
     "api:violation-report-submit",

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from agency.models import AuditEvent
@@ -87,7 +88,10 @@ MATRIX: dict[str, dict[str, str]] = {
     "api:check-in-excuse": row(O, V, D, D, V, V, L),
     "api:check-in-list": row(O, O, D, D, O, O, L),
     "api:condition-detail": row(O, O, D, D, O, O, L),
+    # orders and corrections: the case's officer or its unit's supervisor (the supervisor meets what the officer did)
+    "api:condition-end": row(O, V, D, D, D, D, L),
     "api:condition-list": row(O, O, D, D, O, O, L),
+    "api:condition-modify": row(O, V, D, D, D, D, L),
     "api:court-detail": row(O, O, O, O, O, O, L),
     "api:court-list": row(O, O, O, O, O, O, L),
     "api:drug-test-detail": row(O, O, D, D, O, O, L),
@@ -104,7 +108,9 @@ MATRIX: dict[str, dict[str, str]] = {
     "api:unit-detail": row(O, O, D, D, O, O, L),
     "api:unit-list": row(O, O, D, D, O, O, L),
     "api:violation-detail": row(O, O, D, D, O, O, L),
+    "api:violation-dismiss": row(O, V, D, D, D, D, L),
     "api:violation-list": row(O, O, D, D, O, O, L),
+    "api:violation-withdraw": row(O, V, D, D, D, D, L),
     "api:violation-report-acknowledge": row(D, D, O, O, D, D, L),
     "api:violation-report-approve": row(D, O, D, D, D, D, L),
     "api:violation-report-detail": row(O, O, O, O, O, O, L),
@@ -228,6 +234,8 @@ CALLS: dict[str, tuple[str, Callable | None]] = {
     "api:supervision-detail": ("GET", _record("supervisions")),
     "api:condition-list": ("GET", None),
     "api:condition-detail": ("GET", _record("conditions")),
+    "api:condition-modify": ("POST", _record("conditions")),
+    "api:condition-end": ("POST", _record("conditions")),
     "api:check-in-list": ("GET", None),
     "api:check-in-detail": ("GET", _record("check-ins")),
     "api:check-in-complete": ("POST", _record("check-ins")),
@@ -238,6 +246,8 @@ CALLS: dict[str, tuple[str, Callable | None]] = {
     "api:case-note-detail": ("GET", _record("case-notes")),
     "api:violation-list": ("GET", None),
     "api:violation-detail": ("GET", _record("violations")),
+    "api:violation-withdraw": ("POST", _record("violations")),
+    "api:violation-dismiss": ("POST", _record("violations")),
     "api:violation-report-list": ("GET", None),
     "api:violation-report-detail": ("GET", _record("violation-reports")),
     "api:violation-report-submit": ("POST", _record("draft-reports")),
@@ -287,12 +297,18 @@ def _fingerprint() -> tuple:
 
 
 FIXED_KWARGS = {"dashboard:export": {"table": "caseload"}}
+_TODAY = timezone.localdate().isoformat()  # the clock the run is at (CASELINE_TEST_CLOCK moves it before import)
+_ORDER = {"order_date": _TODAY, "order_reference": "Order 7"}
 # Valid bodies for the API actions, so that the role is what decides (an empty body would stop at validation).
 BODIES = {
     "api:check-in-excuse": {"reason": "In hospital."},
     "api:violation-report-return-": {"comment": "Add the test results."},
     "api:violation-report-hearing": {"hearing_at": "2030-03-01T09:30:00Z", "location": "Courtroom 2"},
     "api:violation-report-disposition": {"disposition": "dismissed"},
+    "api:condition-modify": {"details": "Home by 23:00.", **_ORDER},
+    "api:condition-end": {"ended_on": _TODAY, **_ORDER},
+    "api:violation-withdraw": {"reason": "Recorded in error."},
+    "api:violation-dismiss": {"reason": "Not sustained."},
 }
 
 
