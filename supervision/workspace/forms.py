@@ -17,6 +17,7 @@ from agency.form_fields import LocalDateTimeField
 from supervision import bounds
 from supervision.choices import (
     CheckInKind,
+    ClosureReason,
     DrugTestReason,
     DrugTestResult,
     LabConfirmation,
@@ -26,6 +27,9 @@ from supervision.choices import (
     Specimen,
     Substance,
     SubstanceResult,
+    SupervisionLevel,
+    SupervisionStatus,
+    SupervisionType,
     ViolationKind,
     ViolationSeverity,
 )
@@ -37,9 +41,11 @@ from supervision.models import (
     Condition,
     DrugTest,
     Referral,
+    Supervision,
     Violation,
     ViolationReport,
 )
+from supervision.services.case_changes import CHANGEABLE_STATUSES, REASON_MAX_LENGTH
 
 
 def _now_local() -> datetime:
@@ -234,3 +240,59 @@ class ViolationReportForm(forms.Form):
     def __init__(self, *args: Any, violations: QuerySet[Violation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choices_set(self, "violations", violations)
+
+
+# --- The case itself: its level, its status, its closure (supervision.services.case_changes) ---------------
+
+REASON_HELP = "Kept in the case's history and the audit trail (at most 100 characters)."
+
+
+def _offer(form: forms.Form, name: str, choices: list[tuple[str, str]]) -> None:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField), f"{name} is not a choice field"
+    field.choices = choices
+
+
+class CaseLevelForm(forms.Form):
+    level = forms.ChoiceField(label="New level", choices=SupervisionLevel.choices)
+    reason = forms.CharField(
+        max_length=REASON_MAX_LENGTH,
+        help_text="For example: reassessed (score 31), new arrest, supervisor override. " + REASON_HELP,
+    )
+
+    def __init__(self, *args: Any, current: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _offer(self, "level", [(value, label) for value, label in SupervisionLevel.choices if value != current])
+
+
+class CaseStatusForm(forms.Form):
+    status = forms.ChoiceField(label="New status", choices=[(s.value, s.label) for s in CHANGEABLE_STATUSES])
+    reason = forms.CharField(max_length=REASON_MAX_LENGTH, help_text=REASON_HELP)
+    effective_on = forms.DateField(
+        label="Since", widget=DateInput(), initial=_today, help_text="The day it took effect (today or before)."
+    )
+
+    def __init__(self, *args: Any, supervision: Supervision, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        allowed = [
+            (status.value, status.label)
+            for status in CHANGEABLE_STATUSES
+            if status != supervision.status
+            and not (status == SupervisionStatus.INACTIVE and supervision.supervision_type == SupervisionType.PAROLE)
+        ]
+        _offer(self, "status", allowed)
+
+
+class CaseCloseForm(forms.Form):
+    closure_reason = forms.ChoiceField(
+        label="Reason",
+        choices=ClosureReason.choices,
+        help_text="Early termination and transfer out are closed by a supervisor of the unit.",
+    )
+    closed_on = forms.DateField(label="Closed on", widget=DateInput(), initial=_today)
+    note = forms.CharField(
+        label="Note for the case file",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=max_length(CaseNote, "body") - 40,  # the note is written as "Case closed (<reason>): <note>"
+    )

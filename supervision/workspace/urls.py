@@ -2,13 +2,16 @@
 
 from django.urls import path
 
-from supervision.workspace import report_views, views
+from supervision.workspace import case_views, report_views, views
 
 app_name = "supervision"
 
 urlpatterns = [
     path("caseload/", views.caseload, name="caseload"),
     path("cases/<int:case_id>/", views.case_detail, name="case_detail"),
+    path("cases/<int:case_id>/level/", case_views.case_level, name="case_level"),
+    path("cases/<int:case_id>/status/", case_views.case_status, name="case_status"),
+    path("cases/<int:case_id>/close/", case_views.case_close, name="case_close"),
     path(
         "cases/<int:case_id>/check-ins/<int:check_in_id>/complete/", views.check_in_complete, name="check_in_complete"
     ),

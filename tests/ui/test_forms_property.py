@@ -33,6 +33,7 @@ from agency.choices import AuditOutcome
 from agency.models import AuditEvent
 from supervision.choices import (
     CheckInKind,
+    ClosureReason,
     Disposition,
     DrugTestReason,
     DrugTestResult,
@@ -45,6 +46,7 @@ from supervision.choices import (
     Substance,
     SubstanceResult,
     SupervisionLevel,
+    SupervisionStatus,
     SupervisionType,
     ViolationKind,
     ViolationSeverity,
@@ -271,6 +273,19 @@ PAGES: dict[str, Page] = {
         },
     ),
     "note_new": Page("officer", _case_url("note_new"), lambda w: {"body": _texts()}),
+    "case_level": Page(
+        "officer", _case_url("case_level"), lambda w: {"level": _choice(SupervisionLevel.values), "reason": _texts()}
+    ),
+    "case_status": Page(
+        "officer",
+        _case_url("case_status"),
+        lambda w: {"status": _choice(SupervisionStatus.values), "reason": _texts(), "effective_on": _days()},
+    ),
+    "case_close": Page(
+        "supervisor",
+        _case_url("case_close"),
+        lambda w: {"closure_reason": _choice(ClosureReason.values), "closed_on": _days(), "note": _texts()},
+    ),
     "referral_new": Page(
         "officer",
         _case_url("referral_new"),

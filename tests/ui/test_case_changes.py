@@ -1,0 +1,115 @@
+"""The case's own pages: change the level, change the status, close the case. The happy path through the
+service, bad input answered on the form (200, nothing changed), and a closed case read-only."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from agency.models import AuditEvent
+from supervision.choices import CheckInStatus, ClosureReason, SupervisionLevel, SupervisionStatus
+from supervision.models import CheckIn, Supervision
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def signed_in(client, officer):
+    client.force_login(officer)
+    return client
+
+
+def _messages(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]]
+
+
+def test_the_case_page_offers_the_three_changes(signed_in, case):
+    page = signed_in.get(reverse("supervision:case_detail", args=[case.pk])).content.decode()
+    for name in ("case_level", "case_status", "case_close"):
+        assert reverse(f"supervision:{name}", args=[case.pk]) in page
+
+
+def test_the_officer_raises_the_level(signed_in, case):
+    url = reverse("supervision:case_level", args=[case.pk])
+    form = signed_in.get(url)
+    assert form.status_code == 200
+    assert [value for value, _ in form.context["form"].fields["level"].choices] == ["high", "low", "administrative"]
+
+    response = signed_in.post(url, {"level": "high", "reason": "New arrest for theft"}, follow=True)
+
+    case.refresh_from_db()
+    assert case.level == SupervisionLevel.HIGH
+    assert response.redirect_chain[-1][0] == reverse("supervision:case_detail", args=[case.pk])
+    assert _messages(response)[0].startswith("Supervision level changed to high")
+    assert AuditEvent.objects.filter(action="supervision.level_changed", object_id=str(case.pk)).count() == 1
+
+
+def test_a_level_without_a_reason_stays_on_the_form(signed_in, case):
+    response = signed_in.post(reverse("supervision:case_level", args=[case.pk]), {"level": "high", "reason": " "})
+    assert response.status_code == 200
+    assert response.context["form"].errors["reason"]
+    assert Supervision.objects.get(pk=case.pk).level == SupervisionLevel.MEDIUM
+
+
+def test_absconding_stands_the_check_ins_down(signed_in, case, check_in):
+    response = signed_in.post(
+        reverse("supervision:case_status", args=[case.pk]),
+        {"status": "absconded", "reason": "Not at home for two weeks", "effective_on": timezone.localdate()},
+        follow=True,
+    )
+    assert _messages(response) == ["The case is now absconded."]
+    check_in.refresh_from_db()
+    assert check_in.status == CheckInStatus.EXCUSED
+
+
+def test_a_status_dated_in_the_future_is_a_field_error(signed_in, case):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    response = signed_in.post(
+        reverse("supervision:case_status", args=[case.pk]),
+        {"status": "absconded", "reason": "Gone", "effective_on": tomorrow},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["effective_on"] == ["The date cannot be in the future."]
+    assert Supervision.objects.get(pk=case.pk).status == SupervisionStatus.ACTIVE
+
+
+def test_the_officer_closes_a_completed_case_and_it_becomes_read_only(signed_in, case):
+    url = reverse("supervision:case_close", args=[case.pk])
+    response = signed_in.post(
+        url, {"closure_reason": "completed", "closed_on": timezone.localdate(), "note": "Term served."}, follow=True
+    )
+    assert _messages(response) == ["Case closed (completed)."]
+    case.refresh_from_db()
+    assert (case.status, case.closure_reason) == (SupervisionStatus.CLOSED, ClosureReason.COMPLETED)
+    assert not CheckIn.objects.filter(supervision=case, status=CheckInStatus.SCHEDULED).exists()
+    page = signed_in.get(reverse("supervision:case_detail", args=[case.pk])).content.decode()
+    assert reverse("supervision:case_close", args=[case.pk]) not in page
+    again = signed_in.get(url)
+    assert "This case was closed on" in again.content.decode()
+    assert 'name="closure_reason"' not in again.content.decode()
+
+
+def test_early_termination_by_the_officer_is_refused_on_the_form(signed_in, case):
+    response = signed_in.post(
+        reverse("supervision:case_close", args=[case.pk]),
+        {"closure_reason": "early_termination", "closed_on": timezone.localdate()},
+    )
+    assert response.status_code == 200
+    assert "needs the supervisor's approval" in " ".join(response.context["form"].non_field_errors())
+    assert Supervision.objects.get(pk=case.pk).status == SupervisionStatus.ACTIVE
+
+
+def test_the_supervisor_of_the_unit_closes_for_early_termination(client, supervisor, case):
+    client.force_login(supervisor)
+    client.post(
+        reverse("supervision:case_close", args=[case.pk]),
+        {"closure_reason": "early_termination", "closed_on": timezone.localdate()},
+    )
+    case.refresh_from_db()
+    assert case.closure_reason == ClosureReason.EARLY_TERMINATION
+
+
+@pytest.mark.parametrize("name", ["case_level", "case_status", "case_close"])
+def test_a_colleagues_case_is_not_found(signed_in, colleague_case, name):
+    assert signed_in.get(reverse(f"supervision:{name}", args=[colleague_case.pk])).status_code == 404
