@@ -135,19 +135,23 @@ def _tokens_sql(alias: str) -> str:
     """The SELECT of :func:`tokens_with_key` on database ``alias``: every column of the token, its user and its
     ``ApiTokenScope`` (if any), in that order, for one ``token_key``."""
     token_model, user_model = get_token_model(), get_user_model()
-    quote = connections[alias].ops.quote_name
+    quote_name = connections[alias].ops.quote_name
+
+    def quote(field: Any) -> str:  # a concrete field's column, quoted
+        return quote_name(str(field.column))
+
     parts = ((token_model, "t"), (user_model, "u"), (ApiTokenScope, "s"))
-    columns = ", ".join(f"{alias_}.{quote(f.column)}" for model, alias_ in parts for f in model._meta.concrete_fields)
+    columns = ", ".join(f"{alias_}.{quote(f)}" for model, alias_ in parts for f in model._meta.concrete_fields)
     token_field = token_model._meta.get_field
     scope_token = ApiTokenScope._meta.get_field("token")
     # Table and column names from the models, quoted; the key is a parameter.
     return (
-        f"SELECT {columns} FROM {quote(token_model._meta.db_table)} t "  # noqa: S608
-        f"INNER JOIN {quote(user_model._meta.db_table)} u "
-        f"ON u.{quote(user_model._meta.pk.column)} = t.{quote(token_field('user').column)} "
-        f"LEFT OUTER JOIN {quote(ApiTokenScope._meta.db_table)} s "
-        f"ON s.{quote(scope_token.column)} = t.{quote(token_field(scope_token.target_field.name).column)} "
-        f"WHERE t.{quote(token_field('token_key').column)} = %s"
+        f"SELECT {columns} FROM {quote_name(token_model._meta.db_table)} t "  # noqa: S608
+        f"INNER JOIN {quote_name(user_model._meta.db_table)} u "
+        f"ON u.{quote(user_model._meta.pk)} = t.{quote(token_field('user'))} "
+        f"LEFT OUTER JOIN {quote_name(ApiTokenScope._meta.db_table)} s "
+        f"ON s.{quote(scope_token)} = t.{quote(token_field(scope_token.target_field.name))} "
+        f"WHERE t.{quote(token_field('token_key'))} = %s"
     )
 
 

@@ -20,9 +20,14 @@ from rest_framework.throttling import SimpleRateThrottle
 class SlidingWindowThrottle(SimpleRateThrottle):
     """DRF's ``SimpleRateThrottle`` with its window as a Redis sorted set (see the module's docstring)."""
 
+    # Set by SimpleRateThrottle.__init__ (or ApiRateThrottle.allow_request) from the rate; the stubs leave them out.
+    num_requests: int | None
+    duration: int | None
+
     def allow_request(self, request, view):
         redis = getattr(self.cache, "redis", None)  # agency.cache.RedisCache
-        if redis is None or self.rate is None:
+        limit, duration = self.num_requests, self.duration
+        if redis is None or self.rate is None or limit is None or duration is None:
             return super().allow_request(request, view)
         self.key = self.get_cache_key(request, view)
         if self.key is None:
@@ -33,13 +38,13 @@ class SlidingWindowThrottle(SimpleRateThrottle):
         member = f"{self.now!r}:{secrets.token_hex(4)}"  # unique even for two requests in the same instant
         client = redis(key)
         pipeline = client.pipeline(transaction=True)
-        pipeline.zremrangebyscore(key, "-inf", self.now - self.duration)  # DRF drops times <= now - duration
+        pipeline.zremrangebyscore(key, "-inf", self.now - duration)  # DRF drops times <= now - duration
         pipeline.zadd(key, {member: self.now})
         pipeline.zcard(key)
         pipeline.zrange(key, 0, 0, withscores=True)
-        pipeline.expire(key, self.duration)
+        pipeline.expire(key, duration)
         _removed, _added, count, oldest, _expiry = pipeline.execute()
-        if count <= self.num_requests:
+        if count <= limit:
             return True
         client.zrem(key, member)  # a refused request is not counted (DRF's throttle_failure)
         self._counted, self._oldest = count - 1, oldest[0][1]
@@ -47,7 +52,7 @@ class SlidingWindowThrottle(SimpleRateThrottle):
 
     def wait(self):
         """DRF's: the time until the oldest counted request leaves the window, shared by the requests left."""
-        if not hasattr(self, "_counted"):
+        if not hasattr(self, "_counted") or self.num_requests is None or self.duration is None:
             return super().wait()
         available = self.num_requests - self._counted + 1
         return None if available <= 0 else (self.duration - (self.now - self._oldest)) / available
