@@ -1,8 +1,6 @@
 """Output serializers (explicit, read-only fields: the contract integrators rely on) and input
 serializers (strict: unknown fields are refused) for the services that write."""
 
-from decimal import Decimal
-
 from django.conf import settings
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
@@ -19,7 +17,6 @@ from supervision.choices import (
     AuthorityType,
     CheckInKind,
     ClosureReason,
-    ComplianceStatus,
     Disposition,
     DrugTestReason,
     DrugTestResult,
@@ -33,12 +30,10 @@ from supervision.choices import (
     ViolationKind,
     ViolationSeverity,
 )
-from supervision.compliance import DERIVED_COMPLIANCE
 from supervision.models import (
     CaseNote,
     CheckIn,
     Condition,
-    ConditionType,
     DrugTest,
     DrugTestSubstanceResult,
     Supervision,
@@ -152,91 +147,6 @@ class SupervisionCreateSerializer(StrictSerializer):
     end_date = serializers.DateField()
     level = serializers.ChoiceField(choices=SupervisionLevel.choices, default=SupervisionLevel.MEDIUM)
     officer = _scoped(User, api_officers, help_text="The supervising officer's id (an officer in your scope).")
-
-
-# --- Conditions -----------------------------------------------------------------------------------
-
-CONDITION_FIELDS = [
-    "id",
-    "supervision",
-    "condition_type",
-    "condition_code",
-    "condition_name",
-    "category",
-    "details",
-    "compliance_status",
-    "recorded_compliance_status",
-    "hours_required",
-    "hours_completed",
-    "imposed_on",
-    "ended_on",
-    "order_date",
-    "order_reference",
-    "updated_at",
-]
-
-
-class ConditionSerializer(serializers.ModelSerializer):
-    """A condition as its readers see it: ``compliance_status`` is the derived state (supervision.compliance),
-    so a condition read from a queryset without ``conditions_with_compliance`` fails loudly."""
-
-    condition_code = serializers.CharField(source="condition_type.code", read_only=True)
-    condition_name = serializers.CharField(source="condition_type.name", read_only=True)
-    category = serializers.CharField(source="condition_type.category", read_only=True)
-    compliance_status = serializers.ChoiceField(
-        choices=ComplianceStatus.choices,
-        source=DERIVED_COMPLIANCE,
-        read_only=True,
-        help_text="`violated` while a live violation (open, answered or reported) cites the condition; otherwise "
-        "the status the officer recorded (`recorded_compliance_status`).",
-    )
-    recorded_compliance_status = serializers.ChoiceField(
-        choices=ComplianceStatus.choices,
-        source="compliance_status",
-        read_only=True,
-        help_text="What the officer recorded (in progress, satisfied, waived …), whatever the violations.",
-    )
-
-    class Meta:
-        model = Condition
-        fields = CONDITION_FIELDS
-        read_only_fields = CONDITION_FIELDS
-
-
-class _OrderSerializer(StrictSerializer):
-    order_date = serializers.DateField(help_text="The date of the court's or board's order.")
-    order_reference = _text(Condition, "order_reference", help_text="The order's reference, e.g. its docket entry.")
-
-
-def _hours_field(**kwargs) -> serializers.DecimalField:
-    return serializers.DecimalField(
-        max_digits=6, decimal_places=2, min_value=Decimal("0"), allow_null=True, required=False, **kwargs
-    )
-
-
-class ConditionCreateSerializer(_OrderSerializer):
-    """A condition the supervision's authority imposed by an order."""
-
-    supervision = _supervision_field()
-    condition_type = serializers.SlugRelatedField(
-        slug_field="code", queryset=ConditionType.objects.all(), help_text="The condition's code in the catalogue."
-    )
-    details = _text(
-        Condition, "details", required=False, allow_blank=True, default="", help_text="The order's wording."
-    )
-    imposed_on = serializers.DateField(help_text="When the condition takes effect (not before the order).")
-    hours_required = _hours_field(default=None, help_text="Community service: the hours ordered.")
-
-
-class ConditionModifySerializer(_OrderSerializer):
-    """An order that changes the condition's wording (and the hours ordered); the old wording stays in history."""
-
-    details = _text(Condition, "details", allow_blank=True, help_text="The new wording.")
-    hours_required = _hours_field(help_text="Community service: the hours now ordered (left out: unchanged).")
-
-
-class ConditionEndSerializer(_OrderSerializer):
-    ended_on = serializers.DateField(help_text="The last day the condition applies (not before it was imposed).")
 
 
 # --- Check-ins ------------------------------------------------------------------------------------

@@ -1,10 +1,10 @@
 from rest_framework.routers import DefaultRouter
 
-from supervision.api import views
+from supervision.api import conditions, views
 
 router = DefaultRouter()
 router.register("supervisions", views.SupervisionViewSet, basename="supervision")
-router.register("conditions", views.ConditionViewSet, basename="condition")
+router.register("conditions", conditions.ConditionViewSet, basename="condition")
 router.register("check-ins", views.CheckInViewSet, basename="check-in")
 router.register("drug-tests", views.DrugTestViewSet, basename="drug-test")
 router.register("case-notes", views.CaseNoteViewSet, basename="case-note")

@@ -17,8 +17,7 @@ from supervision import services
 from supervision.api import filtersets
 from supervision.api import serializers as s
 from supervision.api.scoping import api_case_records, api_supervisions, api_violation_reports
-from supervision.compliance import conditions_with_compliance
-from supervision.models import CaseNote, CheckIn, Condition, DrugTest, Supervision, Violation, ViolationReport
+from supervision.models import CaseNote, CheckIn, DrugTest, Supervision, Violation, ViolationReport
 
 REPORT_ROLES = (*CASE_ROLES, Role.COURT_CLERK, Role.PAROLE_BOARD_STAFF)
 
@@ -80,87 +79,6 @@ class SupervisionViewSet(ScopedReadViewSet):
         data = self.validated(s.SupervisionCreateSerializer)
         supervision = services.supervision_open(actor=request.user, **data)
         return self.respond(supervision, status.HTTP_201_CREATED)
-
-
-_ORDER = {"order_date": "2026-11-20", "order_reference": "CR-2025-00417, entry 31"}
-
-
-@_read_schema(
-    "condition",
-    "conditions",
-    " `compliance_status` is derived: `violated` while a live violation cites the condition, otherwise what the "
-    "officer recorded (`recorded_compliance_status`).",
-)
-class ConditionViewSet(ScopedReadViewSet):
-    """Conditions of supervision, imposed, modified and ended by orders of the case's authority (the sentencing
-    court or the parole board), with their derived compliance status."""
-
-    queryset = Condition.objects.none()
-    serializer_class = s.ConditionSerializer
-    filterset_class = filtersets.ConditionFilterSet
-    audit_name = "condition"
-    ordering = ("imposed_on", "id")
-
-    def get_scoped_queryset(self):
-        return conditions_with_compliance(
-            api_case_records(self.request, Condition.objects.select_related("condition_type"))
-        )
-
-    @extend_schema(
-        summary="Impose a condition",
-        description="Record a condition the case's court or board imposed by an order. Only the case's officer or "
-        "a supervisor of its unit; a closed case's conditions do not change (409).",
-        request=s.ConditionCreateSerializer,
-        responses={201: s.ConditionSerializer},
-        examples=[
-            OpenApiExample(
-                "Curfew",
-                request_only=True,
-                value={
-                    "supervision": 41,
-                    "condition_type": "curfew",
-                    "details": "Home from 22:00 to 06:00.",
-                    "imposed_on": "2026-11-21",
-                    **_ORDER,
-                },
-            )
-        ],
-    )
-    def create(self, request):
-        data = self.validated(s.ConditionCreateSerializer)
-        condition = services.condition_impose(actor=request.user, **data)
-        return self.respond(condition, status.HTTP_201_CREATED)
-
-    @extend_schema(
-        summary="Modify a condition",
-        description="Record an order that changes the condition's wording (and, for community service, the hours "
-        "ordered). The earlier wording stays in the condition's history. An ended condition is not modified (409).",
-        request=s.ConditionModifySerializer,
-        responses={200: s.ConditionSerializer},
-        examples=[
-            OpenApiExample("Later curfew", request_only=True, value={"details": "Home from 23:00 to 06:00.", **_ORDER})
-        ],
-    )
-    @action(detail=True, methods=["post"])
-    def modify(self, request, pk=None):
-        condition = self.get_object()
-        data = self.validated(s.ConditionModifySerializer)
-        condition = services.condition_modify(actor=request.user, condition=condition, **data)
-        return self.respond(condition)
-
-    @extend_schema(
-        summary="End a condition",
-        description="Record an order that ends the condition on `ended_on` (not before it was imposed).",
-        request=s.ConditionEndSerializer,
-        responses={200: s.ConditionSerializer},
-        examples=[OpenApiExample("Ended", request_only=True, value={"ended_on": "2026-11-30", **_ORDER})],
-    )
-    @action(detail=True, methods=["post"])
-    def end(self, request, pk=None):
-        condition = self.get_object()
-        data = self.validated(s.ConditionEndSerializer)
-        condition = services.condition_end(actor=request.user, condition=condition, **data)
-        return self.respond(condition)
 
 
 @_read_schema(
