@@ -87,17 +87,24 @@ def _datetime_convert(field: serializers.DateTimeField) -> Convert:
 
 
 def _column(field: serializers.Field, model_field: models.Field) -> Column | None:
-    """How ``field`` is written from ``model_field``'s column, or None if only DRF's path will do."""
+    """How ``field`` is written from ``model_field``'s column, or None if only DRF's path will do. (Each
+    ``kind is X`` is paired with ``isinstance``: exactly that class for the reader, its type for mypy.)"""
     kind = type(field)
     if model_field.is_relation:
         # DRF writes a foreign key as PKOnlyObject(instance.serializable_value(name)).pk: the column's value.
-        if kind is PrimaryKeyRelatedField and field.pk_field is None and field.use_pk_only_optimization():
+        if (
+            kind is PrimaryKeyRelatedField
+            and isinstance(field, PrimaryKeyRelatedField)
+            and field.pk_field is None
+            and field.use_pk_only_optimization()
+        ):
             return Column(model_field.attname)
         return None
     identity = (
         (kind is serializers.CharField and isinstance(model_field, TEXT_COLUMNS))  # str(text) is the text
         or (
             kind is serializers.ChoiceField  # a text choice is written as its own key
+            and isinstance(field, serializers.ChoiceField)
             and isinstance(model_field, TEXT_COLUMNS)
             and all(isinstance(key, str) for key in field.choice_strings_to_values.values())
         )
@@ -110,7 +117,11 @@ def _column(field: serializers.Field, model_field: models.Field) -> Column | Non
     )
     if identity:
         return Column(model_field.attname)
-    if kind is serializers.DateTimeField and isinstance(model_field, models.DateTimeField):
+    if (
+        kind is serializers.DateTimeField
+        and isinstance(field, serializers.DateTimeField)
+        and isinstance(model_field, models.DateTimeField)
+    ):
         return Column(model_field.attname, _datetime_convert(field))
     if (
         kind is serializers.DateField
@@ -133,6 +144,7 @@ class RowPlan:
         self.serializer = serializer if own_representation else None
         model = getattr(getattr(serializer, "Meta", None), "model", None)
         for field in serializer._readable_fields:
+            assert field.field_name is not None, field  # a serializer's fields are bound: each has its name
             self.names.append(field.field_name)
             self.parts.append(self._part(field, model))
         columns = [part for part in self.parts if isinstance(part, Column)]
