@@ -1,9 +1,9 @@
 from rest_framework.routers import DefaultRouter
 
-from supervision.api import conditions, views
+from supervision.api import cases, conditions, views
 
 router = DefaultRouter()
-router.register("supervisions", views.SupervisionViewSet, basename="supervision")
+router.register("supervisions", cases.SupervisionViewSet, basename="supervision")
 router.register("conditions", conditions.ConditionViewSet, basename="condition")
 router.register("check-ins", views.CheckInViewSet, basename="check-in")
 router.register("drug-tests", views.DrugTestViewSet, basename="drug-test")

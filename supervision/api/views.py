@@ -16,8 +16,8 @@ from agency.models import User
 from supervision import services
 from supervision.api import filtersets
 from supervision.api import serializers as s
-from supervision.api.scoping import api_case_records, api_supervisions, api_violation_reports
-from supervision.models import CaseNote, CheckIn, DrugTest, Supervision, Violation, ViolationReport
+from supervision.api.scoping import api_case_records, api_violation_reports
+from supervision.models import CaseNote, CheckIn, DrugTest, Violation, ViolationReport
 
 REPORT_ROLES = (*CASE_ROLES, Role.COURT_CLERK, Role.PAROLE_BOARD_STAFF)
 
@@ -34,51 +34,6 @@ def _read_schema(noun: str, plural: str, extra: str = ""):
             summary=f"Get a {noun}", description=f"One {noun}; out of scope answers 404.", examples=example(noun)
         ),
     )
-
-
-@_read_schema("supervision", "supervisions", " `type` is `parole` or `probation`.")
-class SupervisionViewSet(ScopedReadViewSet):
-    """Supervisions (cases): one term of parole (authority: a parole board) or probation (authority:
-    the sentencing court)."""
-
-    queryset = Supervision.objects.none()
-    serializer_class = s.SupervisionSerializer
-    filterset_class = filtersets.SupervisionFilterSet
-    audit_name = "supervision"
-    audit_person = "offender_id"
-    ordering = ("-start_date", "-id")
-
-    def get_scoped_queryset(self):
-        return api_supervisions(self.request)
-
-    @extend_schema(
-        summary="Open a supervision",
-        description="Open a case for a person and schedule its first check-ins from the contact standard. "
-        "Probation needs `court`, parole needs `parole_board`.",
-        request=s.SupervisionCreateSerializer,
-        responses={201: s.SupervisionSerializer},
-        examples=[
-            OpenApiExample(
-                "Probation",
-                request_only=True,
-                value={
-                    "offender": 12,
-                    "supervision_type": "probation",
-                    "court": 3,
-                    "docket_number": "CR-2026-00417",
-                    "offense": "Theft",
-                    "start_date": "2026-01-05",
-                    "end_date": "2027-01-04",
-                    "level": "medium",
-                    "officer": 7,
-                },
-            )
-        ],
-    )
-    def create(self, request):
-        data = self.validated(s.SupervisionCreateSerializer)
-        supervision = services.supervision_open(actor=request.user, **data)
-        return self.respond(supervision, status.HTTP_201_CREATED)
 
 
 @_read_schema(

@@ -39,6 +39,7 @@ def test_the_schema_generates_without_warnings_and_validates(tmp_path):
     assert "/api/v1/me/" in paths
     actions = {"complete", "excuse"} | {"submit", "approve", "return", "acknowledge", "hearing", "disposition"}
     actions |= {"modify", "end"} | {"withdraw", "dismiss"}  # conditions as orders, violations corrected
+    actions |= {"change-level", "change-status", "close", "reassign"}  # the case's lifecycle
     assert {p.rstrip("/").rsplit("/", 1)[1] for p in paths if "{id}/" in p and not p.endswith("{id}/")} == actions
     assert all("delete" not in operations for operations in schema["paths"].values())
 
