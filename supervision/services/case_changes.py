@@ -19,6 +19,7 @@ from agency.choices import Role
 from agency.errors import ApplicationError
 from agency.models import User
 from agency.webhooks import webhook_event_emit
+from supervision.access import case_change_require
 from supervision.choices import ClosureReason, SupervisionLevel, SupervisionStatus, SupervisionType
 from supervision.models import CheckIn, Supervision
 from supervision.services.case_records import case_note_add
@@ -39,15 +40,6 @@ SUPERVISOR_ONLY_CLOSURES = (ClosureReason.EARLY_TERMINATION, ClosureReason.TRANS
 
 def _lock(supervision: Supervision) -> Supervision:
     return Supervision.objects.select_for_update().select_related("offender").get(pk=supervision.pk)
-
-
-def _require_case_actor(actor: User, supervision: Supervision, doing: str) -> None:
-    """The case's officer, or a supervisor of its unit."""
-    if actor.role == Role.OFFICER and supervision.officer_id == actor.pk:
-        return
-    if actor.role == Role.SUPERVISOR and actor.unit_id is not None and actor.unit_id == supervision.unit_id:
-        return
-    raise ApplicationError(f"Only the case's officer or a supervisor of its unit may {doing}.", status_code=403)
 
 
 def _require_open(supervision: Supervision, doing: str) -> None:
@@ -101,7 +93,7 @@ def supervision_change_level(
     """Move a case to another supervision level, for a reason; its check-ins are re-planned at once from the
     new level's contact standard (future check-ins of the old standard excused, never deleted)."""
     supervision = _lock(supervision)
-    _require_case_actor(actor, supervision, "change its level")
+    case_change_require(actor, supervision, "change the level")
     _require_open(supervision, "level")
     if level not in SupervisionLevel.values:
         raise ValidationError({"level": f"Choose one of: {', '.join(SupervisionLevel.values)}."})
@@ -134,7 +126,7 @@ def supervision_change_status(
     planned from today."""
     now = now or timezone.now()
     supervision = _lock(supervision)
-    _require_case_actor(actor, supervision, "change its status")
+    case_change_require(actor, supervision, "change the status")
     _require_open(supervision, "status")
     if status == SupervisionStatus.CLOSED:
         raise ValidationError({"status": "Close a case with its closure reason and date (close), not a status."})
@@ -185,7 +177,7 @@ def supervision_close(
     closed by a supervisor of the unit."""
     now = now or timezone.now()
     supervision = _lock(supervision)
-    _require_case_actor(actor, supervision, "close it")
+    case_change_require(actor, supervision, "record a closure")
     if supervision.status == SupervisionStatus.CLOSED:
         raise ApplicationError(
             f"{supervision} was already closed on {supervision.closed_on} "

@@ -20,18 +20,21 @@ from agency.webhooks import (
     webhook_event_emit,
 )
 from supervision import tasks as supervision_tasks
-from supervision.choices import CheckInStatus, Disposition, SupervisionStatus, ViolationKind
+from supervision.choices import CheckInStatus, Disposition, SupervisionLevel, SupervisionStatus, ViolationKind
 from supervision.models import CheckIn
 from supervision.services import (
     check_ins_flag_missed,
     report_delivery_deliver,
+    supervision_change_level,
+    supervision_change_status,
     violation_record,
     violation_report_acknowledge,
     violation_report_dispose,
 )
+from supervision.services.conditions import condition_impose
 from tests.agency.factories import AdministratorFactory, CourtClerkFactory, CourtFactory, OfficerFactory
 from tests.jobs.conftest import approve, row_lockable, submitted_report
-from tests.supervision.factories import CheckInFactory, SupervisionFactory
+from tests.supervision.factories import CheckInFactory, ConditionTypeFactory, SupervisionFactory
 from tests.webhooks.conftest import SECRET, signature_valid
 
 pytestmark = pytest.mark.django_db
@@ -56,6 +59,9 @@ def overdue_check_in(**kwargs) -> CheckIn:
     return CheckInFactory(window_start=due_at - datetime.timedelta(days=3), due_at=due_at, **kwargs)
 
 
+CHANGE_CODES = {"from_level", "to_level", "from_status", "to_status", "effective_on", "change"}
+
+
 def every_event_once() -> dict[str, int]:
     """Each service that emits an event, once: the object each event is about, by event."""
     check_in = overdue_check_in()
@@ -73,12 +79,30 @@ def every_event_once() -> dict[str, int]:
     clerk = CourtClerkFactory(court=court)
     report = violation_report_acknowledge(actor=clerk, report=report)
     violation_report_dispose(actor=clerk, report=report, disposition=Disposition.REVOKED)
+    case = SupervisionFactory()
+    supervision_change_level(actor=case.officer, supervision=case, level=SupervisionLevel.HIGH, reason="Arrest")
+    level_change = case.history.latest("history_date", "history_id").history_id
+    supervision_change_status(actor=case.officer, supervision=case, status=SupervisionStatus.ABSCONDED, reason="Gone")
+    status_change = case.history.latest("history_date", "history_id").history_id
+    condition = condition_impose(
+        actor=case.officer,
+        supervision=case,
+        condition_type=ConditionTypeFactory(),
+        details="Home from 22:00.",
+        imposed_on=timezone.localdate(),
+        order_date=timezone.localdate(),
+        order_reference="CR-2026-00417, entry 12",
+    )
+    condition_change = condition.history.latest("history_date", "history_id").history_id
     return {
         "check_in.missed": check_in.pk,
         "violation.created": violation.pk,
         "violation_report.routed": report.pk,
         "violation_report.disposed": report.pk,
         "supervision.closed": report.supervision_id,
+        "supervision.level_changed": level_change,
+        "supervision.status_changed": status_change,
+        "condition.changed": condition_change,
     }
 
 
@@ -93,16 +117,17 @@ def deliver_all(now=None) -> list[bool]:
 
 
 def test_each_event_is_emitted_once_by_its_service_signed_and_ids_only(receiver, subscribe):
-    # given a subscriber to all five events
+    # given a subscriber to every event
     subscription = subscribe()
+    events = len(WebhookEvent.values)
     # when each service runs once and the outbox is delivered
     about = every_event_once()
     delivered = deliver_all()
     # then one delivery per event, each POSTed once, signed with the subscription's secret
     assert Counter(WebhookDelivery.objects.values_list("event", flat=True)) == dict.fromkeys(WebhookEvent.values, 1)
-    assert delivered == [True] * 5
-    assert len(receiver.requests) == 5
-    assert [signature_valid(r) for r in receiver.requests] == [True] * 5
+    assert delivered == [True] * events
+    assert len(receiver.requests) == events
+    assert [signature_valid(r) for r in receiver.requests] == [True] * events
     by_event = {r["headers"]["X-Caseline-Event"]: r for r in receiver.requests}
     assert set(by_event) == set(WebhookEvent.values)
     for event, request in by_event.items():
@@ -110,8 +135,9 @@ def test_each_event_is_emitted_once_by_its_service_signed_and_ids_only(receiver,
         assert payload["event"] == event
         assert payload["object"]["id"] == about[event]
         assert request["headers"]["X-Caseline-Delivery"] == payload["event_id"]
-        # ids only: every value of the data is an id (or None)
-        assert all(key.endswith("_id") for key in payload["data"]), payload["data"]
+        # ids and codes only, never a name or a narrative: every value of the data is an id (or None), or one of
+        # the codes and dates a change names (a level, a status, a kind of change, the day it took effect)
+        assert all(key.endswith("_id") or key in CHANGE_CODES for key in payload["data"]), payload["data"]
     assert by_event["check_in.missed"]["body"].count(b"violation_id") == 1
     missed = json.loads(by_event["check_in.missed"]["body"])["data"]
     assert missed["violation_id"] is not None
