@@ -14,7 +14,7 @@ from supervision import services
 from supervision.api import filtersets
 from supervision.api import serializers as s
 from supervision.api.scoping import api_supervisions
-from supervision.api.views import _read_schema
+from supervision.api.views import read_schema
 from supervision.choices import ClosureReason, SupervisionLevel
 from supervision.models import Supervision
 from supervision.services.case_changes import CHANGEABLE_STATUSES, REASON_MAX_LENGTH
@@ -49,7 +49,7 @@ class ReassignSerializer(StrictSerializer):
 # --- The viewset ------------------------------------------------------------------------------------------
 
 
-@_read_schema("supervision", "supervisions", " `type` is `parole` or `probation`.")
+@read_schema("supervision", "supervisions", " `type` is `parole` or `probation`.")
 class SupervisionViewSet(ScopedReadViewSet):
     """Supervisions (cases): one term of parole (authority: a parole board) or probation (authority:
     the sentencing court)."""

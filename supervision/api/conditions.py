@@ -13,8 +13,8 @@ from agency.api.viewsets import ScopedReadViewSet
 from supervision import services
 from supervision.api import filtersets
 from supervision.api.scoping import api_case_records
-from supervision.api.serializers import _supervision_field, _text
-from supervision.api.views import _read_schema
+from supervision.api.serializers import supervision_field, text_field
+from supervision.api.views import read_schema
 from supervision.choices import ComplianceStatus
 from supervision.compliance import DERIVED_COMPLIANCE, conditions_with_compliance
 from supervision.models import Condition, ConditionType
@@ -70,7 +70,9 @@ class ConditionSerializer(serializers.ModelSerializer):
 
 class _OrderSerializer(StrictSerializer):
     order_date = serializers.DateField(help_text="The date of the court's or board's order.")
-    order_reference = _text(Condition, "order_reference", help_text="The order's reference, e.g. its docket entry.")
+    order_reference = text_field(
+        Condition, "order_reference", help_text="The order's reference, e.g. its docket entry."
+    )
 
 
 def _hours_field(**kwargs) -> serializers.DecimalField:
@@ -82,11 +84,11 @@ def _hours_field(**kwargs) -> serializers.DecimalField:
 class ConditionCreateSerializer(_OrderSerializer):
     """A condition the supervision's authority imposed by an order."""
 
-    supervision = _supervision_field()
+    supervision = supervision_field()
     condition_type = serializers.SlugRelatedField(
         slug_field="code", queryset=ConditionType.objects.all(), help_text="The condition's code in the catalogue."
     )
-    details = _text(
+    details = text_field(
         Condition, "details", required=False, allow_blank=True, default="", help_text="The order's wording."
     )
     imposed_on = serializers.DateField(help_text="When the condition takes effect (not before the order).")
@@ -96,7 +98,7 @@ class ConditionCreateSerializer(_OrderSerializer):
 class ConditionModifySerializer(_OrderSerializer):
     """An order that changes the condition's wording (and the hours ordered); the old wording stays in history."""
 
-    details = _text(Condition, "details", allow_blank=True, help_text="The new wording.")
+    details = text_field(Condition, "details", allow_blank=True, help_text="The new wording.")
     hours_required = _hours_field(help_text="Community service: the hours now ordered (left out: unchanged).")
 
 
@@ -109,7 +111,7 @@ class ConditionEndSerializer(_OrderSerializer):
 _ORDER = {"order_date": "2026-11-20", "order_reference": "CR-2025-00417, entry 31"}
 
 
-@_read_schema(
+@read_schema(
     "condition",
     "conditions",
     " `compliance_status` is derived: `violated` while a live violation cites the condition, otherwise what the "

@@ -42,7 +42,7 @@ from supervision.models import (
 )
 
 
-def _text(model, field: str, **kwargs) -> serializers.CharField:
+def text_field(model, field: str, **kwargs) -> serializers.CharField:
     """A text input with the maximum length its model declares (supervision.bounds)."""
     return serializers.CharField(max_length=model._meta.get_field(field).max_length, **kwargs)
 
@@ -51,7 +51,7 @@ def _scoped(model, scope, **kwargs):
     return ScopedPrimaryKeyRelatedField(model=model, scope=scope, **kwargs)
 
 
-def _supervision_field(**kwargs):
+def supervision_field(**kwargs):
     return _scoped(Supervision, api_supervisions, help_text="The supervision (case) id.", **kwargs)
 
 
@@ -141,8 +141,8 @@ class SupervisionCreateSerializer(StrictSerializer):
         default=None,
         help_text="Parole: the releasing parole board.",
     )
-    docket_number = _text(Supervision, "docket_number")
-    offense = _text(Supervision, "offense")
+    docket_number = text_field(Supervision, "docket_number")
+    offense = text_field(Supervision, "offense")
     start_date = serializers.DateField()
     end_date = serializers.DateField()
     level = serializers.ChoiceField(choices=SupervisionLevel.choices, default=SupervisionLevel.MEDIUM)
@@ -179,18 +179,18 @@ class CheckInSerializer(serializers.ModelSerializer):
 class ContactCreateSerializer(StrictSerializer):
     """An unscheduled contact that took place (it is recorded as completed)."""
 
-    supervision = _supervision_field()
+    supervision = supervision_field()
     kind = serializers.ChoiceField(choices=CheckInKind.choices)
     occurred_at = LocalDateTimeInputField()
-    location = _text(CheckIn, "location", required=False, allow_blank=True, default="")
-    notes = _text(CheckIn, "notes", required=False, allow_blank=True, default="")
+    location = text_field(CheckIn, "location", required=False, allow_blank=True, default="")
+    notes = text_field(CheckIn, "notes", required=False, allow_blank=True, default="")
 
 
 class CheckInCompleteSerializer(StrictSerializer):
     completed_at = LocalDateTimeInputField(required=False, help_text="When it took place; default: now.")
     kind = serializers.ChoiceField(choices=CheckInKind.choices, required=False, help_text="If it differed.")
-    location = _text(CheckIn, "location", required=False, allow_blank=True, default="")
-    notes = _text(CheckIn, "notes", required=False, allow_blank=True, default="")
+    location = text_field(CheckIn, "location", required=False, allow_blank=True, default="")
+    notes = text_field(CheckIn, "notes", required=False, allow_blank=True, default="")
 
     def validate(self, attrs):
         attrs.setdefault("completed_at", timezone.now())
@@ -198,7 +198,7 @@ class CheckInCompleteSerializer(StrictSerializer):
 
 
 class CheckInExcuseSerializer(StrictSerializer):
-    reason = _text(CheckIn, "excuse_reason")
+    reason = text_field(CheckIn, "excuse_reason")
 
 
 # --- Drug tests -----------------------------------------------------------------------------------
@@ -244,16 +244,16 @@ class SubstanceResultInputSerializer(StrictSerializer):
 
 
 class DrugTestCreateSerializer(StrictSerializer):
-    supervision = _supervision_field()
+    supervision = supervision_field()
     collected_at = LocalDateTimeInputField()
     result = serializers.ChoiceField(choices=DrugTestResult.choices)
     substance_results = SubstanceResultInputSerializer(many=True, required=False, default=list)
     reason = serializers.ChoiceField(choices=DrugTestReason.choices, default=DrugTestReason.RANDOM)
     specimen = serializers.ChoiceField(choices=Specimen.choices, default=Specimen.URINE)
-    panel = _text(DrugTest, "panel", default="10-panel")
+    panel = text_field(DrugTest, "panel", default="10-panel")
     lab_confirmation = serializers.ChoiceField(choices=LabConfirmation.choices, default=LabConfirmation.NOT_REQUESTED)
-    lab_name = _text(DrugTest, "lab_name", required=False, allow_blank=True, default="")
-    notes = _text(DrugTest, "notes", required=False, allow_blank=True, default="")
+    lab_name = text_field(DrugTest, "lab_name", required=False, allow_blank=True, default="")
+    notes = text_field(DrugTest, "notes", required=False, allow_blank=True, default="")
 
     def validate_substance_results(self, value):
         substances = [row["substance"] for row in value]
@@ -276,8 +276,8 @@ class CaseNoteSerializer(serializers.ModelSerializer):
 
 
 class CaseNoteCreateSerializer(StrictSerializer):
-    supervision = _supervision_field()
-    body = _text(CaseNote, "body")
+    supervision = supervision_field()
+    body = text_field(CaseNote, "body")
 
 
 # --- Violations -----------------------------------------------------------------------------------
@@ -310,17 +310,17 @@ class ViolationSerializer(serializers.ModelSerializer):
 
 
 class ViolationCorrectionSerializer(StrictSerializer):
-    reason = _text(
+    reason = text_field(
         Violation, "correction_reason", help_text="Why: recorded in error (withdraw), not sustained (dismiss)."
     )
 
 
 class ViolationCreateSerializer(StrictSerializer):
-    supervision = _supervision_field()
+    supervision = supervision_field()
     kind = serializers.ChoiceField(choices=ViolationKind.choices)
     severity = serializers.ChoiceField(choices=ViolationSeverity.choices, default=ViolationSeverity.MEDIUM)
     occurred_on = serializers.DateField()
-    description = _text(Violation, "description")
+    description = text_field(Violation, "description")
     check_in = _case_record_field(CheckIn, required=False, allow_null=True, default=None)
     drug_test = _case_record_field(DrugTest, required=False, allow_null=True, default=None)
     condition = _case_record_field(Condition, required=False, allow_null=True, default=None)
@@ -414,15 +414,15 @@ def _violations_field(**kwargs):
 
 
 class ViolationReportCreateSerializer(StrictSerializer):
-    supervision = _supervision_field()
+    supervision = supervision_field()
     violations = _violations_field()
-    narrative = _text(ViolationReport, "narrative")
+    narrative = text_field(ViolationReport, "narrative")
     recommendation = serializers.ChoiceField(choices=ReportRecommendation.choices)
 
 
 class ViolationReportUpdateSerializer(StrictSerializer):
     violations = _violations_field(required=False)
-    narrative = _text(ViolationReport, "narrative", required=False)
+    narrative = text_field(ViolationReport, "narrative", required=False)
     recommendation = serializers.ChoiceField(choices=ReportRecommendation.choices, required=False)
 
 
@@ -430,7 +430,7 @@ class ViolationReportSubmitSerializer(StrictSerializer):
     """What is on the author's screen, saved and submitted in one step; a field left out keeps its saved value."""
 
     violations = _violations_field(required=False)
-    narrative = _text(ViolationReport, "narrative", required=False)
+    narrative = text_field(ViolationReport, "narrative", required=False)
     recommendation = serializers.ChoiceField(choices=ReportRecommendation.choices, required=False)
 
 
@@ -439,15 +439,15 @@ class NoBodySerializer(StrictSerializer):
 
 
 class ReportReturnSerializer(StrictSerializer):
-    comment = _text(ViolationReport, "review_comment", help_text="What the officer should change.")
+    comment = text_field(ViolationReport, "review_comment", help_text="What the officer should change.")
 
 
 class ReportHearingSerializer(StrictSerializer):
     hearing_at = LocalDateTimeInputField()
-    location = _text(ViolationReport, "hearing_location", required=False, allow_blank=True, default="")
+    location = text_field(ViolationReport, "hearing_location", required=False, allow_blank=True, default="")
 
 
 class ReportDispositionSerializer(StrictSerializer):
     disposition = serializers.ChoiceField(choices=Disposition.choices)
     disposed_on = serializers.DateField(required=False, help_text="Default: today.")
-    note = _text(ViolationReport, "disposition_note", required=False, allow_blank=True, default="")
+    note = text_field(ViolationReport, "disposition_note", required=False, allow_blank=True, default="")

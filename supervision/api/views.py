@@ -22,7 +22,7 @@ from supervision.models import CaseNote, CheckIn, DrugTest, Violation, Violation
 REPORT_ROLES = (*CASE_ROLES, Role.COURT_CLERK, Role.PAROLE_BOARD_STAFF)
 
 
-def _read_schema(noun: str, plural: str, extra: str = ""):
+def read_schema(noun: str, plural: str, extra: str = ""):
     return extend_schema_view(
         list=extend_schema(
             summary=f"List {plural}",
@@ -36,7 +36,7 @@ def _read_schema(noun: str, plural: str, extra: str = ""):
     )
 
 
-@_read_schema(
+@read_schema(
     "check-in", "check-ins", " `due_at` is when the window closes; uncompleted after it, a check-in is missed."
 )
 class CheckInViewSet(ScopedReadViewSet):
@@ -99,7 +99,7 @@ class CheckInViewSet(ScopedReadViewSet):
         return self.respond(check_in)
 
 
-@_read_schema("drug test", "drug tests")
+@read_schema("drug test", "drug tests")
 class DrugTestViewSet(ScopedReadViewSet):
     """Drug tests with their per-substance results. A non-compliant result opens a violation."""
 
@@ -137,7 +137,7 @@ class DrugTestViewSet(ScopedReadViewSet):
         return self.respond(test, status.HTTP_201_CREATED)
 
 
-@_read_schema("case note", "case notes")
+@read_schema("case note", "case notes")
 class CaseNoteViewSet(ScopedReadViewSet):
     """Case notes. Notes are never deleted: a wrong note is voided and stays on record."""
 
@@ -162,7 +162,7 @@ class CaseNoteViewSet(ScopedReadViewSet):
         return self.respond(note, status.HTTP_201_CREATED)
 
 
-@_read_schema("violation", "violations")
+@read_schema("violation", "violations")
 class ViolationViewSet(ScopedReadViewSet):
     """Violations: a missed check-in, a failed drug test, a broken condition or a new offence."""
 
