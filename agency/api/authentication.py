@@ -1,6 +1,8 @@
 """Token authentication with a price on wrong tokens: failures are counted per client address, audited,
 and over ``CASELINE_API_FAILED_TOKENS_PER_MINUTE`` in a minute the address gets 429 with a Retry-After
-for every token request until the minute is over, before any token is looked up.
+for every token request until the minute is over, before any token is looked up. On Redis that check and
+the token's throttle count (agency/api/throttling.py) are one round trip, a script that counts nothing for a
+locked address.
 
 What is audited, and why not more: each failure up to the limit is one ``api_token.authentication_failed``
 row (when, from where, which path, why it failed: what an investigation needs), and the moment the limit
@@ -10,14 +12,14 @@ audit trail stays readable. The token presented is never stored, not even in par
 """
 
 import binascii
+import enum
 import functools
 from collections.abc import Sequence
 from hmac import compare_digest
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.db import connections, models, router
 from django.utils import timezone
 from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
@@ -29,7 +31,9 @@ from knox.signals import token_expired
 from rest_framework import exceptions
 from rest_framework.authentication import get_authorization_header
 
+from agency.api.throttling import ApiRateThrottle, CountedRequest, window_member
 from agency.audit import audit_record
+from agency.cache import RedisCache
 from agency.choices import AuditOutcome
 from agency.middleware import client_address
 from agency.models import ApiTokenScope
@@ -52,6 +56,64 @@ def _reason(exc: exceptions.AuthenticationFailed) -> str:
     return "unknown, expired or revoked token"
 
 
+class Locked(enum.Enum):
+    LOCKED = "locked"
+
+
+LOCKED = Locked.LOCKED
+
+# One round trip for a token request on Redis: the address's failures this minute, and when the address is
+# under the limit, the request counted in the window of the token presented (agency/api/throttling.py). A
+# locked address adds nothing to any window.
+_FIRST_TRIP = """
+local failures = tonumber(redis.call('GET', KEYS[1]) or '0') or 0
+if failures >= tonumber(ARGV[1]) then return {1} end
+if #KEYS < 2 then return {0} end
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[2])
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
+local count = redis.call('ZCARD', KEYS[2])
+local oldest = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
+redis.call('EXPIRE', KEYS[2], ARGV[5])
+return {0, count, oldest[2]}
+"""
+
+
+@functools.cache
+def _first_trip(client: Any) -> Any:
+    return client.register_script(_FIRST_TRIP)
+
+
+def _count_token_request(
+    store: Any, header: list[bytes], failures_key: str, limit: int
+) -> CountedRequest | Locked | None:
+    """On Redis, before any token is looked up: LOCKED if the address has used up its failures this minute,
+    else the request counted in the window of the token presented (keyed by its digest, as the throttle keys an
+    authenticated token's: the throttle then decides on it without a round trip of its own), or None where no
+    window applies. None on other caches, which take the generic path."""
+    redis = getattr(store, "redis", None)
+    if redis is None:
+        return None
+    failures = store.make_and_validate_key(failures_key)
+    window = None
+    if len(header) == 2:
+        try:
+            window = ApiRateThrottle.token_window(hash_token(header[1].decode("utf-8")))
+        except (UnicodeDecodeError, TypeError, binascii.Error):
+            window = None
+    client = redis(failures)
+    if window is None:
+        return LOCKED if _first_trip(client)(keys=[failures], args=[limit], client=client)[0] else None
+    key, _budget, duration = window
+    now = ApiRateThrottle.timer()
+    member = window_member(now)
+    result = _first_trip(client)(
+        keys=[failures, key], args=[limit, repr(now - duration), repr(now), member, duration], client=client
+    )
+    if result[0]:
+        return LOCKED
+    return CountedRequest(key, member, now, duration, int(result[1]), float(result[2]))
+
+
 class ThrottledTokenAuthentication(TokenAuthentication):
     """knox's ``TokenAuthentication`` (hashed ``cl_`` tokens), with failed attempts throttled and audited."""
 
@@ -65,21 +127,28 @@ class ThrottledTokenAuthentication(TokenAuthentication):
         failures_key = f"caseline:token-failures:{address}:{window}"
         limit = settings.CASELINE_API_FAILED_TOKENS_PER_MINUTE
         wait = WINDOW_SECONDS - now % WINDOW_SECONDS
-        if (cache.get(failures_key) or 0) >= limit:
-            if cache.add(f"caseline:token-throttled:{address}:{window}", 1, timeout=2 * WINDOW_SECONDS):
+        failure_counts = ApiRateThrottle.cache  # the throttles' cache: on Redis, one round trip does both
+        counted = _count_token_request(failure_counts, header, failures_key, limit)
+        if counted is LOCKED or (counted is None and (failure_counts.get(failures_key) or 0) >= limit):
+            if failure_counts.add(f"caseline:token-throttled:{address}:{window}", 1, timeout=2 * WINDOW_SECONDS):
                 self._audit(request, "api_token.authentication_throttled", {"limit_per_minute": limit})
             raise FailedTokenThrottled(wait=wait)
+        if isinstance(counted, CountedRequest):
+            request._caseline_counted = counted  # the throttle (ApiRateThrottle) decides on it: no second trip
         try:
             try:
                 return super().authenticate(request)
             except UnicodeDecodeError:  # knox decodes the token as UTF-8: bytes that are not are no token
                 raise exceptions.AuthenticationFailed("Invalid token.") from None
         except exceptions.AuthenticationFailed as exc:
-            cache.add(failures_key, 0, timeout=2 * WINDOW_SECONDS)
+            if isinstance(counted, CountedRequest):  # no token has that digest: its window goes
+                cast(RedisCache, failure_counts).redis(counted.key).zrem(counted.key, counted.member)
+                request._caseline_counted = None
+            failure_counts.add(failures_key, 0, timeout=2 * WINDOW_SECONDS)
             try:
-                count = cache.incr(failures_key)
+                count = failure_counts.incr(failures_key)
             except ValueError:  # evicted between add and incr
-                cache.set(failures_key, 1, timeout=2 * WINDOW_SECONDS)
+                failure_counts.set(failures_key, 1, timeout=2 * WINDOW_SECONDS)
                 count = 1
             if count <= limit:
                 self._audit(

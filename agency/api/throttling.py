@@ -9,12 +9,36 @@ writes back whole (two round trips, and a list as long as the budget: 600 floats
 traffic when the budget is opened); and two web processes answering at once both read the same list and
 the later write drops the other's request, so the budget could be overrun under load. The sorted set has
 neither cost nor race. On another cache (the tests' local memory) DRF's own path is taken.
+
+A token request is counted in its token's window by the token's authentication, in the same round trip that
+reads the address's failed tokens (agency/api/authentication.py), keyed by the digest of the token presented
+(the key the throttle gives an authenticated token); the throttle then decides on that count without a
+round trip of its own. A token request refused by a permission is therefore counted too.
 """
 
 import secrets
+from typing import NamedTuple, cast
 
 from knox.models import AuthToken
 from rest_framework.throttling import SimpleRateThrottle
+
+from agency.cache import RedisCache
+
+
+class CountedRequest(NamedTuple):
+    """A request counted in a window: the sorted set, the request's member and time, the window's length, and
+    what the window held once it was added (how many it held, the oldest time)."""
+
+    key: str
+    member: str
+    now: float
+    duration: int
+    held: int
+    oldest: float
+
+
+def window_member(now: float) -> str:
+    return f"{now!r}:{secrets.token_hex(4)}"  # unique even for two requests in the same instant
 
 
 class SlidingWindowThrottle(SimpleRateThrottle):
@@ -32,22 +56,33 @@ class SlidingWindowThrottle(SimpleRateThrottle):
         self.key = self.get_cache_key(request, view)
         if self.key is None:
             return True
+        counted = getattr(request, "_caseline_counted", None)  # by the token's authentication, same window
+        if counted is not None and counted.key == self.window_key(self.key) and counted.duration == duration:
+            self.now = counted.now
+            return self.decide(counted, limit)
         self.now = self.timer()
-        # Not DRF's key: a process still on DRF's path would find a sorted set where it expects a list.
-        key = self.cache.make_and_validate_key(f"{self.key}:window")
-        member = f"{self.now!r}:{secrets.token_hex(4)}"  # unique even for two requests in the same instant
-        client = redis(key)
-        pipeline = client.pipeline(transaction=True)
+        key = self.window_key(self.key)
+        member = window_member(self.now)
+        pipeline = redis(key).pipeline(transaction=True)
         pipeline.zremrangebyscore(key, "-inf", self.now - duration)  # DRF drops times <= now - duration
         pipeline.zadd(key, {member: self.now})
         pipeline.zcard(key)
         pipeline.zrange(key, 0, 0, withscores=True)
         pipeline.expire(key, duration)
         _removed, _added, count, oldest, _expiry = pipeline.execute()
-        if count <= limit:
+        return self.decide(CountedRequest(key, member, self.now, duration, count, oldest[0][1]), limit)
+
+    def window_key(self, key: str) -> str:
+        """The sorted set of the window whose DRF key is ``key``. Not DRF's key: a process still on DRF's path
+        would find a sorted set where it expects a list."""
+        return self.cache.make_and_validate_key(f"{key}:window")
+
+    def decide(self, counted: "CountedRequest", limit: int) -> bool:
+        if counted.held <= limit:
             return True
-        client.zrem(key, member)  # a refused request is not counted (DRF's throttle_failure)
-        self._counted, self._oldest = count - 1, oldest[0][1]
+        # A refused request is not counted (DRF's throttle_failure).
+        cast(RedisCache, self.cache).redis(counted.key).zrem(counted.key, counted.member)
+        self._counted, self._oldest = counted.held - 1, counted.oldest
         return self.throttle_failure()
 
     def wait(self):
@@ -81,3 +116,15 @@ class ApiRateThrottle(SlidingWindowThrottle):
         else:
             ident = self.get_ident(request)
         return self.cache_format % {"scope": self.scope, "ident": ident}
+
+    @classmethod
+    def token_window(cls, digest: str) -> tuple[str, int, int] | None:
+        """The window key, budget and length of the token whose digest is ``digest``, on Redis (else None):
+        what ``allow_request`` will count it in once the token is authenticated."""
+        throttle = cls()
+        throttle.scope = "token"
+        throttle.rate = throttle.get_rate()
+        limit, duration = throttle.parse_rate(throttle.rate)
+        if getattr(throttle.cache, "redis", None) is None or limit is None or duration is None:
+            return None
+        return throttle.window_key(throttle.cache_format % {"scope": "token", "ident": digest[:64]}), limit, duration

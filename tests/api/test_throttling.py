@@ -3,9 +3,11 @@ round trip. (The other tests run on a local memory cache, where DRF's own path i
 
 import datetime
 import os
+import re
 import uuid
 
 import pytest
+from django.urls import get_resolver, reverse
 from rest_framework.test import APIClient
 
 from agency.api.throttling import ApiRateThrottle
@@ -99,3 +101,80 @@ def test_api_searches_count_in_redis_too(world, redis_throttle, monkeypatch):
     redis = redis_throttle.redis(redis_throttle.make_and_validate_key("any"))
     (searched,) = redis.scan_iter(match=f"{redis_throttle.key_prefix}:*throttle_search_*")
     assert (redis.type(searched), redis.zcard(searched)) == (b"zset", 2)
+
+
+# --- The failed-token lock and the token's throttle share one round trip on Redis (agency/api/authentication.py)
+
+ATTACKER = "203.0.113.66"
+WRONG = "cl_" + "0" * 64
+
+
+def _lock(address: str) -> None:
+    """Ten wrong tokens from ``address`` (the limit), then one more: the address is locked for the minute."""
+    client = APIClient(REMOTE_ADDR=address)
+    statuses = [client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {WRONG}").status_code for _ in range(11)]
+    assert statuses == [401] * 10 + [429]
+
+
+def test_a_locked_address_is_refused_with_any_token_before_a_lookup(world, redis_throttle, django_assert_num_queries):
+    # given a good token, and an address that used up its wrong tokens for the minute (counted in Redis)
+    good = _client(world)
+    _lock(ATTACKER)
+    # when the address sends another wrong token, then the good one
+    with django_assert_num_queries(0):  # no token looked up, nothing audited again
+        wrong = APIClient().get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {WRONG}", REMOTE_ADDR=ATTACKER)
+        right = good.get("/api/v1/me/", REMOTE_ADDR=ATTACKER)
+    # then both wait for the minute; the good token from elsewhere is served, and its window counts only that call
+    assert (wrong.status_code, wrong["Retry-After"], right.status_code, right["Retry-After"]) == (429, "60", 429, "60")
+    assert good.get("/api/v1/me/", REMOTE_ADDR="192.0.2.20").status_code == 200
+    redis = redis_throttle.redis(redis_throttle.make_and_validate_key("any"))
+    assert [redis.zcard(key) for key in redis.scan_iter(match=f"{redis_throttle.key_prefix}:*:window")] == [1]
+
+
+def test_a_wrong_token_leaves_no_window_behind(world, redis_throttle):
+    # when an address sends three wrong tokens
+    for _ in range(3):
+        APIClient().get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {WRONG}", REMOTE_ADDR=ATTACKER)
+    # then Redis holds the address's failures and no window for the digest of the token presented
+    redis = redis_throttle.redis(redis_throttle.make_and_validate_key("any"))
+    keys = [key.decode() for key in redis.scan_iter(match=f"{redis_throttle.key_prefix}:*")]
+    minute = int(NOW.timestamp()) // 60
+    assert keys == [f"{redis_throttle.key_prefix}:1:caseline:token-failures:{ATTACKER}:{minute}"]
+    assert int(redis.get(keys[0])) == 3
+
+
+def test_the_throttle_counts_a_token_request_once(world, redis_throttle, time_machine):
+    # given a budget of two a minute
+    client = _client(world)
+    # when the token calls three times
+    statuses = [client.get("/api/v1/me/").status_code for _ in range(3)]
+    # then the third is refused, and the window holds the two served calls (each counted once, the refused one not)
+    assert statuses == [200, 200, 429]
+    redis = redis_throttle.redis(redis_throttle.make_and_validate_key("any"))
+    (key,) = redis.scan_iter(match=f"{redis_throttle.key_prefix}:*:window")
+    assert redis.zcard(key) == 2
+
+
+def _api_routes() -> list[tuple[str, str, str]]:
+    """Every API route of the role matrix (tests/security/test_route_matrix.py), its method there, and a URL for
+    it (every argument 1: the lock answers before any object is read)."""
+    from tests.security.test_route_matrix import CALLS, _walk
+
+    routes = {}
+    for name, pattern in _walk(get_resolver().url_patterns):
+        if name.startswith("api:") and name not in routes:
+            params = [p for p in re.findall(r"\(\?P<(\w+)>|<(?:\w+:)?(\w+)>", pattern)]
+            kwargs = {a or b: "1" for a, b in params if (a or b) != "format"}
+            routes[name] = (CALLS[name][0], reverse(name, kwargs=kwargs))
+    return sorted((name, method, url) for name, (method, url) in routes.items())
+
+
+@pytest.mark.parametrize(("route", "method", "url"), _api_routes())
+def test_every_api_route_meets_the_lock(world, redis_throttle, route, method, url):
+    # given a good token and an address locked for the minute
+    good = _client(world)
+    _lock(ATTACKER)
+    # when the good token calls the route from that address
+    response = getattr(good, method.lower())(url, REMOTE_ADDR=ATTACKER)
+    # then it waits for the minute, whatever the route
+    assert (response.status_code, response["Retry-After"]) == (429, "60")
