@@ -175,11 +175,24 @@ class SupervisionAdmin(AuditedAdminMixin, SimpleHistoryAdmin):
             "Assignment",
             {
                 "fields": ("level", "officer", "unit"),
-                "description": "The level's contact standard sets how often check-ins are scheduled.",
+                "description": (
+                    "The level's contact standard sets how often check-ins are scheduled. Once the case is "
+                    "open, change its level, status or closure on the case page (or through the API) and "
+                    "reassign it from the dashboard: those keep the reason and re-plan the check-ins."
+                ),
             },
         ),
         ("Record", {"fields": ("created_at", "updated_at")}),
     )
+
+    # An open case's lifecycle goes through its services (the case page's level, status and close forms,
+    # the API's actions, the dashboard's reassignment), which re-plan its check-ins, keep the reason in its
+    # history, audit and emit the change: here those fields are shown, not edited.
+    LIFECYCLE_FIELDS = ("status", "closed_on", "closure_reason", "level", "officer", "unit")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Supervision | None = None) -> tuple[str, ...]:
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        return (*readonly, *self.LIFECYCLE_FIELDS) if obj is not None else readonly
 
     def save_model(self, request: HttpRequest, obj: Supervision, form, change: bool) -> None:
         super().save_model(request, obj, form, change)

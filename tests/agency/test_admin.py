@@ -441,6 +441,32 @@ def test_a_case_must_be_in_its_officers_unit(client, administrator):
     assert AuditEvent.objects.count() == 0
 
 
+def test_an_open_cases_level_status_and_officer_are_not_edited_in_the_admin(client, administrator):
+    # given an open case, and its change form posted with another level, status, officer and unit
+    case = SupervisionFactory()
+    officer_id, unit_id, other = case.officer_id, case.unit_id, OfficerFactory()
+    data = _supervision_form(
+        offender=str(case.offender_id),
+        court=str(case.court_id),
+        docket_number=case.docket_number,
+        start_date=case.start_date.isoformat(),
+        end_date=case.end_date.isoformat(),
+        status="absconded",
+        level="high",
+        officer=str(other.pk),
+        unit=str(other.unit_id),
+    )
+    # when it is saved
+    page = client.get(_url(Supervision, "change", case.pk)).content.decode()
+    response = client.post(_url(Supervision, "change", case.pk), data)
+    # then the page shows those fields without inputs, points to the case page, and the case is unchanged
+    assert response.status_code == 302
+    assert 'name="level"' not in page and 'name="officer"' not in page and 'name="status"' not in page
+    assert "change its level, status or closure on the case page" in page
+    case.refresh_from_db()
+    assert (case.level, case.status, case.officer_id, case.unit_id) == ("medium", "active", officer_id, unit_id)
+
+
 def test_a_case_must_be_assigned_to_an_officer(client, administrator):
     supervisor = SupervisorFactory()
     data = _supervision_form(court=str(CourtFactory().pk), officer=str(supervisor.pk), unit=str(supervisor.unit_id))
