@@ -51,6 +51,10 @@ def referral_get(*, actor: User, supervision: Supervision, referral_id: Any) -> 
     return _record_in_case(Referral.objects.all(), actor=actor, supervision=supervision, record_id=referral_id)
 
 
+def violation_get(*, actor: User, supervision: Supervision, violation_id: Any) -> Violation:
+    return _record_in_case(Violation.objects.all(), actor=actor, supervision=supervision, record_id=violation_id)
+
+
 def violation_report_get(*, actor: User, supervision: Supervision, report_id: Any) -> ViolationReport:
     qs = ViolationReport.objects.select_related("author", "reviewed_by", "court", "parole_board").prefetch_related(
         Prefetch("violations", queryset=Violation.objects.order_by("-occurred_on", "-id"))

@@ -296,3 +296,21 @@ class CaseCloseForm(forms.Form):
         required=False,
         max_length=max_length(CaseNote, "body") - 40,  # the note is written as "Case closed (<reason>): <note>"
     )
+
+
+class ViolationCorrectionForm(forms.Form):
+    """Withdraw (recorded in error) or dismiss (not sustained) a violation: nothing is deleted."""
+
+    correction = forms.ChoiceField(
+        label="Correction",
+        choices=[
+            ("withdraw", "Withdraw: it was recorded in error"),
+            ("dismiss", "Dismiss: it is not sustained"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=max_length(Violation, "correction_reason"),
+        help_text="Kept with the violation and in the audit trail.",
+    )

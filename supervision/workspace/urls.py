@@ -23,6 +23,11 @@ urlpatterns = [
     path("cases/<int:case_id>/referrals/<int:referral_id>/status/", views.referral_status, name="referral_status"),
     path("cases/<int:case_id>/community-service/new/", views.community_service_new, name="community_service_new"),
     path("cases/<int:case_id>/violations/new/", views.violation_new, name="violation_new"),
+    path(
+        "cases/<int:case_id>/violations/<int:violation_id>/correct/",
+        views.violation_correct,
+        name="violation_correct",
+    ),
     path("cases/<int:case_id>/reports/new/", report_views.report_new, name="report_new"),
     path("cases/<int:case_id>/reports/<int:report_id>/", report_views.report_detail, name="report_detail"),
     path("cases/<int:case_id>/reports/<int:report_id>/submit/", report_views.report_submit, name="report_submit"),

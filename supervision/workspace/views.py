@@ -24,7 +24,7 @@ from supervision.authority import supervision_authority
 from supervision.choices import CheckInStatus
 from supervision.filtersets import CaseFilter
 from supervision.models import Condition, DrugTest, Supervision
-from supervision.selectors import case_for_action, check_in_get, referral_get
+from supervision.selectors import case_for_action, check_in_get, referral_get, violation_get
 from supervision.workspace import selectors
 from supervision.workspace.forms import (
     CaseNoteForm,
@@ -35,6 +35,7 @@ from supervision.workspace.forms import (
     DrugTestForm,
     ReferralForm,
     ReferralStatusForm,
+    ViolationCorrectionForm,
     ViolationForm,
 )
 from supervision.workspace.pages import form_data, record_page, workspace_view
@@ -294,4 +295,24 @@ def violation_new(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
         call=lambda data: services.violation_record(actor=request.user, supervision=supervision, **data),
         success="Violation recorded.",
         title="Record a violation",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@workspace_view
+def violation_correct(request: AuthenticatedRequest, case_id: int, violation_id: int) -> HttpResponse:
+    """Withdraw or dismiss a violation, with the reason; one held by a report in progress is refused (the
+    service names the report)."""
+    supervision = case_for_action(actor=request.user, case_id=case_id)
+    violation = violation_get(actor=request.user, supervision=supervision, violation_id=violation_id)
+    correct = {"withdraw": services.violation_withdraw, "dismiss": services.violation_dismiss}
+    return record_page(
+        request,
+        supervision=supervision,
+        form=ViolationCorrectionForm(form_data(request)),
+        call=lambda data: correct[data["correction"]](actor=request.user, violation=violation, reason=data["reason"]),
+        success=lambda corrected: f"Violation {corrected.get_status_display().lower()}.",
+        title="Correct a violation",
+        extra={"intro": f"{violation.get_kind_display()}, {violation.occurred_on:%b %-d, %Y}: {violation.description}"},
+        viewed=("violation.viewed", violation),
     )

@@ -57,6 +57,7 @@ HTML_PAGES = (
     "supervision:referral_status",
     "supervision:report_detail",
     "supervision:report_new",
+    "supervision:violation_correct",
     "supervision:violation_new",
     "two_factor_setup",
     "two_factor_verify",

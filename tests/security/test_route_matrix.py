@@ -164,6 +164,7 @@ MATRIX: dict[str, dict[str, str]] = {
     "supervision:report_detail": row(O, O, D, D, D, D, L),
     "supervision:report_new": row(O, O, D, D, D, D, L),
     "supervision:report_submit": row(O, D, D, D, D, D, L),  # only its author submits a report (issue 12, #4)
+    "supervision:violation_correct": row(O, O, D, D, D, D, L),
     "supervision:violation_new": row(O, O, D, D, D, D, L),
     "session_keepalive": row(O, O, O, O, O, O, L),
     "two_factor_setup": row(O, O, O, O, O, O, L),
@@ -205,6 +206,7 @@ CALLS: dict[str, tuple[str, Callable | None]] = {
     "supervision:referral_status": ("POST", _page_record("referral_id", "referrals")),
     "supervision:community_service_new": ("POST", _case),
     "supervision:violation_new": ("POST", _case),
+    "supervision:violation_correct": ("POST", _page_record("violation_id", "violations")),
     "supervision:report_new": ("POST", _case),
     "supervision:report_detail": ("GET", _page_record("report_id", "draft-reports")),
     "supervision:report_submit": ("POST", _page_record("report_id", "draft-reports")),

@@ -10,6 +10,7 @@ from django.utils import timezone
 from agency.models import AuditEvent
 from supervision.choices import CheckInStatus, ClosureReason, SupervisionLevel, SupervisionStatus
 from supervision.models import CheckIn, Supervision
+from tests.supervision.factories import ViolationReportFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -113,3 +114,37 @@ def test_the_supervisor_of_the_unit_closes_for_early_termination(client, supervi
 @pytest.mark.parametrize("name", ["case_level", "case_status", "case_close"])
 def test_a_colleagues_case_is_not_found(signed_in, colleague_case, name):
     assert signed_in.get(reverse(f"supervision:{name}", args=[colleague_case.pk])).status_code == 404
+
+
+# --- correcting a violation ------------------------------------------------------------------------
+
+
+def test_the_officer_withdraws_a_violation_recorded_in_error(signed_in, case, open_violation):
+    page = signed_in.get(reverse("supervision:case_detail", args=[case.pk])).content.decode()
+    url = reverse("supervision:violation_correct", args=[case.pk, open_violation.pk])
+    assert url in page
+    response = signed_in.post(url, {"correction": "withdraw", "reason": "Entered on the wrong case."}, follow=True)
+    assert _messages(response) == ["Violation withdrawn (recorded in error)."]
+    open_violation.refresh_from_db()
+    assert (open_violation.status, open_violation.correction_reason) == ("withdrawn", "Entered on the wrong case.")
+    assert AuditEvent.objects.filter(action="violation.withdrawn", object_id=str(open_violation.pk)).exists()
+
+
+def test_a_violation_in_a_report_in_progress_is_not_corrected(signed_in, case, open_violation):
+    report = ViolationReportFactory(supervision=case, violations=[open_violation])
+    response = signed_in.post(
+        reverse("supervision:violation_correct", args=[case.pk, open_violation.pk]),
+        {"correction": "dismiss", "reason": "Not sustained."},
+    )
+    assert response.status_code == 200
+    assert f"#{report.pk}" in " ".join(response.context["form"].non_field_errors())
+    open_violation.refresh_from_db()
+    assert open_violation.status == "open"
+
+
+def test_a_correction_needs_its_reason(signed_in, case, open_violation):
+    response = signed_in.post(
+        reverse("supervision:violation_correct", args=[case.pk, open_violation.pk]), {"correction": "dismiss"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["reason"]

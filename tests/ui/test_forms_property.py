@@ -273,6 +273,11 @@ PAGES: dict[str, Page] = {
         },
     ),
     "note_new": Page("officer", _case_url("note_new"), lambda w: {"body": _texts()}),
+    "violation_correct": Page(
+        "officer",
+        _case_url("violation_correct", lambda w: w.violation.pk),
+        lambda w: {"correction": _choice(["withdraw", "dismiss", "delete"]), "reason": _texts()},
+    ),
     "case_level": Page(
         "officer", _case_url("case_level"), lambda w: {"level": _choice(SupervisionLevel.values), "reason": _texts()}
     ),
