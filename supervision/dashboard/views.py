@@ -282,8 +282,11 @@ def review_approve(request: AuthenticatedRequest, report_id: int) -> HttpRespons
     except (ApplicationError, ValidationError) as error:
         messages.error(request, _message(error))
         return redirect("dashboard:review_detail", report_id=report.pk)
-    authority = report_authority(approved).name
-    messages.success(request, f"Violation report #{approved.pk} approved: it is being sent to {authority}.")
+    authority = report_authority(approved)
+    body = "the sentencing court" if authority.is_court else "the parole board"
+    messages.success(
+        request, f"Violation report #{approved.pk} approved: it is being sent to {body}, {authority.name}."
+    )
     return redirect("dashboard:reviews")
 
 

@@ -318,7 +318,7 @@ def test_supervisor(live_server, page, picture, agency):
     picture("guide-supervisor-3-review")
     page.get_by_role("button", name="Approve and send").click()
     expect(
-        _status(page, f"Violation report #{report.pk} approved: it is being sent to the sentencing court.")
+        _status(page, f"Violation report #{report.pk} approved: it is being sent to the sentencing court, ")
     ).to_be_visible()
     report.refresh_from_db()
     assert report.status in (ReportStatus.APPROVED, ReportStatus.ROUTED)
