@@ -288,6 +288,16 @@ def community_service_new(request: AuthenticatedRequest, case_id: int) -> HttpRe
 def violation_new(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
     supervision = case_for_action(actor=request.user, case_id=case_id)
     conditions = Condition.objects.filter(supervision=supervision).select_related("condition_type")
+    # A missed check-in or a failed test already opened its violation: the ones still open are named here, so
+    # that the same event is not recorded twice (a duplicate is corrected from the case page).
+    already = selectors.case_open_violations(supervision=supervision, limit=5)
+    intro = (
+        "Already open on this case: "
+        + "; ".join(f"{v.get_kind_display()}, {v.occurred_on:%b %-d}: {v.description[:80]}" for v in already)
+        + ". Do not record the same event twice."
+        if already
+        else ""
+    )
     return record_page(
         request,
         supervision=supervision,
@@ -295,6 +305,7 @@ def violation_new(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
         call=lambda data: services.violation_record(actor=request.user, supervision=supervision, **data),
         success="Violation recorded.",
         title="Record a violation",
+        extra={"intro": intro},
     )
 
 

@@ -148,3 +148,15 @@ def test_a_correction_needs_its_reason(signed_in, case, open_violation):
     )
     assert response.status_code == 200
     assert response.context["form"].errors["reason"]
+
+
+def test_the_violation_form_names_the_violations_already_open(signed_in, case, open_violation):
+    page = signed_in.get(reverse("supervision:violation_new", args=[case.pk])).content.decode()
+    assert "Already open on this case:" in page
+    assert "Missed the office visit of the 3rd." in page
+    assert "Do not record the same event twice." in page
+
+
+def test_the_violation_form_of_a_case_without_open_violations_has_no_warning(signed_in, case):
+    page = signed_in.get(reverse("supervision:violation_new", args=[case.pk])).content.decode()
+    assert "Already open on this case:" not in page
