@@ -17,19 +17,20 @@ from supervision.api.scoping import api_supervisions
 from supervision.api.views import read_schema
 from supervision.choices import ClosureReason, SupervisionLevel
 from supervision.models import Supervision
-from supervision.services.case_changes import CHANGEABLE_STATUSES, REASON_MAX_LENGTH
+from supervision.services.case_changes import CHANGEABLE_STATUSES
+from supervision.services.history import HISTORY_REASON_MAX_LENGTH
 
 # --- The actions' bodies ----------------------------------------------------------------------------------
 
 
 class LevelChangeSerializer(StrictSerializer):
     level = serializers.ChoiceField(choices=SupervisionLevel.choices)
-    reason = serializers.CharField(max_length=REASON_MAX_LENGTH, help_text="Kept in the case's history.")
+    reason = serializers.CharField(max_length=HISTORY_REASON_MAX_LENGTH, help_text="Kept in the case's history.")
 
 
 class StatusChangeSerializer(StrictSerializer):
     status = serializers.ChoiceField(choices=[(status.value, status.label) for status in CHANGEABLE_STATUSES])
-    reason = serializers.CharField(max_length=REASON_MAX_LENGTH, help_text="Kept in the case's history.")
+    reason = serializers.CharField(max_length=HISTORY_REASON_MAX_LENGTH, help_text="Kept in the case's history.")
     effective_on = serializers.DateField(required=False, help_text="The day it took effect; default today.")
 
 
@@ -43,7 +44,7 @@ class ReassignSerializer(StrictSerializer):
     officer = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.filter(role=Role.OFFICER), help_text="An active officer of the caller's unit."
     )
-    reason = serializers.CharField(max_length=REASON_MAX_LENGTH, help_text="Kept in the case's history.")
+    reason = serializers.CharField(max_length=HISTORY_REASON_MAX_LENGTH, help_text="Kept in the case's history.")
 
 
 # --- The viewset ------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from supervision.choices import SupervisionLevel, SupervisionType
 from supervision.dashboard.selectors import FIGURES, DashboardFilters, dashboard_cases, unit_officers
 from supervision.forms import UNSAVED_WARNING, choices_set, max_length
 from supervision.models import Supervision, ViolationReport
-from supervision.services.assignment import REASON_MAX_LENGTH
+from supervision.services.history import HISTORY_REASON_MAX_LENGTH
 from supervision.weighting import OPEN_STATUSES
 
 
@@ -84,7 +84,7 @@ class ReassignForm(forms.Form):
         },
     )
     reason = forms.CharField(
-        max_length=REASON_MAX_LENGTH,
+        max_length=HISTORY_REASON_MAX_LENGTH,
         help_text="Kept with each case's assignment history.",
         error_messages={"required": "Say why the cases are reassigned."},
     )

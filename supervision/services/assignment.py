@@ -13,8 +13,7 @@ from agency.errors import ApplicationError
 from agency.models import Unit, User
 from supervision.choices import SupervisionStatus
 from supervision.models import Supervision
-
-REASON_MAX_LENGTH = 100  # simple_history's history_change_reason column
+from supervision.services.history import history_attribute, history_reason
 
 
 def officer_for_intake(*, unit: Unit) -> User:
@@ -38,11 +37,7 @@ def supervision_reassign(
     the reason (``history_change_reason``) and each move is audited. Cases the officer already holds
     are left as they are; the cases actually moved are returned."""
     require_role(actor, (Role.SUPERVISOR,), "reassign cases")
-    reason = " ".join((reason or "").split())
-    if not reason:
-        raise ValidationError({"reason": "Say why the cases are reassigned."})
-    if len(reason) > REASON_MAX_LENGTH:
-        raise ValidationError({"reason": f"Keep the reason under {REASON_MAX_LENGTH} characters."})
+    reason = history_reason(reason, ask="Say why the cases are reassigned.")
     if officer.role != Role.OFFICER or not officer.is_active:
         raise ValidationError({"officer": "Cases can only be assigned to an active officer."})
     if not actor.unit_id or officer.unit_id != actor.unit_id:
@@ -62,9 +57,7 @@ def supervision_reassign(
             continue
         previous_officer_id = supervision.officer_id
         supervision.officer = officer
-        # What simple-history writes on the history row (its documented attributes; it has no type stubs).
-        supervision._change_reason = reason  # type: ignore[attr-defined]
-        supervision._history_user = actor  # type: ignore[attr-defined]
+        history_attribute(supervision, actor=actor, reason=reason)
         supervision.full_clean()
         supervision.save(update_fields=["officer", "updated_at"])
         audit_record(

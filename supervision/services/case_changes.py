@@ -23,11 +23,16 @@ from supervision.access import case_change_require
 from supervision.choices import ClosureReason, SupervisionLevel, SupervisionStatus, SupervisionType
 from supervision.models import CheckIn, Supervision
 from supervision.services.case_records import case_note_add
+from supervision.services.history import (
+    history_attribute,
+    history_reason,
+    supervision_lock,
+    supervision_require_open,
+)
 from supervision.services.scheduling import check_ins_excuse_future, check_ins_replan
 
 logger = logging.getLogger(__name__)
 
-REASON_MAX_LENGTH = 100  # simple_history's history_change_reason column
 # The statuses a case is moved to here; closing has its own function (a reason and a date of its own).
 CHANGEABLE_STATUSES = (
     SupervisionStatus.ACTIVE,
@@ -36,24 +41,6 @@ CHANGEABLE_STATUSES = (
     SupervisionStatus.WARRANT,
 )
 SUPERVISOR_ONLY_CLOSURES = (ClosureReason.EARLY_TERMINATION, ClosureReason.TRANSFERRED)
-
-
-def _lock(supervision: Supervision) -> Supervision:
-    return Supervision.objects.select_for_update().select_related("offender").get(pk=supervision.pk)
-
-
-def _require_open(supervision: Supervision, doing: str) -> None:
-    if supervision.status == SupervisionStatus.CLOSED:
-        raise ApplicationError(f"{supervision} is closed: its {doing} cannot change.", status_code=409)
-
-
-def _reason(reason: str, *, field: str = "reason", ask: str = "Say why.") -> str:
-    cleaned = " ".join((reason or "").split())
-    if not cleaned:
-        raise ValidationError({field: ask})
-    if len(cleaned) > REASON_MAX_LENGTH:
-        raise ValidationError({field: f"Keep the reason under {REASON_MAX_LENGTH} characters."})
-    return cleaned
 
 
 def _effective(day: date | None, supervision: Supervision, *, field: str, today: date) -> date:
@@ -68,8 +55,7 @@ def _effective(day: date | None, supervision: Supervision, *, field: str, today:
 
 def _save(supervision: Supervision, actor: User, reason: str, fields: list[str]) -> int:
     """Save ``fields`` with the reason and the actor on the history row; returns that row's id."""
-    supervision._change_reason = reason  # type: ignore[attr-defined]  # simple-history's documented attributes
-    supervision._history_user = actor  # type: ignore[attr-defined]
+    history_attribute(supervision, actor=actor, reason=reason)
     supervision.full_clean()
     supervision.save(update_fields=[*fields, "updated_at"])
     history_id: int = supervision.history.values_list("history_id", flat=True).latest("history_date", "history_id")
@@ -92,14 +78,14 @@ def supervision_change_level(
 ) -> Supervision:
     """Move a case to another supervision level, for a reason; its check-ins are re-planned at once from the
     new level's contact standard (future check-ins of the old standard excused, never deleted)."""
-    supervision = _lock(supervision)
+    supervision = supervision_lock(supervision.pk)
     case_change_require(actor, supervision, "change the level")
-    _require_open(supervision, "level")
+    supervision_require_open(supervision, "its level no longer changes")
     if level not in SupervisionLevel.values:
         raise ValidationError({"level": f"Choose one of: {', '.join(SupervisionLevel.values)}."})
     if level == supervision.level:
         raise ValidationError({"level": f"The case is already at the {supervision.get_level_display()} level."})
-    reason = _reason(reason, ask="Say why the level changes (an assessment, an override, an event).")
+    reason = history_reason(reason, ask="Say why the level changes (an assessment, an override, an event).")
     previous = supervision.level
     supervision.level = level
     history_id = _save(supervision, actor, reason, ["level"])
@@ -125,9 +111,9 @@ def supervision_change_status(
     included, so none of them turns into a missed check-in and a violation; a case that reports again is
     planned from today."""
     now = now or timezone.now()
-    supervision = _lock(supervision)
+    supervision = supervision_lock(supervision.pk)
     case_change_require(actor, supervision, "change the status")
-    _require_open(supervision, "status")
+    supervision_require_open(supervision, "its status no longer changes")
     if status == SupervisionStatus.CLOSED:
         raise ValidationError({"status": "Close a case with its closure reason and date (close), not a status."})
     if status not in CHANGEABLE_STATUSES:
@@ -136,7 +122,7 @@ def supervision_change_status(
         raise ValidationError({"status": f"The case is already {supervision.get_status_display().lower()}."})
     if status == SupervisionStatus.INACTIVE and supervision.supervision_type == SupervisionType.PAROLE:
         raise ValidationError({"status": "Parole is always active supervision: it cannot be inactive."})
-    reason = _reason(reason, ask="Say why the status changes.")
+    reason = history_reason(reason, ask="Say why the status changes.")
     effective = _effective(effective_on, supervision, field="effective_on", today=timezone.localdate(now))
     previous = supervision.status
     supervision.status = status
@@ -176,7 +162,7 @@ def supervision_close(
     included); the case stays, read-only, in the person's history. Early termination and transfer out are
     closed by a supervisor of the unit."""
     now = now or timezone.now()
-    supervision = _lock(supervision)
+    supervision = supervision_lock(supervision.pk)
     case_change_require(actor, supervision, "record a closure")
     if supervision.status == SupervisionStatus.CLOSED:
         raise ApplicationError(

@@ -22,27 +22,13 @@ from agency.models import User
 from agency.webhooks import webhook_event_emit
 from supervision.access import case_change_require
 from supervision.authority import supervision_authority
-from supervision.choices import ConditionAppliesTo, SupervisionStatus
+from supervision.choices import ConditionAppliesTo
 from supervision.models import Condition, ConditionType, Supervision
+from supervision.services.history import history_attribute, supervision_lock, supervision_require_open
 
 logger = logging.getLogger(__name__)
 
-CHANGE_REASON_MAX_LENGTH = 100  # simple_history's history_change_reason column
 _UNCHANGED: Any = object()
-
-
-def _case_locked(supervision_id: int) -> Supervision:
-    """The case as stored, locked until the end of the transaction: a close at the same moment waits."""
-    return (
-        Supervision.objects.select_for_update(of=("self",))
-        .select_related("court", "parole_board")
-        .get(pk=supervision_id)
-    )
-
-
-def _require_open(supervision: Supervision) -> None:
-    if supervision.status == SupervisionStatus.CLOSED:
-        raise ApplicationError(f"The case {supervision} is closed: its conditions no longer change.", status_code=409)
 
 
 def _order(supervision: Supervision, order_date: date, order_reference: str) -> dict[str, Any]:
@@ -67,9 +53,7 @@ def _save_with_history(
     """Validate and save ``condition`` with its history row naming the actor and the order; returns the
     history row's id (the change's revision)."""
     condition.full_clean()
-    # What simple-history writes on the history row (its documented attributes; it has no type stubs).
-    condition._change_reason = reason[:CHANGE_REASON_MAX_LENGTH]  # type: ignore[attr-defined]
-    condition._history_user = actor  # type: ignore[attr-defined]
+    history_attribute(condition, actor=actor, reason=reason)
     if update_fields is None:
         condition.save()
     else:
@@ -102,8 +86,8 @@ def condition_impose(
 ) -> Condition:
     """Record a condition the supervision's authority imposed by an order, effective ``imposed_on``."""
     case_change_require(actor, supervision, "impose conditions")
-    supervision = _case_locked(supervision.pk)
-    _require_open(supervision)
+    supervision = supervision_lock(supervision.pk)
+    supervision_require_open(supervision, "its conditions no longer change")
     reference = _clean_reference(order_reference)
     errors: dict[str, str] = {}
     if not condition_type.is_active:
@@ -142,7 +126,7 @@ def condition_impose(
 
 def _condition_locked(condition: Condition) -> Condition:
     """The condition as stored and its case, both locked (the case first, as every service of a case takes it)."""
-    supervision = _case_locked(condition.supervision_id)
+    supervision = supervision_lock(condition.supervision_id)
     locked = Condition.objects.select_for_update().select_related("condition_type").get(pk=condition.pk)
     locked.supervision = supervision
     return locked
@@ -171,7 +155,7 @@ def condition_modify(
     The earlier wording stays in the condition's history, with the order that gave it."""
     case_change_require(actor, condition.supervision, "modify conditions")
     condition = _condition_locked(condition)
-    _require_open(condition.supervision)
+    supervision_require_open(condition.supervision, "its conditions no longer change")
     _require_not_ended(condition, "modified")
     reference = _clean_reference(order_reference)
     details = details.strip()
@@ -219,7 +203,7 @@ def condition_end(
     """Record an order that ends a condition on ``ended_on`` (not before it was imposed)."""
     case_change_require(actor, condition.supervision, "end conditions")
     condition = _condition_locked(condition)
-    _require_open(condition.supervision)
+    supervision_require_open(condition.supervision, "its conditions no longer change")
     _require_not_ended(condition, "ended again")
     reference = _clean_reference(order_reference)
     condition.ended_on = ended_on

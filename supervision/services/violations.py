@@ -16,7 +16,6 @@ from supervision import bounds
 from supervision.access import case_change_require
 from supervision.choices import (
     LIVE_VIOLATION_STATUSES,
-    SupervisionStatus,
     ViolationSeverity,
     ViolationStatus,
 )
@@ -29,6 +28,7 @@ from supervision.models import (
     Violation,
     ViolationReport,
 )
+from supervision.services.history import history_attribute, supervision_lock, supervision_require_open
 
 logger = logging.getLogger(__name__)
 
@@ -118,12 +118,11 @@ def violations_set_status(*, actor: User, report: ViolationReport, status: str) 
 # report lets it go (a return frees it; a filed report is the authority's to decide).
 
 CORRECTABLE_VIOLATION_STATUSES = (ViolationStatus.OPEN, ViolationStatus.SANCTIONED)
-CHANGE_REASON_MAX_LENGTH = 100  # simple_history's history_change_reason column
 
 
 def _violation_locked(violation: Violation) -> Violation:
     """The violation as stored, locked with its case (the case first, as every service of a case takes it)."""
-    supervision = Supervision.objects.select_for_update().get(pk=violation.supervision_id)
+    supervision = supervision_lock(violation.supervision_id)
     locked = Violation.objects.select_for_update().get(pk=violation.pk)
     locked.supervision = supervision
     return locked
@@ -145,10 +144,7 @@ def _require_correctable(violation: Violation, doing: str) -> None:
             f"Violation #{violation.pk} is {violation.get_status_display().lower()}: it cannot be {doing}.",
             status_code=409,
         )
-    if violation.supervision.status == SupervisionStatus.CLOSED:
-        raise ApplicationError(
-            f"The case {violation.supervision} is closed: its violations no longer change.", status_code=409
-        )
+    supervision_require_open(violation.supervision, "its violations no longer change")
 
 
 def _clean_reason(reason: str, doing: str) -> str:
@@ -165,9 +161,7 @@ def _correct(
     violation.correction_reason = reason
     violation.merged_into = merged_into
     bounds.full_clean(violation, rename={"correction_reason": "reason"})
-    # What simple-history writes on the history row (its documented attributes; it has no type stubs).
-    violation._change_reason = reason[:CHANGE_REASON_MAX_LENGTH]  # type: ignore[attr-defined]
-    violation._history_user = actor  # type: ignore[attr-defined]
+    history_attribute(violation, actor=actor, reason=reason)
     violation.save(update_fields=["status", "correction_reason", "merged_into", "updated_at"])
 
 
@@ -236,8 +230,7 @@ def violation_merge(*, actor: User, violation: Violation, into: Violation, reaso
     _correct(actor=actor, violation=violation, status=ViolationStatus.WITHDRAWN, reason=reason, merged_into=kept)
     if kept.condition_id is None and violation.condition_id is not None:
         kept.condition_id = violation.condition_id
-        kept._change_reason = f"Condition taken from violation #{violation.pk}, merged into it"  # type: ignore[attr-defined]
-        kept._history_user = actor  # type: ignore[attr-defined]
+        history_attribute(kept, actor=actor, reason=f"Condition taken from violation #{violation.pk}, merged into it")
         kept.save(update_fields=["condition", "updated_at"])
     audit_record(
         actor=actor,

@@ -45,7 +45,8 @@ from supervision.models import (
     Violation,
     ViolationReport,
 )
-from supervision.services.case_changes import CHANGEABLE_STATUSES, REASON_MAX_LENGTH
+from supervision.services.case_changes import CHANGEABLE_STATUSES
+from supervision.services.history import HISTORY_REASON_MAX_LENGTH
 
 
 def _now_local() -> datetime:
@@ -256,7 +257,7 @@ def _offer(form: forms.Form, name: str, choices: list[tuple[str, str]]) -> None:
 class CaseLevelForm(forms.Form):
     level = forms.ChoiceField(label="New level", choices=SupervisionLevel.choices)
     reason = forms.CharField(
-        max_length=REASON_MAX_LENGTH,
+        max_length=HISTORY_REASON_MAX_LENGTH,
         help_text="For example: reassessed (score 31), new arrest, supervisor override. " + REASON_HELP,
     )
 
@@ -267,7 +268,7 @@ class CaseLevelForm(forms.Form):
 
 class CaseStatusForm(forms.Form):
     status = forms.ChoiceField(label="New status", choices=[(s.value, s.label) for s in CHANGEABLE_STATUSES])
-    reason = forms.CharField(max_length=REASON_MAX_LENGTH, help_text=REASON_HELP)
+    reason = forms.CharField(max_length=HISTORY_REASON_MAX_LENGTH, help_text=REASON_HELP)
     effective_on = forms.DateField(
         label="Since", widget=DateInput(), initial=_today, help_text="The day it took effect (today or before)."
     )
