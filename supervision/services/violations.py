@@ -165,42 +165,50 @@ def _correct(
     violation.save(update_fields=["status", "correction_reason", "merged_into", "updated_at"])
 
 
-@transaction.atomic
-def violation_withdraw(*, actor: User, violation: Violation, reason: str) -> Violation:
-    """Withdraw a violation recorded in error, with the reason."""
-    case_change_require(actor, violation.supervision, "withdraw violations")
+def _correct_for(
+    *, actor: User, violation: Violation, reason: str, status: ViolationStatus, verb: str, done: str
+) -> Violation:
+    """Withdraw or dismiss a violation: ``verb`` and ``done`` as the messages and the audit action say it."""
+    case_change_require(actor, violation.supervision, f"{verb} violations")
     violation = _violation_locked(violation)
-    _require_correctable(violation, "withdrawn")
-    reason = _clean_reason(reason, "withdrawn")
+    _require_correctable(violation, done)
+    reason = _clean_reason(reason, done)
     previous = violation.status
-    _correct(actor=actor, violation=violation, status=ViolationStatus.WITHDRAWN, reason=reason)
+    _correct(actor=actor, violation=violation, status=status, reason=reason)
     audit_record(
         actor=actor,
-        action="violation.withdrawn",
+        action=f"violation.{done}",
         obj=violation,
         offender_id=violation.supervision.offender_id,
         detail={"from_status": previous, "reason": reason},
     )
     return violation
+
+
+@transaction.atomic
+def violation_withdraw(*, actor: User, violation: Violation, reason: str) -> Violation:
+    """Withdraw a violation recorded in error, with the reason."""
+    return _correct_for(
+        actor=actor,
+        violation=violation,
+        reason=reason,
+        status=ViolationStatus.WITHDRAWN,
+        verb="withdraw",
+        done="withdrawn",
+    )
 
 
 @transaction.atomic
 def violation_dismiss(*, actor: User, violation: Violation, reason: str) -> Violation:
     """Dismiss a violation that is not sustained, with the reason."""
-    case_change_require(actor, violation.supervision, "dismiss violations")
-    violation = _violation_locked(violation)
-    _require_correctable(violation, "dismissed")
-    reason = _clean_reason(reason, "dismissed")
-    previous = violation.status
-    _correct(actor=actor, violation=violation, status=ViolationStatus.DISMISSED, reason=reason)
-    audit_record(
+    return _correct_for(
         actor=actor,
-        action="violation.dismissed",
-        obj=violation,
-        offender_id=violation.supervision.offender_id,
-        detail={"from_status": previous, "reason": reason},
+        violation=violation,
+        reason=reason,
+        status=ViolationStatus.DISMISSED,
+        verb="dismiss",
+        done="dismissed",
     )
-    return violation
 
 
 @transaction.atomic
