@@ -3,8 +3,9 @@
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.db import models
-from django.db.models import Q
+from django.core.exceptions import ImproperlyConfigured
+from django.db import DatabaseError, connections, models, router
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
 from agency.choices import AuditOutcome
@@ -38,6 +39,34 @@ def audit_record(
     ``timezone.now()`` (UTC, stored as ``timestamptz``); the source address and request id come from
     ``agency.middleware.RequestContextMiddleware`` (empty only outside a request: jobs, commands).
     """
+    return AuditEvent.objects.create(
+        **_audit_fields(
+            actor=actor,
+            action=action,
+            obj=obj,
+            offender_id=offender_id,
+            offender_ids=offender_ids,
+            outcome=outcome,
+            detail=detail,
+            system=system,
+            actor_label=actor_label,
+        )
+    )
+
+
+def _audit_fields(
+    *,
+    actor: User | None,
+    action: str,
+    obj: models.Model | None = None,
+    offender_id: int | None = None,
+    offender_ids: Iterable[int | None] = (),
+    outcome: str = AuditOutcome.ALLOWED,
+    detail: dict[str, Any] | None = None,
+    system: str = "",
+    actor_label: str = "",
+) -> dict[str, Any]:
+    """The columns of the row :func:`audit_record` writes, checked."""
     if actor is None and not system and not actor_label:
         raise ValueError("An audit row needs an actor or the name of the system job.")
     if outcome not in AuditOutcome.values:
@@ -45,7 +74,7 @@ def audit_record(
     context = current_request.get()
     if offender_id is None and obj is not None:
         offender_id = _offender_id_of(obj)
-    return AuditEvent.objects.create(
+    return dict(
         actor=actor,
         actor_label=actor.username if actor is not None else (f"system:{system}" if system else actor_label[:150]),
         action=action,
@@ -99,6 +128,80 @@ def audit_list_read(
             **detail,
         },
     )
+
+
+def audited_list_page(
+    queryset: QuerySet,
+    *,
+    offset: int,
+    limit: int,
+    write_when_empty: bool,
+    actor: User,
+    action: str,
+    detail: dict[str, Any],
+) -> tuple[list[tuple[Any, ...]], int]:
+    """One page of a list, the number of rows in the whole list, and the list's audit row, in one statement.
+
+    ``queryset`` is an ordered ``values_list`` whose last two values are each row's id and its person's id.
+    The page is rows ``offset`` to ``offset + limit``, read as the queryset reads them (Django's converters
+    applied). The audit row is :func:`audit_list_read`'s for an API list: ``offender_ids`` the people on the
+    page, ``detail`` with ``ids`` (the page's ids, in its order) added; it is written when the page has rows,
+    or when ``write_when_empty`` (an empty first page is an answer; a page past the end is a 404, not a read).
+
+    One statement (``WITH page AS (SELECT …), audit AS (INSERT … SELECT … FROM page) SELECT …``) is atomic on
+    its own: if the row cannot be written, the statement fails and returns nothing, the way a separate INSERT
+    in the read's transaction fails the request (fail closed). What it saves is two round trips and their
+    commit: the count, and the INSERT after the page has come back."""
+    alias = queryset.db
+    if router.db_for_write(AuditEvent) != alias:
+        raise ImproperlyConfigured("audited_list_page reads and writes one database.")
+    connection = connections[alias]
+    page = queryset[offset : offset + limit]
+    compiler = page.query.get_compiler(using=alias)
+    page_sql, page_params = compiler.as_sql()
+    count_sql, count_params = queryset.order_by().query.get_compiler(using=alias).as_sql()
+    names = [f"c{index}" for index in range(compiler.col_count)]
+    row_id, person = names[-2], names[-1]
+    event = AuditEvent(**_audit_fields(actor=actor, action=action, detail=detail))
+    columns, values, params = [], [], []
+    for field in AuditEvent._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        columns.append(connection.ops.quote_name(str(field.column)))
+        db_type = field.db_type(connection)
+        if field.attname == "offender_ids":  # the people on the page, sorted, each once
+            values.append(
+                f"COALESCE((SELECT array_agg(DISTINCT p.{person} ORDER BY p.{person}) FROM page p "  # noqa: S608
+                f"WHERE p.{person} IS NOT NULL), '{{}}')::{db_type}"  # (names made here, the column's type)
+            )
+        elif field.attname == "detail":  # the caller's detail, and the page's ids in its order
+            values.append(
+                "CAST(%s AS jsonb) || jsonb_build_object('ids', "  # noqa: S608
+                f"COALESCE((SELECT jsonb_agg(p.{row_id} ORDER BY p.n) FROM page p), '[]'::jsonb))"
+            )
+            params.append(field.get_db_prep_save(event.detail, connection))
+        else:
+            values.append(f"CAST(%s AS {db_type})")
+            params.append(field.get_db_prep_save(getattr(event, field.attname), connection))
+    # Table and column names from the model, quoted; the page's and the count's SQL are Django's, compiled from
+    # the queryset with their parameters; every value is a parameter.
+    sql = (
+        # row_number() over the page's rows as its ORDER BY … LIMIT gives them: the page's order, kept below.
+        "WITH page AS MATERIALIZED (SELECT row_number() OVER () AS n, q.* "  # noqa: S608
+        f"FROM ({page_sql}) AS q ({', '.join(names)})), "
+        f"audit AS (INSERT INTO {connection.ops.quote_name(AuditEvent._meta.db_table)} ({', '.join(columns)}) "
+        f"SELECT {', '.join(values)} WHERE %s OR EXISTS (SELECT 1 FROM page) RETURNING 1) "
+        f"SELECT (SELECT COUNT(*) FROM ({count_sql}) AS every_row), (SELECT COUNT(*) FROM audit), page.* "
+        "FROM (SELECT 1) AS one LEFT JOIN page ON TRUE ORDER BY page.n"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*page_params, *params, write_when_empty, *count_params])
+        result = cursor.fetchall()
+    total, written = result[0][0], result[0][1]
+    rows = [row[3:] for row in result if row[2] is not None]
+    if written != (1 if rows or write_when_empty else 0):  # cannot happen: the statement wrote what it read
+        raise DatabaseError(f"The audit row of a list page was not written ({written} rows for {len(rows)}).")
+    return list(compiler.results_iter(results=[rows], tuple_expected=True)), total
 
 
 def _page_name(request: HttpRequest) -> str:

@@ -11,9 +11,11 @@ from rest_framework.response import Response
 from rest_framework.utils.serializer_helpers import ReturnList
 
 from agency.access import CASE_ROLES
+from agency.api.pagination import PageNumberPagination, PageReader
 from agency.api.permissions import RolePermission, TokenScopePermission
 from agency.api.rows import page_plan
-from agency.audit import audit_query, audit_record
+from agency.audit import audit_query, audit_record, audited_list_page
+from agency.models import User
 
 # The annotation that carries each listed row's person to the list's audit row (no query per row).
 AUDITED_PERSON = "audited_offender_id"
@@ -48,6 +50,11 @@ class ScopedReadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         audited = (AUDITED_PERSON,) if self.audit_name else ()
         if plan.columns is not None:  # every field a column: tuples, no model instances (agency/api/rows.py)
             queryset = queryset.values_list(*plan.columns, "pk", *audited)
+            if self.audit_name and isinstance(self.paginator, PageNumberPagination):
+                rows = self.paginator.paginate_with_count(queryset, request, self._audited_reader(queryset))
+                if rows is not None:  # the page, its count and its audit row in one statement
+                    data = ReturnList(plan.from_tuples(rows), serializer=serializer)
+                    return self.get_paginated_response(data)
         page = self.paginate_queryset(queryset)
         rows = list(page if page is not None else queryset)
         if self.audit_name:
@@ -66,6 +73,24 @@ class ScopedReadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             plan.from_tuples(rows) if plan.columns is not None else plan.from_instances(rows), serializer=serializer
         )
         return self.get_paginated_response(data) if page is not None else Response(data)
+
+    def _audited_reader(self, queryset: QuerySet) -> PageReader:
+        """The reader of an audited page of tuples: the page, the list's count and the list's audit row (the
+        same row as below: ``offender_ids`` and ``detail.ids`` from the page) in one statement, which fails
+        and answers nothing if the row cannot be written (agency.audit.audited_list_page)."""
+
+        def read(offset: int, limit: int, first_page: bool) -> tuple[list, int]:
+            return audited_list_page(
+                queryset,
+                offset=offset,
+                limit=limit,
+                write_when_empty=first_page,
+                actor=cast(User, self.request.user),  # IsAuthenticated let in signed-in callers only
+                action=f"{self.audit_name}.listed",
+                detail={"via": "api", "query": audit_query(self.request.query_params)},
+            )
+
+        return read
 
     def retrieve(self, request, *args, **kwargs):
         instance = self.get_object()
