@@ -19,6 +19,7 @@ from agency.models import AuditEvent
 from offenders.models import Offender
 from supervision import services
 from supervision.models import Supervision, ViolationReport
+from tests.api.test_audited_pages import audit_table_refusing_writes
 from tests.security.matrix_world import OWN_CASE, OWN_USER, ROLES, extend_world
 from tests.security.test_route_matrix import CALLS, MATRIX, O, _call
 from tests.supervision.factories import SupervisionFactory
@@ -356,7 +357,10 @@ def test_no_row_no_answer(agency, user_name, route, needs):
     client = _client(agency, user_name)
     client.raise_request_exception = False
     # when they read it
-    with mock.patch.object(AuditEvent.objects, "create", side_effect=DatabaseError("audit table unavailable")):
+    with (
+        mock.patch.object(AuditEvent.objects, "create", side_effect=DatabaseError("audit table unavailable")),
+        audit_table_refusing_writes(),  # the database too: an API list writes its row in its page's statement
+    ):
         response = client.get(reverse(route, kwargs=kwargs))
     # then the request fails and no one's data left with it
     assert response.status_code == 500
