@@ -10,6 +10,10 @@ from rest_framework.request import Request
 # Reads a page: (offset, limit, whether the page is the first) -> (its rows, the number of rows in the whole list).
 PageReader = Callable[[int, int, bool], tuple[Sequence[Any], int]]
 
+# PostgreSQL's OFFSET is a bigint: a page number whose offset could pass it is past the end of any list, and
+# DRF's own path answers it (404) without reading.
+MAX_PAGE = 2**62 // 100
+
 
 class PageNumberPagination(pagination.PageNumberPagination):
     """``?page=N`` and ``?page_size=M`` (at most 100). Every list has a stable ordering ending in ``id``."""
@@ -27,7 +31,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
         always a page; a page past the end is the same 404), and the Django ``Page`` carries the count."""
         page_size = self.get_page_size(request)
         asked = request.query_params.get(self.page_query_param) or "1"
-        if not page_size or not (asked.isascii() and asked.isdigit()) or int(asked) < 1:
+        if not page_size or not (asked.isascii() and asked.isdigit()) or not 1 <= int(asked) <= MAX_PAGE:
             return None
         number = int(asked)
         self.request = request

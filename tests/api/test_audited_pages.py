@@ -78,6 +78,8 @@ URLS = [
     "/api/v1/supervisions/?page_size=7&page=4",  # past the end: 404
     "/api/v1/supervisions/?page_size=7&page=last",
     "/api/v1/supervisions/?page=0",
+    "/api/v1/supervisions/?page=99999999999999999999999",  # past any end, and past a bigint OFFSET
+    "/api/v1/supervisions/?page=%D9%A3",  # a digit, but not an ASCII one
     "/api/v1/supervisions/?page=two",
     "/api/v1/supervisions/?status=closed",  # empty: count 0, one row naming nobody
     "/api/v1/supervisions/?status=closed&page=2",  # past the end of an empty list: 404
