@@ -11,6 +11,7 @@ class SupervisionStatus(models.TextChoices):
     INACTIVE = "inactive", "Inactive (non-reporting)"
     ABSCONDED = "absconded", "Absconded"
     WARRANT = "warrant", "Warrant issued"
+    IN_CUSTODY = "in_custody", "In custody"
     CLOSED = "closed", "Closed"
 
 
@@ -21,6 +22,18 @@ class ClosureReason(models.TextChoices):
     TRANSFERRED = "transferred", "Transferred out"
     DECEASED = "deceased", "Deceased"
     OTHER = "other", "Other"
+
+
+# Closures that need a supervisor's approval (four eyes): the officer asks (a closure request), another
+# person, a supervisor of the unit, approves (supervision.services.closures).
+FOUR_EYES_CLOSURES = frozenset({ClosureReason.EARLY_TERMINATION, ClosureReason.TRANSFERRED})
+
+
+class ClosureRequestStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for approval"
+    APPROVED = "approved", "Approved: the case is closed"
+    DECLINED = "declined", "Declined"
+    CANCELLED = "cancelled", "Cancelled: the case was closed otherwise"
 
 
 class SupervisionLevel(models.TextChoices):

@@ -21,6 +21,7 @@ OPEN_STATUSES = (
     SupervisionStatus.INACTIVE,
     SupervisionStatus.ABSCONDED,
     SupervisionStatus.WARRANT,
+    SupervisionStatus.IN_CUSTODY,
 )
 
 

@@ -1,10 +1,11 @@
 """The cases themselves over the API: read them, open one, and run its lifecycle (change the level, change the
-status, close it, reassign it) through the same services as the case page
-(``supervision.services.case_changes``, ``supervision.services.assignment``)."""
+status, custody and release, close it or ask for its closure, reassign it) through the same services as the
+case page (``supervision.services.case_changes``, ``custody``, ``closures``, ``assignment``)."""
 
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from agency.api.serializers import StrictSerializer
 from agency.api.viewsets import ScopedReadViewSet
@@ -13,9 +14,17 @@ from agency.models import User
 from supervision import services
 from supervision.api import filtersets
 from supervision.api import serializers as s
+from supervision.api.lifecycle import (
+    ClosureRequestSerializer,
+    CustodyEpisodeSerializer,
+    CustodyReleaseSerializer,
+    CustodyStartSerializer,
+    closure_request_example,
+    custody_example,
+)
 from supervision.api.scoping import api_supervisions
 from supervision.api.views import read_schema
-from supervision.choices import ClosureReason, SupervisionLevel
+from supervision.choices import FOUR_EYES_CLOSURES, ClosureReason, SupervisionLevel
 from supervision.models import Supervision
 from supervision.services.case_changes import CHANGEABLE_STATUSES
 from supervision.services.history import HISTORY_REASON_MAX_LENGTH
@@ -132,24 +141,82 @@ class SupervisionViewSet(ScopedReadViewSet):
 
     @extend_schema(
         summary="Close the case",
-        description="With its reason and date; the schedule is stood down and the case stays, read-only. Early "
-        "termination and transfer out are closed by a supervisor of the unit (403 for the officer). Closing "
-        "twice answers 409. Emits `supervision.closed`.",
+        description="With its reason and date; the schedule is stood down and the case stays, read-only (200, the "
+        "case; emits `supervision.closed`). Early termination and transfer out wait for the approval of a "
+        "supervisor of the unit other than the caller (four eyes): they answer 202 with the pending closure "
+        "request (`closure-requests/{id}/approve/`), and the case stays open; a second request while one waits "
+        "409. Closing twice answers 409.",
         request=CloseSerializer,
-        responses={200: s.SupervisionSerializer},
+        responses={200: s.SupervisionSerializer, 202: ClosureRequestSerializer},
         examples=[
             OpenApiExample(
                 "Completed",
                 request_only=True,
                 value={"closure_reason": "completed", "closed_on": "2026-11-27", "note": "Term served in full."},
-            )
+            ),
+            OpenApiExample(
+                "Early termination (waits for approval)",
+                request_only=True,
+                value={"closure_reason": "early_termination", "closed_on": "2026-11-27", "note": "Fees paid."},
+            ),
+            closure_request_example(),
         ],
     )
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         supervision = self.get_object()
         data = self.validated(CloseSerializer)
+        if data["closure_reason"] in FOUR_EYES_CLOSURES:
+            closure_request = services.closure_request_submit(actor=request.user, supervision=supervision, **data)
+            return Response(ClosureRequestSerializer(closure_request).data, status=status.HTTP_202_ACCEPTED)
         return self.respond(services.supervision_close(actor=request.user, supervision=supervision, **data))
+
+    @extend_schema(
+        summary="Record custody",
+        description="The person was taken into custody (a jail or prison, for a charge, a sanction or a hold): "
+        "the case is `in_custody` and its scheduled check-ins are excused, the open one included, so none "
+        "becomes a missed check-in. 201 with the custody episode; emits `supervision.status_changed`. A case "
+        "already in custody, or closed, answers 409.",
+        request=CustodyStartSerializer,
+        responses={201: CustodyEpisodeSerializer},
+        examples=[
+            OpenApiExample(
+                "Arrested",
+                request_only=True,
+                value={"started_on": "2026-11-20", "facility": "Franklin County Jail", "reason": "New charge"},
+            ),
+            custody_example(),
+        ],
+    )
+    @action(detail=True, methods=["post"], url_path="custody")
+    def custody(self, request, pk=None):
+        supervision = self.get_object()
+        data = self.validated(CustodyStartSerializer)
+        episode = services.custody_start(actor=request.user, supervision=supervision, **data)
+        return Response(CustodyEpisodeSerializer(episode).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Record the release from custody",
+        description="Ends the open custody episode: the case is `active` again (check-ins planned from today) "
+        "or, for probation only, `inactive`. A release before the custody began is a 400 on `released_on`; a "
+        "case not in custody answers 409. Emits `supervision.status_changed`.",
+        request=CustodyReleaseSerializer,
+        responses={200: CustodyEpisodeSerializer},
+        examples=[
+            OpenApiExample(
+                "Charge dropped",
+                request_only=True,
+                value={"released_on": "2026-11-25", "release_reason": "Charge dropped", "status": "active"},
+            ),
+            custody_example(released_on="2026-11-25", release_reason="Charge dropped", released_by=7),
+        ],
+    )
+    @action(detail=True, methods=["post"], url_path="custody/release", url_name="custody-release")
+    def custody_release(self, request, pk=None):
+        supervision = self.get_object()
+        data = self.validated(CustodyReleaseSerializer)
+        episode = services.custody_end(actor=request.user, supervision=supervision, **data)
+        return Response(CustodyEpisodeSerializer(episode).data)
 
     @extend_schema(
         summary="Reassign the case",

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from supervision.dashboard import exports, views
+from supervision.dashboard import closure_views, exports, views
 
 app_name = "dashboard"
 
@@ -18,4 +18,8 @@ urlpatterns = [
     path("reviews/<int:report_id>/approve/", views.review_approve, name="review_approve"),
     path("reviews/<int:report_id>/return/", views.review_return, name="review_return"),
     path("export/<slug:table>.csv", exports.export, name="export"),
+    path("closures/", closure_views.closure_queue, name="closures"),
+    path("closures/<int:request_id>/", closure_views.closure_detail, name="closure_detail"),
+    path("closures/<int:request_id>/approve/", closure_views.closure_approve, name="closure_approve"),
+    path("closures/<int:request_id>/decline/", closure_views.closure_decline, name="closure_decline"),
 ]

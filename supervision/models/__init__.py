@@ -11,6 +11,7 @@ from supervision.models.cases import (
     ContactStandard,
     Supervision,
 )
+from supervision.models.custody import ClosureRequest, CustodyEpisode
 from supervision.models.jobs import (
     CheckInPlan,
     DigestDelivery,
@@ -40,10 +41,12 @@ __all__ = [
     "CaseNote",
     "CheckIn",
     "CheckInPlan",
+    "ClosureRequest",
     "CommunityServiceEntry",
     "Condition",
     "ConditionType",
     "ContactStandard",
+    "CustodyEpisode",
     "DigestDelivery",
     "DrugTest",
     "DrugTestSubstanceResult",

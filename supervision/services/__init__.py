@@ -17,7 +17,9 @@ from supervision.services.case_records import (
     referral_status_update,
 )
 from supervision.services.check_ins import check_in_complete, check_in_excuse, check_ins_schedule, contact_record
+from supervision.services.closures import closure_request_approve, closure_request_decline, closure_request_submit
 from supervision.services.conditions import condition_end, condition_impose, condition_modify
+from supervision.services.custody import custody_end, custody_start
 from supervision.services.delivery import (
     DeliveryFailed,
     DeliveryRejected,
@@ -58,11 +60,16 @@ __all__ = [
     "check_ins_flag_missed",
     "check_ins_schedule",
     "check_ins_schedule_all",
+    "closure_request_approve",
+    "closure_request_decline",
+    "closure_request_submit",
     "community_service_log",
     "condition_end",
     "condition_impose",
     "condition_modify",
     "contact_record",
+    "custody_end",
+    "custody_start",
     "drug_test_record",
     "officer_for_intake",
     "referral_create",

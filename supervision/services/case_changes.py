@@ -1,10 +1,11 @@
-"""Changing a case itself: its supervision level, its status (active, inactive, absconded, warrant) and its
-closure. Each change goes through one function here: the case locked, the rule checked, the change saved with
-its reason in the case's history, audited, its webhook event written, and the check-in schedule brought in
-line at once (not at the nightly run).
+"""Changing a case itself: its supervision level, its status (active, inactive, absconded, warrant; custody has
+its own services in ``supervision.services.custody``) and its closure. Each change goes through one function
+here: the case locked, the rule checked, the change saved with its reason in the case's history, audited, its
+webhook event written, and the check-in schedule brought in line at once (not at the nightly run).
 
 Who: the case's officer or a supervisor of its unit. Early termination and transfer out close a case only
-by a supervisor's hand (the officer asks; the supervisor closes).
+through a closure request that another person, a supervisor of the unit, approves
+(``supervision.services.closures``).
 """
 
 import logging
@@ -15,13 +16,19 @@ from django.db import transaction
 from django.utils import timezone
 
 from agency.audit import audit_record
-from agency.choices import Role
 from agency.errors import ApplicationError
 from agency.models import User
 from agency.webhooks import webhook_event_emit
 from supervision.access import case_change_require
-from supervision.choices import ClosureReason, SupervisionLevel, SupervisionStatus, SupervisionType
-from supervision.models import CheckIn, Supervision
+from supervision.choices import (
+    FOUR_EYES_CLOSURES,
+    ClosureReason,
+    ClosureRequestStatus,
+    SupervisionLevel,
+    SupervisionStatus,
+    SupervisionType,
+)
+from supervision.models import CheckIn, ClosureRequest, Supervision
 from supervision.services.case_records import case_note_add
 from supervision.services.history import (
     history_attribute,
@@ -40,10 +47,9 @@ CHANGEABLE_STATUSES = (
     SupervisionStatus.ABSCONDED,
     SupervisionStatus.WARRANT,
 )
-SUPERVISOR_ONLY_CLOSURES = (ClosureReason.EARLY_TERMINATION, ClosureReason.TRANSFERRED)
 
 
-def _effective(day: date | None, supervision: Supervision, *, field: str, today: date) -> date:
+def effective_day(day: date | None, supervision: Supervision, *, field: str, today: date) -> date:
     if day is None:
         return today
     if day > today:
@@ -109,43 +115,66 @@ def supervision_change_status(
     """Make a case active, inactive (probation only: non-reporting), absconded or wanted (warrant), for a
     reason. A case that stops reporting has its scheduled check-ins excused at once, the window already open
     included, so none of them turns into a missed check-in and a violation; a case that reports again is
-    planned from today."""
+    planned from today. Custody has its own services (``supervision.services.custody``: a facility and an
+    episode), and so has closing."""
     now = now or timezone.now()
     supervision = supervision_lock(supervision.pk)
     case_change_require(actor, supervision, "change the status")
     supervision_require_open(supervision, "its status no longer changes")
     if status == SupervisionStatus.CLOSED:
         raise ValidationError({"status": "Close a case with its closure reason and date (close), not a status."})
+    if status == SupervisionStatus.IN_CUSTODY:
+        raise ValidationError({"status": "Record custody with its facility and date (custody), not a status."})
     if status not in CHANGEABLE_STATUSES:
         raise ValidationError({"status": f"Choose one of: {', '.join(CHANGEABLE_STATUSES)}."})
+    if supervision.status == SupervisionStatus.IN_CUSTODY:
+        raise ApplicationError(
+            f"{supervision} is in custody: record the release (custody) before changing its status.", status_code=409
+        )
     if status == supervision.status:
         raise ValidationError({"status": f"The case is already {supervision.get_status_display().lower()}."})
     if status == SupervisionStatus.INACTIVE and supervision.supervision_type == SupervisionType.PAROLE:
         raise ValidationError({"status": "Parole is always active supervision: it cannot be inactive."})
     reason = history_reason(reason, ask="Say why the status changes.")
-    effective = _effective(effective_on, supervision, field="effective_on", today=timezone.localdate(now))
+    effective = effective_day(effective_on, supervision, field="effective_on", today=timezone.localdate(now))
+    status_change_apply(
+        actor=actor, supervision=supervision, status=status, reason=reason, effective=effective, now=now
+    )
+    return supervision
+
+
+def status_change_apply(
+    *,
+    actor: User,
+    supervision: Supervision,
+    status: str,
+    reason: str,
+    effective: date,
+    now: datetime,
+    extra: dict[str, object] | None = None,
+) -> None:
+    """Move a locked, open case to ``status`` (the rules checked by the caller: ``supervision_change_status``,
+    or custody's start and end): saved with its reason on the history row; a case that reports again planned
+    from today, one that stops reporting (inactive, absconded, warrant, in custody) stood down, the window
+    open now included; the audit row and the ``supervision.status_changed`` event (``extra`` in both)."""
     previous = supervision.status
     supervision.status = status
     history_id = _save(supervision, actor, reason, ["status"])
-    excused: list[int] = []
+    counts: dict[str, int]
     if status == SupervisionStatus.ACTIVE:
-        replanned = check_ins_replan(supervision_id=supervision.pk, now=now)
+        counts = check_ins_replan(supervision_id=supervision.pk, now=now)
     else:
         excused = check_ins_excuse_future(
             check_ins=CheckIn.objects.filter(supervision=supervision, due_at__gt=now),
             reason=f"Stood down: {SupervisionStatus(status).label.lower()}",
             now=now,
         )
-        replanned = {"excused": len(excused)}
-    detail = {"from_status": previous, "to_status": status, "reason": reason, "effective_on": effective.isoformat()}
-    audit_record(actor=actor, action="supervision.status_changed", obj=supervision, detail={**detail, **replanned})
-    _emit(
-        "supervision.status_changed",
-        supervision,
-        history_id,
-        {"from_status": previous, "to_status": status, "effective_on": effective.isoformat()},
+        counts = {"excused": len(excused)}
+    change = {"from_status": previous, "to_status": status, "effective_on": effective.isoformat(), **(extra or {})}
+    audit_record(
+        actor=actor, action="supervision.status_changed", obj=supervision, detail={**change, "reason": reason, **counts}
     )
-    return supervision
+    _emit("supervision.status_changed", supervision, history_id, change)
 
 
 @transaction.atomic
@@ -157,10 +186,12 @@ def supervision_close(
     closed_on: date | None = None,
     note: str = "",
     now: datetime | None = None,
+    closure_request: ClosureRequest | None = None,
 ) -> Supervision:
     """Close a case with its reason and date. Its scheduled check-ins are excused (the window already open
-    included); the case stays, read-only, in the person's history. Early termination and transfer out are
-    closed by a supervisor of the unit."""
+    included); the case stays, read-only, in the person's history. Early termination and transfer out
+    (``FOUR_EYES_CLOSURES``) close a case only through an approved ``closure_request``
+    (``supervision.services.closures``: the officer asks, another person, a supervisor of the unit, approves)."""
     now = now or timezone.now()
     supervision = supervision_lock(supervision.pk)
     case_change_require(actor, supervision, "record a closure")
@@ -172,13 +203,19 @@ def supervision_close(
         )
     if closure_reason not in ClosureReason.values:
         raise ValidationError({"closure_reason": f"Choose one of: {', '.join(ClosureReason.values)}."})
-    if closure_reason in SUPERVISOR_ONLY_CLOSURES and actor.role != Role.SUPERVISOR:
-        raise ApplicationError(
-            f"{ClosureReason(closure_reason).label} needs the supervisor's approval: ask a supervisor of the unit "
-            "to close the case.",
-            status_code=403,
+    if closure_reason in FOUR_EYES_CLOSURES and not (
+        closure_request is not None
+        and closure_request.status == ClosureRequestStatus.APPROVED
+        and closure_request.supervision_id == supervision.pk
+        and closure_request.closure_reason == closure_reason
+    ):
+        raise ValidationError(
+            {
+                "closure_reason": f"{ClosureReason(closure_reason).label} needs a supervisor's approval: ask for it "
+                "with a closure request."
+            }
         )
-    closed = _effective(closed_on, supervision, field="closed_on", today=timezone.localdate(now))
+    closed = effective_day(closed_on, supervision, field="closed_on", today=timezone.localdate(now))
     note = " ".join((note or "").split())
     supervision_close_as(actor=actor, supervision=supervision, closure_reason=closure_reason, closed_on=closed, now=now)
     if note:
@@ -211,6 +248,7 @@ def supervision_close_as(
         reason="Stood down: case closed",
         now=now,
     )
+    _cancel_pending_closures(actor, supervision, closure_reason, now)
     audit_record(
         actor=actor,
         action="supervision.closed",
@@ -223,3 +261,23 @@ def supervision_close_as(
         obj_id=supervision.pk,
         data={"supervision_id": supervision.pk, **(data or {})},
     )
+
+
+def _cancel_pending_closures(actor: User, supervision: Supervision, closure_reason: str, now: datetime) -> None:
+    """A closure request still waiting when the case is closed otherwise (another reason, a revocation) is
+    cancelled: there is nothing left to approve."""
+    for pending in ClosureRequest.objects.select_for_update().filter(
+        supervision=supervision, status=ClosureRequestStatus.PENDING
+    ):
+        pending.status, pending.decided_by, pending.decided_at = ClosureRequestStatus.CANCELLED, actor, now
+        pending.decision_reason = f"Closed otherwise ({ClosureReason(closure_reason).label.lower()})"
+        history_attribute(pending, actor=actor, reason=pending.decision_reason)
+        pending.full_clean()
+        pending.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+        audit_record(
+            actor=actor,
+            action="closure_request.cancelled",
+            obj=pending,
+            offender_id=supervision.offender_id,
+            detail={"supervision_id": supervision.pk, "closed_for": closure_reason},
+        )

@@ -32,6 +32,7 @@ STAND_DOWN_STATUSES = (
     SupervisionStatus.INACTIVE,
     SupervisionStatus.ABSCONDED,
     SupervisionStatus.WARRANT,
+    SupervisionStatus.IN_CUSTODY,
     SupervisionStatus.CLOSED,
 )
 

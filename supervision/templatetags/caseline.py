@@ -28,6 +28,7 @@ _TONES: dict[str, str] = {
     SupervisionStatus.INACTIVE: "secondary",
     SupervisionStatus.ABSCONDED: "danger",
     SupervisionStatus.WARRANT: "danger",
+    SupervisionStatus.IN_CUSTODY: "warning",
     SupervisionStatus.CLOSED: "dark",
     SupervisionLevel.HIGH: "danger",
     SupervisionLevel.MEDIUM: "warning",

@@ -288,7 +288,7 @@ class CaseCloseForm(forms.Form):
     closure_reason = forms.ChoiceField(
         label="Reason",
         choices=ClosureReason.choices,
-        help_text="Early termination and transfer out are closed by a supervisor of the unit.",
+        help_text="Early termination and transfer out wait for a supervisor's approval (four eyes).",
     )
     closed_on = forms.DateField(label="Closed on", widget=DateInput(), initial=_today)
     note = forms.CharField(

@@ -1,6 +1,7 @@
 """The API of the case lifecycle (issue 15): change-level, change-status, close and reassign on
-/api/v1/supervisions/{id}/, through the same services as the case page. Every role on its own and others' cases,
-a read token refused, 400 for bad input, 409 for a wrong state, nothing half-saved."""
+/api/v1/supervisions/{id}/, through the same services as the case page (custody and closure requests:
+tests/api/test_custody_and_closures.py). Every role on its own and others' cases, a read token refused, 400 for
+bad input, 409 for a wrong state, nothing half-saved."""
 
 import datetime
 
@@ -138,12 +139,21 @@ def test_closing_twice_is_a_409_and_a_closed_case_keeps_its_level(world, client_
     assert "already closed" in second.json()["detail"]
 
 
-def test_early_termination_is_the_supervisors(world, client_for):
-    body = {"closure_reason": "early_termination"}
-    officer = client_for("officer").post(_url(world, "close", "mine"), body, format="json")
-    supervisor = client_for("supervisor").post(_url(world, "close", "mine"), body, format="json")
-    assert (officer.status_code, supervisor.status_code) == (403, 200)
-    assert "needs the supervisor's approval" in officer.json()["detail"]
+def test_early_termination_answers_202_with_the_pending_request_and_the_case_stays_open(world, client_for):
+    body = {"closure_reason": "early_termination", "closed_on": _today(), "note": "Fees paid."}
+    response = client_for("officer").post(_url(world, "close", "mine"), body, format="json")
+    assert response.status_code == 202, response.json()
+    assert {key: response.json()[key] for key in ("supervision", "closure_reason", "status", "requested_by")} == {
+        "supervision": world.cases["mine"].pk,
+        "closure_reason": "early_termination",
+        "status": "pending",
+        "requested_by": world.users["officer"].pk,
+    }
+    assert Supervision.objects.get(pk=world.cases["mine"].pk).status == SupervisionStatus.ACTIVE
+    # the supervisor's own close for early termination waits too, and a second request is a conflict
+    again = client_for("supervisor").post(_url(world, "close", "mine"), body, format="json")
+    assert again.status_code == 409
+    assert "has waited for approval" in again.json()["detail"]
 
 
 def test_a_supervisor_reassigns_a_case_within_the_unit(world, client_for):

@@ -10,6 +10,7 @@ from django.core.management import call_command
 pytestmark = pytest.mark.django_db
 
 RESOURCES = (
+    "closure-requests",
     "offenders",
     "supervisions",
     "conditions",
@@ -40,6 +41,7 @@ def test_the_schema_generates_without_warnings_and_validates(tmp_path):
     actions = {"complete", "excuse"} | {"submit", "approve", "return", "acknowledge", "hearing", "disposition"}
     actions |= {"modify", "end"} | {"withdraw", "dismiss"}  # conditions as orders, violations corrected
     actions |= {"change-level", "change-status", "close", "reassign"}  # the case's lifecycle
+    actions |= {"custody", "release", "decline"}  # custody; closure requests' approve/ and decline/
     assert {p.rstrip("/").rsplit("/", 1)[1] for p in paths if "{id}/" in p and not p.endswith("{id}/")} == actions
     assert all("delete" not in operations for operations in schema["paths"].values())
 

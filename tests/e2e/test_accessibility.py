@@ -31,6 +31,8 @@ HTML_PAGES = (
     "audit:events",
     "dashboard:case_assignments",
     "dashboard:cases",
+    "dashboard:closure_detail",
+    "dashboard:closures",
     "dashboard:index",
     "dashboard:me",
     "dashboard:officer",
@@ -43,6 +45,7 @@ HTML_PAGES = (
     "password_change",
     "password_change_done",
     "supervision:case_close",
+    "supervision:case_custody",
     "supervision:case_detail",
     "supervision:case_level",
     "supervision:case_status",
@@ -82,6 +85,8 @@ NOT_HTML = {
     "inbox:report_hearing": "POST only; an error shows the report page again (checked with its errors)",
     "inbox:report_disposition": "POST only; an error shows the report page again (checked with its errors)",
     "supervision:report_submit": "POST only; redirects to the report",
+    "dashboard:closure_approve": "POST only; redirects to the closure queue",
+    "dashboard:closure_decline": "POST only; an error shows the closure request's page again (checked with its errors)",
 }
 API_PREFIX = "api:"  # the REST API answers JSON only
 

@@ -4,8 +4,8 @@ and an integrator limited to the south unit."""
 
 import datetime
 
-from supervision.choices import ReferralKind, ReportStatus
-from supervision.models import Referral
+from supervision.choices import ClosureRequestStatus, ReferralKind, ReportStatus
+from supervision.models import ClosureRequest, Referral
 from tests.agency.factories import IntegratorFactory
 from tests.supervision.factories import ViolationReportFactory
 
@@ -73,4 +73,16 @@ def extend_world(world) -> None:
             referred_on=datetime.date(2026, 1, 5),
             status_changed_on=datetime.date(2026, 1, 5),
             referred_by=case.officer,
+        )
+        # a closure asked for by the case's officer and declined by the unit's supervisor (issue 15)
+        world.records[("closure-requests", name)] = ClosureRequest.objects.create(
+            supervision=case,
+            closure_reason="early_termination",
+            closed_on=datetime.date(2026, 1, 5),
+            requested_by=case.officer,
+            requested_at=datetime.datetime(2026, 1, 5, 9, 0, tzinfo=datetime.UTC),
+            status=ClosureRequestStatus.DECLINED,
+            decided_by=routed.reviewed_by,
+            decided_at=datetime.datetime(2026, 1, 6, 9, 0, tzinfo=datetime.UTC),
+            decision_reason="Not yet.",
         )

@@ -376,6 +376,8 @@ def test_no_row_no_answer(agency, user_name, route, needs):
 ROUTES_THAT_SHOW_PEOPLE = {
     *(f"api:{resource}-{kind}" for resource in API_RESOURCES for kind in ("list", "detail")),
     "api:check-in-complete",
+    "api:closure-request-detail",
+    "api:closure-request-list",
     "api:condition-end",  # (the modification after it meets an ended condition: a 409 shows no one)
     "api:violation-dismiss",  # (the withdrawal after it meets a dismissed violation: likewise)
     "api:violation-report-acknowledge",
@@ -383,6 +385,8 @@ ROUTES_THAT_SHOW_PEOPLE = {
     "api:violation-report-submit",
     "dashboard:case_assignments",
     "dashboard:cases",
+    "dashboard:closure_decline",
+    "dashboard:closure_detail",
     "dashboard:index",
     "dashboard:officer",
     "dashboard:review_detail",
@@ -394,6 +398,7 @@ ROUTES_THAT_SHOW_PEOPLE = {
     "inbox:report_hearing",
     "inbox:report_pdf",
     "supervision:case_close",
+    "supervision:case_custody",
     "supervision:case_detail",
     "supervision:case_level",
     "supervision:case_status",

@@ -123,6 +123,19 @@ MATRIX: dict[str, dict[str, str]] = {
     "api:violation-report-list": row(O, O, O, O, O, O, L),
     "api:violation-report-return-": row(D, O, D, D, D, D, L),
     "api:violation-report-submit": row(O, D, D, D, D, D, L),  # only its author submits a report (issue 12, #4)
+    # custody and four-eyes closures (issue 15): the world's closure requests are declined already (a 409 for the
+    # unit's supervisor, who may decide; refused for anyone else)
+    "api:supervision-custody": row(V, V, D, D, V, V, L),
+    "api:supervision-custody-release": row(V, V, D, D, V, V, L),
+    "api:closure-request-list": row(O, O, D, D, O, O, L),
+    "api:closure-request-detail": row(O, O, D, D, O, O, L),
+    "api:closure-request-approve": row(D, V, D, D, D, D, L),
+    "api:closure-request-decline": row(D, V, D, D, D, D, L),
+    "dashboard:closures": row(D, O, D, D, D, D, L),
+    "dashboard:closure_detail": row(D, O, D, D, D, D, L),
+    "dashboard:closure_approve": row(D, O, D, D, D, D, L),
+    "dashboard:closure_decline": row(D, O, D, D, D, D, L),
+    "supervision:case_custody": row(O, O, D, D, D, D, L),
     "audit:events": row(D, O, D, D, D, O, L),
     "audit:export": row(D, O, D, D, D, O, L),
     "dashboard:case_assignments": row(O, O, D, D, D, D, L),
@@ -272,6 +285,17 @@ CALLS: dict[str, tuple[str, Callable | None]] = {
     "api:violation-report-acknowledge": ("POST", _record("violation-reports")),
     "api:violation-report-hearing": ("POST", _record("violation-reports")),
     "api:violation-report-disposition": ("POST", _record("violation-reports")),
+    "api:supervision-custody": ("POST", _record("supervisions")),
+    "api:supervision-custody-release": ("POST", _record("supervisions")),
+    "api:closure-request-list": ("GET", None),
+    "api:closure-request-detail": ("GET", _record("closure-requests")),
+    "api:closure-request-approve": ("POST", _record("closure-requests")),
+    "api:closure-request-decline": ("POST", _record("closure-requests")),
+    "dashboard:closures": ("GET", None),
+    "dashboard:closure_detail": ("GET", lambda w, c: {"request_id": w.records[("closure-requests", c)].pk}),
+    "dashboard:closure_approve": ("POST", lambda w, c: {"request_id": w.records[("closure-requests", c)].pk}),
+    "dashboard:closure_decline": ("POST", lambda w, c: {"request_id": w.records[("closure-requests", c)].pk}),
+    "supervision:case_custody": ("POST", _case),
 }
 
 
@@ -325,6 +349,7 @@ BODIES = {
     "api:condition-end": {"ended_on": _TODAY, **_ORDER},
     "api:violation-withdraw": {"reason": "Recorded in error."},
     "api:violation-dismiss": {"reason": "Not sustained."},
+    "api:closure-request-decline": {"reason": "Not yet."},
 }
 
 

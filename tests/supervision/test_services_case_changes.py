@@ -232,16 +232,15 @@ def test_closing_twice_is_a_conflict_that_says_when(case):
 
 
 @pytest.mark.parametrize("reason", ["early_termination", "transferred"])
-def test_early_termination_and_transfer_need_the_supervisor(case, reason):
-    _refused(
-        lambda: supervision_close(actor=case.officer, supervision=case, closure_reason=reason, now=NOW),
-        ApplicationError,
-        "needs the supervisor's approval",
-        case,
-    )
-    supervision_close(actor=SupervisorFactory(unit=case.unit), supervision=case, closure_reason=reason, now=NOW)
-    case.refresh_from_db()
-    assert case.closure_reason == reason
+def test_early_termination_and_transfer_are_not_closed_at_once_even_by_the_supervisor(case, reason):
+    # four eyes: they wait for approval as a closure request (tests/supervision/test_services_closures.py)
+    for actor in (case.officer, SupervisorFactory(unit=case.unit)):
+        _refused(
+            lambda actor=actor: supervision_close(actor=actor, supervision=case, closure_reason=reason, now=NOW),
+            ValidationError,
+            "needs a supervisor's approval: ask for it with a closure request",
+            case,
+        )
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agency.models import AuditEvent
-from supervision.choices import CheckInStatus, ClosureReason, SupervisionLevel, SupervisionStatus
-from supervision.models import CheckIn, Supervision
+from supervision.choices import (
+    CheckInStatus,
+    ClosureReason,
+    ClosureRequestStatus,
+    SupervisionLevel,
+    SupervisionStatus,
+)
+from supervision.models import CheckIn, ClosureRequest, Supervision
 from tests.supervision.factories import ViolationReportFactory
 
 pytestmark = pytest.mark.django_db
@@ -91,27 +97,32 @@ def test_the_officer_closes_a_completed_case_and_it_becomes_read_only(signed_in,
     assert 'name="closure_reason"' not in again.content.decode()
 
 
-def test_early_termination_by_the_officer_is_refused_on_the_form(signed_in, case):
+def test_early_termination_asked_for_on_the_form_waits_for_approval(signed_in, case):
     response = signed_in.post(
         reverse("supervision:case_close", args=[case.pk]),
-        {"closure_reason": "early_termination", "closed_on": timezone.localdate()},
+        {"closure_reason": "early_termination", "closed_on": timezone.localdate(), "note": "Earned."},
+        follow=True,
     )
-    assert response.status_code == 200
-    assert "needs the supervisor's approval" in " ".join(response.context["form"].non_field_errors())
+    assert _messages(response) == [
+        "Closure asked for (early termination): it waits for a supervisor of the unit to approve it. The case "
+        "stays open meanwhile."
+    ]
     assert Supervision.objects.get(pk=case.pk).status == SupervisionStatus.ACTIVE
+    assert ClosureRequest.objects.get(supervision=case).status == ClosureRequestStatus.PENDING
+    assert "Closure waiting for approval:" in response.content.decode()
 
 
-def test_the_supervisor_of_the_unit_closes_for_early_termination(client, supervisor, case):
-    client.force_login(supervisor)
-    client.post(
-        reverse("supervision:case_close", args=[case.pk]),
-        {"closure_reason": "early_termination", "closed_on": timezone.localdate()},
-    )
-    case.refresh_from_db()
-    assert case.closure_reason == ClosureReason.EARLY_TERMINATION
+def test_a_second_request_is_answered_on_the_form(signed_in, case):
+    url = reverse("supervision:case_close", args=[case.pk])
+    signed_in.post(url, {"closure_reason": "transferred", "closed_on": timezone.localdate()})
+    response = signed_in.post(url, {"closure_reason": "early_termination", "closed_on": timezone.localdate()})
+    assert response.status_code == 200
+    assert "has waited for approval" in " ".join(response.context["form"].non_field_errors())
+    assert "waits for approval" in response.content.decode()
+    assert ClosureRequest.objects.filter(supervision=case).count() == 1
 
 
-@pytest.mark.parametrize("name", ["case_level", "case_status", "case_close"])
+@pytest.mark.parametrize("name", ["case_level", "case_status", "case_close", "case_custody"])
 def test_a_colleagues_case_is_not_found(signed_in, colleague_case, name):
     assert signed_in.get(reverse(f"supervision:{name}", args=[colleague_case.pk])).status_code == 404
 

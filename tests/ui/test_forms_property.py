@@ -34,6 +34,7 @@ from agency.models import AuditEvent
 from supervision.choices import (
     CheckInKind,
     ClosureReason,
+    ClosureRequestStatus,
     Disposition,
     DrugTestReason,
     DrugTestResult,
@@ -54,8 +55,10 @@ from supervision.choices import (
 from supervision.models import (
     CaseNote,
     CheckIn,
+    ClosureRequest,
     CommunityServiceEntry,
     Condition,
+    CustodyEpisode,
     DrugTest,
     DrugTestSubstanceResult,
     Notification,
@@ -207,6 +210,25 @@ def _review_url(name: str):
     return lambda w: reverse(f"dashboard:{name}", args=[w.submitted.pk])
 
 
+def _closure_url(name: str):
+    """A closure waiting for approval on the officer's case (asked for by the officer), made once."""
+
+    def url(w: World) -> str:
+        pending, _ = ClosureRequest.objects.get_or_create(
+            supervision=w.case,
+            status=ClosureRequestStatus.PENDING,
+            defaults={
+                "closure_reason": ClosureReason.EARLY_TERMINATION,
+                "closed_on": timezone.localdate(),
+                "requested_by": w.users["officer"],
+                "requested_at": timezone.now(),
+            },
+        )
+        return reverse(f"dashboard:{name}", args=[pending.pk])
+
+    return url
+
+
 def _report_pages(w: "World") -> dict[str, list[str]]:
     """Every page that shows a report: the clerk's inbox, report page and PDF, the officer's case and
     report pages, the supervisor's queue, and the API's reports list."""
@@ -291,6 +313,13 @@ PAGES: dict[str, Page] = {
         _case_url("case_close"),
         lambda w: {"closure_reason": _choice(ClosureReason.values), "closed_on": _days(), "note": _texts()},
     ),
+    "case_custody": Page(
+        "officer",
+        _case_url("case_custody"),
+        lambda w: {"started_on": _days(), "facility": _texts(), "reason": _texts(), "release_reason": _texts()},
+    ),
+    "closure_approve": Page("supervisor", _closure_url("closure_approve"), lambda w: {"x": _anything()}),
+    "closure_decline": Page("supervisor", _closure_url("closure_decline"), lambda w: {"reason": _texts()}),
     "referral_new": Page(
         "officer",
         _case_url("referral_new"),
@@ -516,6 +545,8 @@ STATE_MODELS = (
     ViolationReport.violations.through,
     ReportDelivery,
     Notification,
+    ClosureRequest,
+    CustodyEpisode,
 )
 
 
@@ -605,6 +636,8 @@ PAGE_ROUTES = {
     "review_approve": ("dashboard", "review_approve"),
     "review_return": ("dashboard", "review_return"),
     "reassign": ("dashboard", "reassign"),
+    "closure_approve": ("dashboard", "closure_approve"),
+    "closure_decline": ("dashboard", "closure_decline"),
 }
 
 
