@@ -13,8 +13,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from supervision.choices import CheckInKind, CheckInStatus, SupervisionLevel, SupervisionStatus, SupervisionType
-from supervision.models import CheckIn, CheckInPlan, ContactStandard
-from supervision.services import check_ins_schedule, check_ins_schedule_all
+from supervision.models import CheckIn, CheckInPlan, ContactStandard, Violation
+from supervision.services import check_ins_flag_missed, check_ins_schedule, check_ins_schedule_all
 from supervision.services.case_changes import supervision_change_level
 from supervision.services.scheduling import NOT_ACTIVE_REASON, REPLAN_REASON, check_ins_replan
 from tests.supervision.factories import (
@@ -411,3 +411,20 @@ def test_one_standard_per_level_type_and_status():
         duplicate.full_clean()
     assert refused.value.messages == ["There is already a contact standard for this level, type and status."]
     assert ContactStandard.objects.count() == 3
+
+
+def test_a_record_check_left_undone_is_missed_but_no_violation_of_the_person():
+    # given: an inactive case's record check and a reporting case's office visit, both past their window
+    inactive = SupervisionFactory(status=SupervisionStatus.INACTIVE)
+    active = SupervisionFactory()
+    opened = NOW - datetime.timedelta(days=20)
+    for supervision, kind in ((inactive, CheckInKind.RECORD_CHECK), (active, CheckInKind.OFFICE)):
+        CheckIn.objects.create(
+            supervision=supervision, kind=kind, window_start=opened, due_at=opened + datetime.timedelta(days=14)
+        )
+    # when
+    result = check_ins_flag_missed(now=NOW)
+    # then: both missed (the officer is told), only the person's own check-in is a violation
+    assert (result.flagged, result.violations) == (2, 1)
+    assert list(Violation.objects.values_list("supervision_id", flat=True)) == [active.pk]
+    assert set(CheckIn.objects.values_list("status", flat=True)) == {CheckInStatus.MISSED}
