@@ -134,7 +134,7 @@ class CaseGenerator:
             now,
         )
         if case.status == SupervisionStatus.ACTIVE:
-            tables.check_in_plans.add(case.supervision_id, case.level, now)
+            tables.check_in_plans.add(case.supervision_id, case.level, case.status, now)
 
         people.person_rows(context, case)
         history.conditions_choose(context, case)

@@ -1,7 +1,7 @@
 """A demo case's year of history: conditions, check-ins, contacts, drug tests, violations, community
 service, case notes and referrals."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from demo import vocabulary as words
@@ -148,6 +148,30 @@ def check_ins_rows(context: DemoContext, case: Case, *, due_today: bool, overdue
             if closes >= recent:
                 case.missed_recent.append((check_in_id, closes, flagged))
         day += step
+    if standard.home_visit_interval_days:
+        _home_visits_rows(context, case, min(last_day, abscond_day) if abscond_day else last_day)
+
+
+def _home_visits_rows(context: DemoContext, case: Case, last_day: date) -> None:
+    """The standard's home visits on their own grid (start + every interval, as ``check_ins_schedule`` plans
+    them): the ones whose window has closed made by the officer, the others still scheduled."""
+    standard = case.standard
+    assert standard is not None and standard.home_visit_interval_days  # checked by the caller
+    every = timedelta(days=standard.home_visit_interval_days)
+    window = timedelta(days=min(standard.window_days, standard.home_visit_interval_days))
+    table, midnight, now = context.tables.check_ins, context.midnight, context.now
+    day = case.start + every * max(1, -(-(case.first_day - case.start).days // every.days))
+    while day <= last_day:
+        window_start, window_start_text = midnight[day]
+        due_at, due_at_text = midnight[day + window]
+        outcome, done_text, location, recorded_by = CheckInStatus.SCHEDULED, None, "", None
+        if due_at <= now:
+            outcome, location, recorded_by = CheckInStatus.COMPLETED, "Residence of record", case.officer_id
+            done_text = context.moment[day, 10, 0][1]
+        created_text = window_start_text if window_start < now else context.now_text
+        row = (table.new_id(), case.supervision_id, "home_visit", "scheduled", window_start_text, due_at_text, outcome)
+        table.rows.append((*row, done_text, location, "", "", recorded_by, created_text, context.now_text))
+        day += every
 
 
 def contacts_rows(context: DemoContext, case: Case) -> None:

@@ -15,13 +15,17 @@ from agency.models import Court, ParoleBoard, Unit, User
 from demo.vocabulary import CONDITION_CATALOGUE, STATE, TOWNS
 from supervision.models import ConditionType, ContactStandard
 
-# (level, interval days, window days, kind, home visit interval days)
+# (level, interval days, window days, kind, home visit interval days): the active standards, the same for
+# parole and probation; the first contact is due within the window. Inactive (non-reporting) probation:
+# INACTIVE_STANDARD at every level.
 CONTACT_STANDARDS = (
     ("high", 7, 2, "office", 30),
     ("medium", 14, 3, "office", 60),
     ("low", 30, 5, "office", None),
     ("administrative", 90, 14, "phone", None),
 )
+# (interval days, window days, kind): a record check by the officer every 90 days, as the migration sets it.
+INACTIVE_STANDARD = (90, 14, "record_check")
 
 # (name, jurisdiction, clerk name, clerk email, phone); the first is the `clerk` login's court.
 COURTS = (
@@ -112,7 +116,7 @@ def units_needed(officers: int) -> int:
 class Agency:
     """What the case generator needs from the reference data, loaded once."""
 
-    standards: dict[str, ContactStandard]
+    standards: dict[str, ContactStandard]  # level -> the active standard (probation's; parole's is the same)
     conditions: dict[str, ConditionType]
     courts: list[Court]
     boards: list[ParoleBoard]
@@ -127,17 +131,26 @@ class Agency:
 def reference_data_ensure(created: dict[str, int]) -> tuple[dict, dict, list, list]:
     standards = {}
     for level, interval, window, kind, home in CONTACT_STANDARDS:
-        standard, new = ContactStandard.objects.get_or_create(
-            level=level,
-            defaults={
-                "check_in_interval_days": interval,
-                "window_days": window,
-                "check_in_kind": kind,
-                "home_visit_interval_days": home,
-            },
-        )
-        created["supervision.ContactStandard"] += new
-        standards[level] = standard
+        combinations = [
+            (supervision_type, "active", interval, window, kind, home) for supervision_type in ("probation", "parole")
+        ]
+        combinations.append(("probation", "inactive", *INACTIVE_STANDARD, None))
+        for supervision_type, status, every, days, contact, visits in combinations:
+            standard, new = ContactStandard.objects.get_or_create(
+                level=level,
+                supervision_type=supervision_type,
+                status=status,
+                defaults={
+                    "check_in_interval_days": every,
+                    "window_days": days,
+                    "initial_contact_days": days,
+                    "check_in_kind": contact,
+                    "home_visit_interval_days": visits,
+                },
+            )
+            created["supervision.ContactStandard"] += new
+            if (supervision_type, status) == ("probation", "active"):
+                standards[level] = standard  # the grid of the generated history (the same for parole)
     conditions = {}
     for code, name, description, category, applies_to, tracks_hours, _details in CONDITION_CATALOGUE:
         condition_type, new = ConditionType.objects.get_or_create(

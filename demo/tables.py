@@ -60,7 +60,7 @@ class DemoTables:
             ),
             has_ids=True,
         )
-        self.check_in_plans = table(CheckInPlan, ("supervision_id", "level", "planned_at"))
+        self.check_in_plans = table(CheckInPlan, ("supervision_id", "level", "status", "planned_at"))
         self.conditions = table(
             Condition,
             (

@@ -71,6 +71,9 @@ class CheckInKind(models.TextChoices):
     VIDEO = "video", "Video"
     EMPLOYER = "employer", "Employer contact"
     COLLATERAL = "collateral", "Collateral contact"
+    # Done by the officer, not the person: a search of the criminal record and the court's docket for new
+    # arrests and filings. The contact an inactive (non-reporting) probation case's standard may plan.
+    RECORD_CHECK = "record_check", "Record check"
 
 
 class CheckInStatus(models.TextChoices):

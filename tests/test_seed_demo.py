@@ -112,7 +112,7 @@ def test_seed_creates_the_demo_agency():
     assert Offender.objects.count() == 30
     assert Offender.objects.filter(state_id__startswith="DEMO-").count() == 30
     assert Supervision.objects.count() == 30
-    assert ContactStandard.objects.count() == 4
+    assert ContactStandard.objects.count() == 12  # 4 levels: active probation, active parole, inactive probation
     assert ConditionType.objects.count() == 14
     assert ConditionType.objects.filter(tracks_hours=True).count() == 1
     assert Court.objects.count() == 4
@@ -124,8 +124,15 @@ def test_seed_creates_the_demo_agency():
     assert User.objects.count() == 23
     for model in (CheckIn, DrugTest, DrugTestSubstanceResult, CaseNote, Condition, Violation, Address):
         assert model.objects.exists(), model
-    standards = {s.level: (s.check_in_interval_days, s.window_days) for s in ContactStandard.objects.all()}
+    standards = {
+        s.level: (s.check_in_interval_days, s.window_days)
+        for s in ContactStandard.objects.filter(supervision_type="parole", status="active")
+    }
     assert standards == {"high": (7, 2), "medium": (14, 3), "low": (30, 5), "administrative": (90, 14)}
+    inactive = ContactStandard.objects.filter(supervision_type="probation", status="inactive")
+    assert {(s.level, s.check_in_interval_days, s.check_in_kind) for s in inactive} == {
+        (level, 90, "record_check") for level in ("high", "medium", "low", "administrative")
+    }
     assert "30 demo offenders (30 new)" in output
     assert "  officer     Supervision officer        North Field Unit\n" in output
     assert "  clerk3      Court clerk                Lakeshore Municipal Court\n" in output

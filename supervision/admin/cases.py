@@ -46,21 +46,45 @@ class ConditionTypeAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 @admin.register(ContactStandard)
 class ContactStandardAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    list_display = ("level", "check_in_interval_days", "window_days", "check_in_kind", "home_visit_interval_days")
+    list_display = (
+        "level",
+        "supervision_type",
+        "status",
+        "check_in_kind",
+        "check_in_interval_days",
+        "window_days",
+        "initial_contact_days",
+        "home_visit_interval_days",
+    )
+    list_filter = ("supervision_type", "status", "level")
     fieldsets = (
         (
-            None,
+            "Which cases",
+            {
+                "fields": ("level", "supervision_type", "status"),
+                "description": (
+                    "One standard per level, supervision type and status. Only active and inactive "
+                    "(non-reporting, probation only) cases are planned; absconded, wanted and closed cases "
+                    "have no schedule. A case whose combination has no standard gets no new check-ins (the "
+                    "scheduler logs it)."
+                ),
+            },
+        ),
+        (
+            "Contacts",
             {
                 "fields": (
-                    "level",
+                    "check_in_kind",
                     "check_in_interval_days",
                     "window_days",
-                    "check_in_kind",
+                    "initial_contact_days",
                     "home_visit_interval_days",
                 ),
                 "description": (
-                    "How often a person at this supervision level must check in. Check-ins are scheduled "
-                    "from it; one whose window closes without being completed is missed."
+                    "Check-ins are scheduled from it: the regular contact at its interval, the first one due "
+                    "by the first-contact deadline, and home visits at their own interval besides them. One "
+                    "whose window closes without being completed is missed. A change applies to the windows "
+                    "planned after it; those already planned stay."
                 ),
             },
         ),

@@ -4,6 +4,7 @@ standards that set how often a case is seen."""
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -233,29 +234,136 @@ class CommunityServiceEntry(models.Model):
 
 
 class ContactStandard(models.Model):
-    """How often a person at a supervision level must check in, and how long each window stays open."""
+    """How often a case of one supervision level, type and status is seen: its regular contacts (every
+    ``check_in_interval_days``, each window open ``window_days``), the deadline of the first contact after
+    the case opens and, when set, home visits at their own interval. Only active and inactive (non-reporting)
+    cases have a standard: absconded, wanted, closed (and any other stood-down) cases have no schedule.
+    Parole is always active: there is no inactive parole standard. How the scheduler uses it:
+    supervision.services.check_ins (docs/contact-standards.md)."""
 
-    level = models.CharField(max_length=16, choices=SupervisionLevel.choices, unique=True)
+    # The two statuses a case is planned in, named one by one (a status added later stands down until it is
+    # added here on purpose).
+    PLANNED_STATUSES = (SupervisionStatus.ACTIVE, SupervisionStatus.INACTIVE)
+
+    level = models.CharField(max_length=16, choices=SupervisionLevel.choices)
+    supervision_type = models.CharField(max_length=16, choices=SupervisionType.choices)
+    status = models.CharField(
+        max_length=16,
+        choices=[(status.value, status.label) for status in PLANNED_STATUSES],
+        default=SupervisionStatus.ACTIVE,
+        help_text="Active, or inactive (non-reporting, probation only).",
+    )
     check_in_interval_days = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1)], help_text="Days between scheduled check-ins."
+        validators=[MinValueValidator(1)], help_text="Days between scheduled contacts."
     )
     window_days = models.PositiveSmallIntegerField(
-        default=3, validators=[MinValueValidator(1)], help_text="Days the person has to complete each check-in."
+        default=3,
+        validators=[MinValueValidator(1)],
+        help_text="Days each contact's window stays open; no longer than the interval.",
     )
-    check_in_kind = models.CharField(max_length=16, choices=CheckInKind.choices, default=CheckInKind.OFFICE)
+    initial_contact_days = models.PositiveSmallIntegerField(
+        default=3,
+        validators=[MinValueValidator(1)],
+        help_text=(
+            "Days from the start of the case by which the first contact is due: the first window opens on the "
+            "start day and closes this many days later. At least 1, no longer than the interval."
+        ),
+    )
+    check_in_kind = models.CharField(
+        max_length=16,
+        choices=CheckInKind.choices,
+        default=CheckInKind.OFFICE,
+        help_text="The regular contact. A record check (done by the officer) only for an inactive standard.",
+    )
     home_visit_interval_days = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Days between home visits; empty for none."
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=(
+            "Days between home visits, planned besides the regular contacts (the first one interval after the "
+            "start); empty for none."
+        ),
     )
 
     class Meta:
-        ordering = ["check_in_interval_days"]
+        ordering = ["supervision_type", "status", "check_in_interval_days", "level"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["level", "supervision_type", "status"],
+                name="contact_standard_one_per_level_type_status",
+                violation_error_message="There is already a contact standard for this level, type and status.",
+            ),
             models.CheckConstraint(
                 name="contact_standard_window_within_interval",
                 condition=Q(window_days__gte=1) & Q(window_days__lte=F("check_in_interval_days")),
                 violation_error_message="The window must be at least one day and no longer than the interval.",
             ),
+            models.CheckConstraint(
+                name="contact_standard_initial_contact_within_interval",
+                condition=Q(initial_contact_days__gte=1) & Q(initial_contact_days__lte=F("check_in_interval_days")),
+                violation_error_message=(
+                    "The first contact's deadline must be at least one day and no longer than the interval."
+                ),
+            ),
+            models.CheckConstraint(
+                name="contact_standard_home_visit_interval_positive",
+                condition=Q(home_visit_interval_days__isnull=True) | Q(home_visit_interval_days__gte=1),
+                violation_error_message="Home visits need an interval of at least one day, or none.",
+            ),
+            models.CheckConstraint(
+                name="contact_standard_planned_status",
+                condition=Q(status__in=[SupervisionStatus.ACTIVE, SupervisionStatus.INACTIVE]),
+                violation_error_message="A contact standard is for active or inactive cases.",
+            ),
+            models.CheckConstraint(
+                name="contact_standard_parole_always_active",
+                condition=~Q(supervision_type=SupervisionType.PAROLE, status=SupervisionStatus.INACTIVE),
+                violation_error_message="Parole is always active supervision: it has no inactive standard.",
+            ),
+            models.CheckConstraint(
+                name="contact_standard_record_check_when_inactive",
+                condition=~Q(check_in_kind=CheckInKind.RECORD_CHECK) | Q(status=SupervisionStatus.INACTIVE),
+                violation_error_message="A record check is the contact of an inactive (non-reporting) case only.",
+            ),
+            models.CheckConstraint(
+                name="contact_standard_home_visit_one_series",
+                condition=~Q(check_in_kind=CheckInKind.HOME_VISIT) | Q(home_visit_interval_days__isnull=True),
+                violation_error_message=(
+                    "The regular contact is already a home visit: leave the home visit interval empty."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_level_display()}: every {self.check_in_interval_days} days"
+        return (
+            f"{self.get_level_display()} {self.get_supervision_type_display().lower()}, "
+            f"{self.get_status_display().lower()}: every {self.check_in_interval_days} days"
+        )
+
+    def clean(self) -> None:
+        errors: dict[str, list[str]] = {}
+        interval = self.check_in_interval_days
+        if interval and self.window_days and self.window_days > interval:
+            errors.setdefault("window_days", []).append("The window must be no longer than the interval.")
+        if interval and self.initial_contact_days and self.initial_contact_days > interval:
+            errors.setdefault("initial_contact_days", []).append(
+                "The first contact's deadline must be no longer than the interval."
+            )
+        if self.supervision_type == SupervisionType.PAROLE and self.status == SupervisionStatus.INACTIVE:
+            errors.setdefault("status", []).append("Parole is always active supervision: it has no inactive standard.")
+        if self.check_in_kind == CheckInKind.RECORD_CHECK and self.status != SupervisionStatus.INACTIVE:
+            errors.setdefault("check_in_kind", []).append("A record check is the contact of an inactive case only.")
+        if self.check_in_kind == CheckInKind.HOME_VISIT and self.home_visit_interval_days is not None:
+            errors.setdefault("home_visit_interval_days", []).append(
+                "The regular contact is already a home visit: leave this empty."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def contact_kinds(self) -> frozenset[str]:
+        """The kinds of check-in this standard plans."""
+        kinds = {self.check_in_kind}
+        if self.home_visit_interval_days:
+            kinds.add(CheckInKind.HOME_VISIT)
+        return frozenset(kinds)

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from supervision.choices import (
     SupervisionLevel,
+    SupervisionStatus,
 )
 from supervision.models.cases import USER, Supervision
 from supervision.models.records import CheckIn
@@ -48,15 +49,17 @@ class Notification(models.Model):
 
 
 class CheckInPlan(models.Model):
-    """The supervision level a case's check-ins were last planned for: when the level changes, the
-    nightly scheduler excuses the old standard's future check-ins and plans the new standard."""
+    """The supervision level and status (the contact standard's keys besides the type, which a case keeps) a
+    case's check-ins were last planned for: when either changes, the scheduler excuses the old standard's
+    future check-ins and plans the new standard."""
 
     supervision = models.OneToOneField(Supervision, on_delete=models.PROTECT, related_name="check_in_plan")
     level = models.CharField(max_length=16, choices=SupervisionLevel.choices)
+    status = models.CharField(max_length=16, choices=SupervisionStatus.choices, default=SupervisionStatus.ACTIVE)
     planned_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
-        return f"Check-ins of supervision {self.supervision_id} planned for {self.level}"
+        return f"Check-ins of supervision {self.supervision_id} planned for {self.level} ({self.status})"
 
 
 class ReminderStatus(models.TextChoices):

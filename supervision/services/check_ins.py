@@ -1,7 +1,7 @@
 """Scheduling, completing and excusing check-ins; unscheduled contacts."""
 
 import logging
-from datetime import date, datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,22 +15,18 @@ from supervision import bounds
 from supervision.choices import (
     CheckInOrigin,
     CheckInStatus,
-    SupervisionStatus,
 )
 from supervision.models import (
     CheckIn,
     ContactStandard,
     Supervision,
 )
+from supervision.services.contact_plans import contact_anchors, contact_plan, contact_standard_for
 
 logger = logging.getLogger(__name__)
 
 
 # --- Check-ins -------------------------------------------------------------------------------------
-
-
-def _start_of_day(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, datetime.min.time()))
 
 
 @transaction.atomic
@@ -40,46 +36,28 @@ def check_ins_schedule(
     now: datetime | None = None,
     horizon_days: int | None = None,
     actor: User | None = None,
+    standard: ContactStandard | None = None,
 ) -> int:
-    """Keep the supervision's check-ins scheduled ``horizon_days`` ahead from its contact standard.
-
-    Idempotent: a window already scheduled is not scheduled again (a unique constraint ensures it).
-    Returns the number of check-ins created. Inactive, absconded, warrant and closed cases get none.
-    """
-    if supervision.status != SupervisionStatus.ACTIVE:
+    """Keep the supervision's check-ins scheduled ``horizon_days`` ahead from the contact standard of its
+    level, type and status (``standard``: that standard, when the caller already has it): the regular
+    contacts, the first one due by the first-contact deadline, and the home visits (supervision.services.
+    contact_plans). Idempotent: a window already scheduled is not scheduled again (a unique constraint
+    ensures it). Returns the number of check-ins created. Absconded, wanted and closed cases get none; a
+    combination without a standard gets none and is logged."""
+    if supervision.status not in ContactStandard.PLANNED_STATUSES:
         return 0
-    standard = ContactStandard.objects.filter(level=supervision.level).first()
+    standard = standard or contact_standard_for(supervision)
     if standard is None:
         return 0
     now = now or timezone.now()
     horizon_days = horizon_days if horizon_days is not None else settings.CASELINE["CHECK_IN_HORIZON_DAYS"]
-    horizon_end = min(timezone.localdate(now) + timedelta(days=horizon_days), supervision.end_date)
-    # Excused check-ins do not anchor the plan: after a re-plan (level changed) the old standard's future
-    # check-ins are excused, and the new standard is planned from the last one that was not.
-    last = (
-        CheckIn.objects.filter(supervision=supervision, origin=CheckInOrigin.SCHEDULED, kind=standard.check_in_kind)
-        .exclude(status=CheckInStatus.EXCUSED)
-        .order_by("-window_start")
-        .values_list("window_start", flat=True)
-        .first()
+    planned = contact_plan(
+        supervision=supervision,
+        standard=standard,
+        now=now,
+        horizon_days=horizon_days,
+        anchors=contact_anchors(supervision, standard),
     )
-    interval = timedelta(days=standard.check_in_interval_days)
-    first_day = max(supervision.start_date, timezone.localdate(now))
-    # Never plan a window that opened before today (it would be missed at once).
-    # Windows open at local midnight: step in local days, not UTC hours (the clocks change).
-    next_start = _start_of_day(max(timezone.localdate(last) + interval, first_day) if last else first_day)
-    planned = []
-    while timezone.localdate(next_start) <= horizon_end:
-        planned.append(
-            CheckIn(
-                supervision=supervision,
-                kind=standard.check_in_kind,
-                origin=CheckInOrigin.SCHEDULED,
-                window_start=next_start,
-                due_at=next_start + timedelta(days=standard.window_days),
-            )
-        )
-        next_start += interval
     if not planned:
         return 0
     created = CheckIn.objects.bulk_create(planned, ignore_conflicts=True)

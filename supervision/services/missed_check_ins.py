@@ -33,7 +33,7 @@ from agency.models import (
 )
 from agency.queueing import task_queue
 from agency.webhooks import event_key
-from supervision.choices import CheckInStatus, ViolationKind, ViolationSeverity, ViolationStatus
+from supervision.choices import CheckInKind, CheckInStatus, ViolationKind, ViolationSeverity, ViolationStatus
 from supervision.models import CheckIn, Notification, NotificationKind, Supervision, Violation
 
 logger = logging.getLogger(__name__)
@@ -163,6 +163,7 @@ new_violations AS (
            (f.due_at AT TIME ZONE %(tz)s)::date, 'Missed check-in due ' || {due_day}, f.id,
            NULL, NULL, '', NULL, %(now)s, %(now)s
       FROM flagged AS f
+     WHERE f.kind <> '{CheckInKind.RECORD_CHECK}'  -- the officer's task (an inactive case): no violation of the person
     ON CONFLICT DO NOTHING
     RETURNING *
 ),
@@ -224,6 +225,7 @@ streaks AS (
              FROM {checkin} AS c
             WHERE c.supervision_id = t.supervision_id
               AND c.status IN ('{CheckInStatus.MISSED}', '{CheckInStatus.SCHEDULED}')
+              AND c.kind <> '{CheckInKind.RECORD_CHECK}'
               AND c.due_at < %(now)s
               AND c.due_at > COALESCE((
                       SELECT d.due_at FROM {checkin} AS d

@@ -1,8 +1,10 @@
-"""The nightly check-in scheduler: keeps every active supervision's check-ins planned a rolling horizon
-ahead, re-plans a case whose supervision level changed, and stands down the future check-ins of cases
-that are no longer active (inactive probation reports to nobody)."""
+"""The nightly check-in scheduler: keeps every planned case's check-ins (active and inactive cases, each by
+the contact standard of its level, type and status) planned a rolling horizon ahead, re-plans a case whose
+level or status changed, and stands down the future check-ins of cases that report to nobody (absconded,
+wanted, closed) and those an inactive case's standard does not plan. Docs: docs/contact-standards.md."""
 
 import logging
+from collections import Counter
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, TypeAlias, TypedDict
 
@@ -14,9 +16,17 @@ from simple_history.utils import bulk_update_with_history
 
 from agency.audit import audit_record
 from agency.models import AuditEvent
-from supervision.choices import CheckInOrigin, CheckInStatus, SupervisionStatus
+from supervision.choices import CheckInKind, CheckInOrigin, CheckInStatus, SupervisionStatus
 from supervision.models import CheckIn, CheckInPlan, ContactStandard, Supervision
 from supervision.services.check_ins import check_ins_schedule
+from supervision.services.contact_plans import (
+    StandardKey,
+    contact_anchors,
+    contact_plan,
+    contact_standard_key,
+    contact_standard_missing,
+    contact_standards_by_key,
+)
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -24,12 +34,11 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 SYSTEM_LABEL = "schedule_check_ins"
-REPLAN_REASON = "Re-planned: supervision level changed"
+REPLAN_REASON = "Re-planned: contact standard changed"
 NOT_ACTIVE_REASON = "Re-planned: supervision no longer active"
-# Cases in these statuses report to nobody (inactive probation, a person who absconded or is wanted, a closed
-# case): their future check-ins are stood down.
+# Cases in these statuses report to nobody (a person who absconded or is wanted, a closed case): their future
+# check-ins are stood down. An inactive case is planned by its own standard (ContactStandard.PLANNED_STATUSES).
 STAND_DOWN_STATUSES = (
-    SupervisionStatus.INACTIVE,
     SupervisionStatus.ABSCONDED,
     SupervisionStatus.WARRANT,
     SupervisionStatus.IN_CUSTODY,
@@ -39,7 +48,9 @@ STAND_DOWN_STATUSES = (
 
 class _Planned(TypedDict):
     planned_level: str | None  # the level its check-ins were planned for (CheckInPlan); None: never planned
-    last_planned: datetime | None  # the window start of its last scheduled check-in
+    planned_status: str | None  # the status its check-ins were planned for (CheckInPlan)
+    last_regular: datetime | None  # the window start of its last scheduled check-in other than a home visit
+    last_home_visit: datetime | None  # the window start of its last scheduled home visit
 
 
 # A supervision as check_ins_schedule_all reads it.
@@ -66,167 +77,202 @@ def check_ins_excuse_future(*, check_ins: QuerySet[CheckIn], reason: str, now: d
 
 
 def check_ins_schedule_all(*, now: datetime | None = None, chunk_size: int = 500) -> dict[str, int]:
-    """Plan every active supervision's check-ins up to the horizon (chunked, one transaction per chunk).
+    """Plan every active and inactive supervision's check-ins up to the horizon by its contact standard
+    (chunked, one transaction per chunk).
 
     Idempotent: a window already planned is not planned again (``check_in_scheduled_once``), so a second
-    run, or a second beat, changes nothing. Returns counts: supervisions looked at, check-ins scheduled,
-    supervisions re-planned, check-ins excused.
+    run, or a second beat, changes nothing. A case whose combination has no standard is left as it is
+    (nothing planned, nothing excused) and logged once per run and combination. Returns counts:
+    supervisions planned by a standard, check-ins scheduled, supervisions re-planned, check-ins excused.
     """
     now = now or timezone.now()
     counts = {"supervisions": 0, "scheduled": 0, "replanned": 0, "excused": 0}
-    counts["excused"] += _stand_down_inactive(now)
-    standards = {standard.level: standard for standard in ContactStandard.objects.all()}
+    standards = contact_standards_by_key()
+    counts["excused"] += _stand_down(now, standards)
     horizon_days = settings.CASELINE["CHECK_IN_HORIZON_DAYS"]
+    missing: Counter[StandardKey] = Counter()
     after_pk = 0
     while True:
         chunk = list(
-            _with_plan(Supervision.objects.filter(status=SupervisionStatus.ACTIVE, pk__gt=after_pk)).order_by("pk")[
-                :chunk_size
-            ]
+            _with_plan(
+                Supervision.objects.filter(status__in=ContactStandard.PLANNED_STATUSES, pk__gt=after_pk)
+            ).order_by("pk")[:chunk_size]
         )
         if not chunk:
             break
         after_pk = chunk[-1].pk
+        planned = []
+        for supervision in chunk:
+            if contact_standard_key(supervision) in standards:
+                planned.append(supervision)
+            else:
+                missing[contact_standard_key(supervision)] += 1
         with transaction.atomic():
-            replanned, excused, scheduled = _replan_changed_levels(chunk, now, standards, horizon_days)
+            replanned, excused, scheduled = _replan_changed(planned, now, standards, horizon_days)
             counts["replanned"] += replanned
             counts["excused"] += excused
             counts["scheduled"] += scheduled
-            for supervision in chunk:
+            for supervision in planned:
                 counts["supervisions"] += 1
-                standard = standards.get(supervision.level)
-                if standard is None:
-                    continue
-                horizon_end = min(timezone.localdate(now) + timedelta(days=horizon_days), supervision.end_date)
-                last = supervision.last_planned if supervision.planned_level == supervision.level else None
-                if last and timezone.localdate(last + timedelta(days=standard.check_in_interval_days)) > horizon_end:
-                    continue  # already planned to the horizon: no query
-                counts["scheduled"] += check_ins_schedule(supervision=supervision, now=now)
+                standard = standards[contact_standard_key(supervision)]
+                if _planned_to_horizon(supervision, standard, now, horizon_days):
+                    continue  # no query
+                counts["scheduled"] += check_ins_schedule(supervision=supervision, now=now, standard=standard)
+    for key, cases in sorted(missing.items()):
+        contact_standard_missing(key, cases=cases)
     logger.info("Scheduled check-ins: %s", counts)
     return counts
 
 
+def _planned_to_horizon(
+    supervision: "PlannedSupervision", standard: ContactStandard, now: datetime, horizon_days: int
+) -> bool:
+    """Whether both of the case's series are already planned past the horizon (from the annotations)."""
+    if (supervision.planned_level, supervision.planned_status) != (supervision.level, supervision.status):
+        return False
+    horizon_end = min(timezone.localdate(now) + timedelta(days=horizon_days), supervision.end_date)
+    regular = (
+        supervision.last_home_visit if standard.check_in_kind == CheckInKind.HOME_VISIT else supervision.last_regular
+    )
+    if regular is None or timezone.localdate(regular) + timedelta(days=standard.check_in_interval_days) <= horizon_end:
+        return False
+    if standard.home_visit_interval_days:
+        last_visit = timezone.localdate(supervision.last_home_visit) if supervision.last_home_visit else None
+        next_visit = (last_visit or supervision.start_date) + timedelta(days=standard.home_visit_interval_days)
+        if max(next_visit, timezone.localdate(now)) <= horizon_end:
+            return False
+    return True
+
+
 def _with_plan(supervisions: QuerySet[Supervision]) -> "QuerySet[PlannedSupervision]":
-    """The supervisions with the level they were planned for and the start of their last planned window."""
-    last_planned = (
+    """The supervisions with the level and status they were planned for and the start of their last planned
+    regular window and home visit."""
+    planned = (
         CheckIn.objects.filter(supervision=OuterRef("pk"), origin=CheckInOrigin.SCHEDULED)
         .exclude(status=CheckInStatus.EXCUSED)
         .values("supervision")
-        .annotate(last=Max("window_start"))
-        .values("last")
     )
     return supervisions.annotate(
         planned_level=Subquery(CheckInPlan.objects.filter(supervision=OuterRef("pk")).values("level")),
-        last_planned=Subquery(last_planned),
+        planned_status=Subquery(CheckInPlan.objects.filter(supervision=OuterRef("pk")).values("status")),
+        last_regular=Subquery(
+            planned.exclude(kind=CheckInKind.HOME_VISIT).annotate(last=Max("window_start")).values("last")
+        ),
+        last_home_visit=Subquery(
+            planned.filter(kind=CheckInKind.HOME_VISIT).annotate(last=Max("window_start")).values("last")
+        ),
     )
 
 
 def check_ins_replan(*, supervision_id: int, now: datetime, planned_level: str | None = None) -> dict[str, int]:
-    """Bring one active case's check-ins in line with its level now, as the nightly run would (its level
-    changed, or it reports again): the old standard's future check-ins excused, the new one's planned.
-    ``planned_level``: the level its check-ins were planned for, when the nightly run has not recorded it
-    yet (a case opened today). Returns counts: re-planned (0 or 1), excused, scheduled."""
-    supervision = _with_plan(Supervision.objects.filter(pk=supervision_id, status=SupervisionStatus.ACTIVE)).first()
+    """Bring one active or inactive case's check-ins in line with its contact standard now, as the nightly
+    run would (its level changed, or its status): the old standard's future check-ins excused, the new one's
+    planned. ``planned_level``: the level its check-ins were planned for, when the nightly run has not
+    recorded it yet (a case opened today). A case without a standard is left as it is (logged).
+    Returns counts: re-planned (0 or 1), excused, scheduled."""
+    nothing = {"replanned": 0, "excused": 0, "scheduled": 0}
+    supervision = _with_plan(
+        Supervision.objects.filter(pk=supervision_id, status__in=ContactStandard.PLANNED_STATUSES)
+    ).first()
     if supervision is None:
-        return {"replanned": 0, "excused": 0, "scheduled": 0}
+        return nothing
+    standards = contact_standards_by_key()
+    standard = standards.get(contact_standard_key(supervision))
+    if standard is None:
+        contact_standard_missing(contact_standard_key(supervision), cases=1)
+        return nothing
     if supervision.planned_level is None and planned_level is not None:
-        CheckInPlan.objects.create(supervision=supervision, level=planned_level, planned_at=now)
-        supervision.planned_level = planned_level
-    standards = {standard.level: standard for standard in ContactStandard.objects.all()}
+        CheckInPlan.objects.create(
+            supervision=supervision, level=planned_level, status=supervision.status, planned_at=now
+        )
+        supervision.planned_level, supervision.planned_status = planned_level, supervision.status
     horizon_days = settings.CASELINE["CHECK_IN_HORIZON_DAYS"]
-    replanned, excused, scheduled = _replan_changed_levels([supervision], now, standards, horizon_days)
-    scheduled += check_ins_schedule(supervision=supervision, now=now)
+    replanned, excused, scheduled = _replan_changed([supervision], now, standards, horizon_days)
+    scheduled += check_ins_schedule(supervision=supervision, now=now, standard=standard)
     return {"replanned": replanned, "excused": excused, "scheduled": scheduled}
 
 
-def _replan_changed_levels(
-    chunk: list[PlannedSupervision], now: datetime, standards: dict[str, ContactStandard], horizon_days: int
+def _replan_changed(
+    chunk: list[PlannedSupervision], now: datetime, standards: dict[StandardKey, ContactStandard], horizon_days: int
 ) -> tuple[int, int, int]:
-    """Record the planned level of new cases. For a case whose level changed since it was planned, plan
-    the new standard's windows from the last check-in that already opened, keep the future check-ins
-    that fall on one of them, excuse the others (never delete) and create the missing ones.
-    Returns (supervisions re-planned, check-ins excused, check-ins scheduled)."""
+    """Record the planned level and status of new cases. For a case whose level or status changed since it
+    was planned, plan its standard from the last check-in of each series that already opened, keep the
+    future check-ins that fall on the plan, excuse the others (never delete) and create the missing ones.
+    Every case in ``chunk`` has a standard. Returns (supervisions re-planned, check-ins excused, check-ins
+    scheduled)."""
     missing = [s for s in chunk if s.planned_level is None]
     CheckInPlan.objects.bulk_create(
-        [CheckInPlan(supervision=s, level=s.level, planned_at=now) for s in missing], ignore_conflicts=True
+        [CheckInPlan(supervision=s, level=s.level, status=s.status, planned_at=now) for s in missing],
+        ignore_conflicts=True,
     )
-    changed = [s for s in chunk if s.planned_level is not None and s.planned_level != s.level]
+    changed = [
+        s for s in chunk if s.planned_level is not None and (s.planned_level, s.planned_status) != (s.level, s.status)
+    ]
     excused = scheduled = 0
     for supervision in changed:
-        standard = standards.get(supervision.level)
-        windows = _windows_from_now(supervision, standard, now, horizon_days) if standard else []
-        future = CheckIn.objects.filter(supervision=supervision, window_start__gt=now)
-        if standard:
-            future = future.exclude(kind=standard.check_in_kind, window_start__in=windows)
-        ids = check_ins_excuse_future(check_ins=future, reason=REPLAN_REASON, now=now)
-        created: list[CheckIn] = []
-        if standard:
-            kept = set(
-                CheckIn.objects.filter(
-                    supervision=supervision, kind=standard.check_in_kind, window_start__in=windows
-                ).values_list("window_start", flat=True)
-            )
-            windows = [start for start in windows if start not in kept]
-            created = CheckIn.objects.bulk_create(
-                [
-                    CheckIn(
-                        supervision=supervision,
-                        kind=standard.check_in_kind,
-                        origin=CheckInOrigin.SCHEDULED,
-                        window_start=start,
-                        due_at=start + timedelta(days=standard.window_days),
-                    )
-                    for start in windows
-                ],
-                ignore_conflicts=True,  # a concurrent run planned it: once is enough
-            )
+        standard = standards[contact_standard_key(supervision)]
+        plan = contact_plan(
+            supervision=supervision,
+            standard=standard,
+            now=now,
+            horizon_days=horizon_days,
+            anchors=contact_anchors(supervision, standard, opened_by=now),
+        )
+        on_plan = Q(pk__in=[])
+        for kind in standard.contact_kinds:
+            on_plan |= Q(kind=kind, window_start__in=[c.window_start for c in plan if c.kind == kind])
+        ids = check_ins_excuse_future(
+            check_ins=CheckIn.objects.filter(supervision=supervision, window_start__gt=now).exclude(on_plan),
+            reason=REPLAN_REASON,
+            now=now,
+        )
+        kept = set(
+            CheckIn.objects.filter(supervision=supervision, origin=CheckInOrigin.SCHEDULED)
+            .filter(on_plan)
+            .values_list("kind", "window_start")
+        )
+        created = CheckIn.objects.bulk_create(
+            [c for c in plan if (c.kind, c.window_start) not in kept],
+            ignore_conflicts=True,  # a concurrent run planned it: once is enough
+        )
         excused += len(ids)
         scheduled += len(created)
-        CheckInPlan.objects.filter(supervision=supervision).update(level=supervision.level, planned_at=now)
+        CheckInPlan.objects.filter(supervision=supervision).update(
+            level=supervision.level, status=supervision.status, planned_at=now
+        )
         audit_record(
             actor=None,
             system=SYSTEM_LABEL,
             action="check_in.replanned",
             obj=supervision,
-            detail={"from_level": supervision.planned_level, "to_level": supervision.level, "excused": ids},
+            detail={
+                "from_level": supervision.planned_level,
+                "to_level": supervision.level,
+                "from_status": supervision.planned_status,
+                "to_status": supervision.status,
+                "excused": ids,
+            },
         )
-        supervision.planned_level = supervision.level
-        supervision.last_planned = None  # let check_ins_schedule see what is left to plan, if anything
+        supervision.planned_level, supervision.planned_status = supervision.level, supervision.status
+        supervision.last_regular = supervision.last_home_visit = None  # let check_ins_schedule see what is left
     return len(changed), excused, scheduled
 
 
-def _windows_from_now(
-    supervision: Supervision, standard: ContactStandard, now: datetime, horizon_days: int
-) -> list[datetime]:
-    """The new standard's windows up to the horizon, stepping from the last check-in that already opened."""
-    anchor = (
-        CheckIn.objects.filter(
-            supervision=supervision,
-            origin=CheckInOrigin.SCHEDULED,
-            kind=standard.check_in_kind,
-            window_start__lte=now,
-        )
-        .exclude(status=CheckInStatus.EXCUSED)
-        .order_by("-window_start")
-        .values_list("window_start", flat=True)
-        .first()
-    )
-    interval = timedelta(days=standard.check_in_interval_days)
-    first_day = max(supervision.start_date, timezone.localdate(now))
-    day = max(timezone.localdate(anchor) + interval, first_day) if anchor else first_day
-    horizon_end = min(timezone.localdate(now) + timedelta(days=horizon_days), supervision.end_date)
-    windows = []
-    while day <= horizon_end:
-        windows.append(timezone.make_aware(datetime.combine(day, datetime.min.time())))
-        day += interval
-    return windows
-
-
-def _stand_down_inactive(now: datetime) -> int:
-    """Excuse the future check-ins of inactive and closed cases, in one transaction."""
+def _stand_down(now: datetime, standards: dict[StandardKey, ContactStandard]) -> int:
+    """Excuse, in one transaction, the future check-ins of cases that report to nobody (STAND_DOWN_STATUSES)
+    and those of inactive cases that their inactive standard does not plan (all of them when the
+    combination has no standard: an inactive case without one reports to nobody)."""
+    inactive_plans = [
+        Q(supervision__level=level, supervision__supervision_type=supervision_type, kind__in=standard.contact_kinds)
+        for (level, supervision_type, status), standard in standards.items()
+        if status == SupervisionStatus.INACTIVE
+    ]
+    not_planned = Q(supervision__status=SupervisionStatus.INACTIVE)
+    for on_plan in inactive_plans:
+        not_planned &= ~on_plan
     with transaction.atomic():
         future = CheckIn.objects.filter(
-            Q(supervision__status__in=STAND_DOWN_STATUSES),
+            Q(supervision__status__in=STAND_DOWN_STATUSES) | not_planned,
             window_start__gt=now,
             status=CheckInStatus.SCHEDULED,
             origin=CheckInOrigin.SCHEDULED,

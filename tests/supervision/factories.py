@@ -63,12 +63,29 @@ class ParoleSupervisionFactory(SupervisionFactory):
 class ContactStandardFactory(DjangoModelFactory):
     class Meta:
         model = ContactStandard
-        django_get_or_create = ("level",)
+        django_get_or_create = ("level", "supervision_type", "status")
 
     level = SupervisionLevel.MEDIUM
+    supervision_type = SupervisionType.PROBATION
+    status = SupervisionStatus.ACTIVE
     check_in_interval_days = 14
     window_days = 3
+    # As the migration set the existing standards: the first check-in is due as any other.
+    initial_contact_days = factory.LazyAttribute(lambda s: max(1, min(s.window_days, s.check_in_interval_days)))
     check_in_kind = CheckInKind.OFFICE
+
+
+class ParoleContactStandardFactory(ContactStandardFactory):
+    supervision_type = SupervisionType.PAROLE
+
+
+class InactiveContactStandardFactory(ContactStandardFactory):
+    """The inactive (non-reporting) probation standard: a record check by the officer."""
+
+    status = SupervisionStatus.INACTIVE
+    check_in_interval_days = 90
+    window_days = 14
+    check_in_kind = CheckInKind.RECORD_CHECK
 
 
 class ConditionTypeFactory(DjangoModelFactory):

@@ -38,6 +38,7 @@ from tests.offenders.factories import OffenderFactory
 from tests.supervision.factories import (
     CheckInFactory,
     ContactStandardFactory,
+    ParoleContactStandardFactory,
     SupervisionFactory,
 )
 from tests.supervision.service_helpers import (
@@ -96,7 +97,7 @@ def test_supervision_open_saves_the_case_audits_and_schedules_check_ins():
 
 def test_supervision_open_parole_under_its_board():
     # given an officer and a parole board
-    ContactStandardFactory(level=SupervisionLevel.HIGH, check_in_interval_days=7, window_days=2)
+    ParoleContactStandardFactory(level=SupervisionLevel.HIGH, check_in_interval_days=7, window_days=2)
     officer, board = OfficerFactory(), ParoleBoardFactory()
     # when a parole case at high level is opened for three weeks
     supervision = supervision_open(
