@@ -206,6 +206,7 @@ class ReportStatus(models.TextChoices):
     HEARING_SCHEDULED = "hearing_scheduled", "Hearing scheduled"
     DISPOSED = "disposed", "Disposed"
 
+
 # The statuses' order, who moves a report from one to the next, and the sets derived from them (editable,
 # with an authority, seen by the authority) are in supervision.lifecycle.
 

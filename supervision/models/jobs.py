@@ -1,6 +1,5 @@
 """Background jobs: notifications and the keys that make periodic work idempotent."""
 
-
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
