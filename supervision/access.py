@@ -18,8 +18,10 @@ from supervision.lifecycle import REPORT_STATUSES_VISIBLE_TO_AUTHORITY
 from supervision.models import (
     CaseNote,
     CheckIn,
+    ClosureRequest,
     CommunityServiceEntry,
     Condition,
+    CustodyEpisode,
     DrugTest,
     Referral,
     ReportDelivery,
@@ -41,6 +43,8 @@ CASE_RECORD_UNIT_PATHS = {
     ViolationReport: "supervision__unit_id",
     CommunityServiceEntry: "condition__supervision__unit_id",
     ReportDelivery: "report__supervision__unit_id",
+    CustodyEpisode: "supervision__unit_id",
+    ClosureRequest: "supervision__unit_id",
 }
 
 

@@ -4,9 +4,10 @@ case record for corrections. Nothing is deleted here and every save is audited (
 violation report through its lifecycle) happens on the case pages and the API, which apply the rules
 of ``supervision.services``.
 
-One module per family of records: ``cases``, ``records``, ``violations``, ``jobs`` (``base``: what they share).
+One module per family of records: ``cases``, ``records``, ``violations``, ``jobs``, ``lifecycle`` (``base``: what
+they share).
 Importing this package registers them all."""
 
-from supervision.admin import base, cases, jobs, records, violations
+from supervision.admin import base, cases, jobs, lifecycle, records, violations
 
-__all__ = ["base", "cases", "jobs", "records", "violations"]
+__all__ = ["base", "cases", "jobs", "lifecycle", "records", "violations"]

@@ -135,7 +135,6 @@ def case_custody(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
     in_custody = supervision.status == SupervisionStatus.IN_CUSTODY and current is not None
     extra: dict[str, Any] = {"episodes": episodes, "current": current if in_custody else None, **_closed(supervision)}
     if in_custody:
-        assert current is not None
         return record_page(
             request,
             supervision=supervision,
@@ -144,7 +143,11 @@ def case_custody(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
             success=lambda episode: f"Release on {episode.released_on:%b %-d, %Y} recorded.",
             title="Record the release from custody",
             template="supervision/custody_form.html",
-            extra={**extra, "intro": f"In custody at {current.facility} since {current.started_on:%b %-d, %Y}."},
+            extra={
+                **extra,
+                "intro": "The release makes the case report again from today (or, for probation, go on as "
+                "inactive). The episode stays on the case.",
+            },
         )
     return record_page(
         request,

@@ -13,6 +13,7 @@ from django.db import connection
 from django.db.models import Model
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from agency.api.tokens import api_token_issue
 from agency.audit import audit_record
@@ -22,7 +23,9 @@ from supervision.models import (
     CaseNote,
     CheckIn,
     CheckInPlan,
+    ClosureRequest,
     CommunityServiceEntry,
+    CustodyEpisode,
     DigestDelivery,
     DrugTestSubstanceResult,
     Notification,
@@ -71,7 +74,14 @@ NO_ADD_PAGE = {
     "supervision.reminderdelivery",
     "supervision.digestdelivery",
     "agency.webhookdelivery",
+    "supervision.custodyepisode",  # the case's custody page and the API (issue 15)
+    "supervision.closurerequest",  # the case's close page and the API (issue 15)
 }
+
+
+def _case_record(model, *, by: str = "recorded_by", **fields):
+    case = SupervisionFactory()
+    return model.objects.create(supervision=case, **{by: case.officer}, **fields)
 
 
 def _offender_with_history() -> Offender:
@@ -168,6 +178,16 @@ MAKERS: dict[str, Callable[[], Model]] = {
         recipient=OfficerFactory(), kind="missed_check_in", message="A check-in was missed.", key=_unique("missed")
     ),
     "supervision.checkinplan": lambda: CheckInPlan.objects.create(supervision=SupervisionFactory(), level="medium"),
+    "supervision.custodyepisode": lambda: _case_record(
+        CustodyEpisode, started_on=datetime.date(2026, 1, 5), facility="County Jail", reason="Sanction"
+    ),
+    "supervision.closurerequest": lambda: _case_record(
+        ClosureRequest,
+        closure_reason="transferred",
+        closed_on=datetime.date(2026, 1, 5),
+        requested_at=timezone.now(),
+        by="requested_by",
+    ),
     "supervision.reminderdelivery": lambda: ReminderDelivery.objects.create(check_in=CheckInFactory(), channel="email"),
     "supervision.digestdelivery": lambda: DigestDelivery.objects.create(
         supervisor=OfficerFactory(), unit=UnitFactory(), day=datetime.date(2025, 6, 1), counts={"missed": 2}

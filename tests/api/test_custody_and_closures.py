@@ -5,6 +5,8 @@ pages; 400 for bad input, 409 for a wrong state, 403 for the wrong person, nothi
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from agency.models import AuditEvent
@@ -205,3 +207,20 @@ def test_the_list_shows_the_callers_scope_and_is_audited(world, client_for):
     assert client_for("supervisor").get(f"/api/v1/closure-requests/{south.pk}/").status_code == 404
     assert AuditEvent.objects.filter(action="closure_request.listed").count() == 1
     assert ClosureRequest.objects.get(pk=mine.pk).status == ClosureRequestStatus.PENDING
+
+
+def test_the_list_runs_the_same_queries_for_one_request_and_for_many(world, client_for, django_assert_num_queries):
+
+    client = client_for("supervisor")
+    _ask(world)
+    client.get("/api/v1/closure-requests/")  # the session and the throttle warmed up
+    with CaptureQueriesContext(connection) as one:
+        client.get("/api/v1/closure-requests/")
+    for case in ("peer", "mine"):
+        ClosureRequest.objects.filter(supervision=world.cases[case], status=ClosureRequestStatus.PENDING).update(
+            status=ClosureRequestStatus.CANCELLED, decided_at=timezone.now()
+        )
+        _ask(world, case=case, actor="peer_officer" if case == "peer" else "officer")
+    with django_assert_num_queries(len(one.captured_queries)):
+        response = client.get("/api/v1/closure-requests/")
+    assert response.json()["count"] == 3

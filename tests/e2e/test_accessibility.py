@@ -86,7 +86,7 @@ NOT_HTML = {
     "inbox:report_disposition": "POST only; an error shows the report page again (checked with its errors)",
     "supervision:report_submit": "POST only; redirects to the report",
     "dashboard:closure_approve": "POST only; redirects to the closure queue",
-    "dashboard:closure_decline": "POST only; an error shows the closure request's page again (checked with its errors)",
+    "dashboard:closure_decline": "POST only; an error shows the closure request's page again",
 }
 API_PREFIX = "api:"  # the REST API answers JSON only
 
