@@ -161,6 +161,12 @@ class ViolationReport(models.Model):
     disposition = models.CharField(max_length=24, choices=Disposition.choices, blank=True)
     disposition_on = models.DateField(null=True, blank=True)
     disposition_note = bounded_text_field(NOTE_MAX_LENGTH, blank=True)
+    conditions_applied_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Conditions modified: when the case's officer or supervisor first recorded a condition change "
+        "citing this decision (supervision.services.conditions); until then the case page asks for it.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
     history = HistoricalRecords()
@@ -189,6 +195,11 @@ class ViolationReport(models.Model):
                 condition=(Q(status=ReportStatus.DISPOSED) & ~Q(disposition="") & Q(disposition_on__isnull=False))
                 | (~Q(status=ReportStatus.DISPOSED) & Q(disposition="")),
                 violation_error_message="A disposed report needs its disposition and date; others have none.",
+            ),
+            models.CheckConstraint(
+                name="report_conditions_applied_only_when_modified",
+                condition=Q(conditions_applied_at__isnull=True) | Q(disposition=Disposition.CONDITIONS_MODIFIED),
+                violation_error_message="Only a decision that modified the conditions is applied to them.",
             ),
         ]
 

@@ -6,7 +6,12 @@ change is audited and told to webhook subscribers (``condition.changed``, one ev
 
 Rules: a closed case's conditions never change, an ended condition is neither modified nor ended again
 (both 409); a condition cannot end before it was imposed, nor take effect before the order that imposes it,
-and no order is dated in the future (field errors, from the model where every path meets them)."""
+and no order is dated in the future (field errors, from the model where every path meets them).
+
+A change may cite the authority's decision on a violation report (``report``): a disposition of "conditions
+modified" is applied to the case's conditions by such changes. The report must be the case's, disposed with
+that disposition, and the order that applies it cannot be dated before the decision; the first change that
+cites it stamps the report's ``conditions_applied_at`` (the case page stops asking for it)."""
 
 import logging
 from datetime import date
@@ -15,6 +20,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from agency.audit import audit_record
 from agency.errors import ApplicationError
@@ -22,8 +28,8 @@ from agency.models import User
 from agency.webhooks import webhook_event_emit
 from supervision.access import case_change_require
 from supervision.authority import supervision_authority
-from supervision.choices import ConditionAppliesTo
-from supervision.models import Condition, ConditionType, Supervision
+from supervision.choices import ConditionAppliesTo, Disposition, ReportStatus
+from supervision.models import Condition, ConditionType, Supervision, ViolationReport
 from supervision.services.history import history_attribute, supervision_lock, supervision_require_open
 
 logger = logging.getLogger(__name__)
@@ -45,6 +51,42 @@ def _clean_reference(order_reference: str) -> str:
     if not reference:
         raise ValidationError({"order_reference": "Give the order's reference (its docket entry or number)."})
     return reference
+
+
+def _decision_locked(
+    report: ViolationReport | None, supervision: Supervision, order_date: date
+) -> ViolationReport | None:
+    """The report whose decision (a disposition of "conditions modified") the change applies, locked; field
+    errors when it is another case's, not such a decision, or dated after the order that applies it."""
+    if report is None:
+        return None
+    locked = ViolationReport.objects.select_for_update().get(pk=report.pk)
+    if locked.supervision_id != supervision.pk:
+        raise ValidationError({"report": f"Violation report #{locked.pk} is another case's."})
+    if locked.status != ReportStatus.DISPOSED or locked.disposition != Disposition.CONDITIONS_MODIFIED:
+        raise ValidationError(
+            {"report": f"Violation report #{locked.pk} has no decision that modified the conditions."}
+        )
+    assert locked.disposition_on is not None  # constraint report_disposition_iff_disposed
+    if order_date < locked.disposition_on:
+        raise ValidationError(
+            {
+                "order_date": f"The decision on violation report #{locked.pk} is of {locked.disposition_on:%b %d, %Y}: "
+                "the order that applies it cannot be dated before it."
+            }
+        )
+    return locked
+
+
+def _decision_applied(report: ViolationReport | None, actor: User) -> dict[str, Any]:
+    """Stamp the decision as applied (the first change that cites it); the audit row's mention of it."""
+    if report is None:
+        return {}
+    if report.conditions_applied_at is None:
+        report.conditions_applied_at = timezone.now()
+        history_attribute(report, actor=actor, reason="Conditions modified: the decision applied to the case")
+        report.save(update_fields=["conditions_applied_at", "updated_at"])
+    return {"report_id": report.pk}
 
 
 def _save_with_history(
@@ -83,8 +125,10 @@ def condition_impose(
     order_date: date,
     order_reference: str,
     hours_required: Decimal | None = None,
+    report: ViolationReport | None = None,
 ) -> Condition:
-    """Record a condition the supervision's authority imposed by an order, effective ``imposed_on``."""
+    """Record a condition the supervision's authority imposed by an order, effective ``imposed_on`` (the order
+    may be the decision on ``report``)."""
     case_change_require(actor, supervision, "impose conditions")
     supervision = supervision_lock(supervision.pk)
     supervision_require_open(supervision, "its conditions no longer change")
@@ -103,6 +147,7 @@ def condition_impose(
         errors["imposed_on"] = "A condition cannot take effect before the order that imposes it."
     if errors:
         raise ValidationError(errors)
+    decision = _decision_locked(report, supervision, order_date)
     condition = Condition(
         supervision=supervision,
         condition_type=condition_type,
@@ -118,7 +163,11 @@ def condition_impose(
         action="condition.imposed",
         obj=condition,
         offender_id=supervision.offender_id,
-        detail={"order": _order(supervision, order_date, reference), "imposed_on": imposed_on.isoformat()},
+        detail={
+            "order": _order(supervision, order_date, reference),
+            "imposed_on": imposed_on.isoformat(),
+            **_decision_applied(decision, actor),
+        },
     )
     _emit(condition, change="imposed", revision=revision)
     return condition
@@ -150,6 +199,7 @@ def condition_modify(
     order_date: date,
     order_reference: str,
     hours_required: Decimal | None = _UNCHANGED,
+    report: ViolationReport | None = None,
 ) -> Condition:
     """Record an order that changes a condition's wording (and, for community service, the hours ordered).
     The earlier wording stays in the condition's history, with the order that gave it."""
@@ -176,6 +226,7 @@ def condition_modify(
                 "order comes after it."
             }
         )
+    decision = _decision_locked(report, condition.supervision, order_date)
     condition.details = details
     condition.order_date = order_date
     condition.order_reference = reference
@@ -190,7 +241,11 @@ def condition_modify(
         action="condition.modified",
         obj=condition,
         offender_id=condition.supervision.offender_id,
-        detail={"order": _order(condition.supervision, order_date, reference), "changed": changed},
+        detail={
+            "order": _order(condition.supervision, order_date, reference),
+            "changed": changed,
+            **_decision_applied(decision, actor),
+        },
     )
     _emit(condition, change="modified", revision=revision)
     return condition
@@ -198,7 +253,13 @@ def condition_modify(
 
 @transaction.atomic
 def condition_end(
-    *, actor: User, condition: Condition, ended_on: date, order_date: date, order_reference: str
+    *,
+    actor: User,
+    condition: Condition,
+    ended_on: date,
+    order_date: date,
+    order_reference: str,
+    report: ViolationReport | None = None,
 ) -> Condition:
     """Record an order that ends a condition on ``ended_on`` (not before it was imposed)."""
     case_change_require(actor, condition.supervision, "end conditions")
@@ -206,6 +267,7 @@ def condition_end(
     supervision_require_open(condition.supervision, "its conditions no longer change")
     _require_not_ended(condition, "ended again")
     reference = _clean_reference(order_reference)
+    decision = _decision_locked(report, condition.supervision, order_date)
     condition.ended_on = ended_on
     condition.order_date = order_date
     condition.order_reference = reference
@@ -220,7 +282,11 @@ def condition_end(
         action="condition.ended",
         obj=condition,
         offender_id=condition.supervision.offender_id,
-        detail={"order": _order(condition.supervision, order_date, reference), "ended_on": ended_on.isoformat()},
+        detail={
+            "order": _order(condition.supervision, order_date, reference),
+            "ended_on": ended_on.isoformat(),
+            **_decision_applied(decision, actor),
+        },
     )
     _emit(condition, change="ended", revision=revision)
     return condition

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from supervision.workspace import case_views, report_views, views
+from supervision.workspace import case_views, condition_views, report_views, views
 
 app_name = "supervision"
 
@@ -17,6 +17,13 @@ urlpatterns = [
         "cases/<int:case_id>/check-ins/<int:check_in_id>/complete/", views.check_in_complete, name="check_in_complete"
     ),
     path("cases/<int:case_id>/check-ins/<int:check_in_id>/excuse/", views.check_in_excuse, name="check_in_excuse"),
+    path("cases/<int:case_id>/conditions/new/", condition_views.condition_new, name="condition_new"),
+    path(
+        "cases/<int:case_id>/conditions/<int:condition_id>/modify/",
+        condition_views.condition_modify,
+        name="condition_modify",
+    ),
+    path("cases/<int:case_id>/conditions/<int:condition_id>/end/", condition_views.condition_end, name="condition_end"),
     path("cases/<int:case_id>/contacts/new/", views.contact_new, name="contact_new"),
     path("cases/<int:case_id>/drug-tests/new/", views.drug_test_new, name="drug_test_new"),
     path("cases/<int:case_id>/notes/new/", views.note_new, name="note_new"),

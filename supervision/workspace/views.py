@@ -26,6 +26,7 @@ from supervision.filtersets import CaseFilter
 from supervision.models import Condition, DrugTest, Supervision
 from supervision.selectors import case_for_action, check_in_get, referral_get, violation_get
 from supervision.workspace import selectors
+from supervision.workspace.condition_views import case_conditions_context
 from supervision.workspace.forms import (
     CaseNoteForm,
     CheckInCompleteForm,
@@ -110,6 +111,7 @@ def case_detail(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
             "offender": supervision.offender,
             "authority": supervision_authority(supervision=supervision),
             "conditions": conditions,
+            **case_conditions_context(request, supervision, conditions),
             "tracks_hours": any(c.condition_type.tracks_hours and not c.ended_on for c in conditions),
             "open_check_ins": selectors.case_open_check_ins(supervision=supervision),
             "reports": selectors.case_reports_in_progress(supervision=supervision),

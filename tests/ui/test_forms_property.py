@@ -295,6 +295,33 @@ PAGES: dict[str, Page] = {
         },
     ),
     "note_new": Page("officer", _case_url("note_new"), lambda w: {"body": _texts()}),
+    "condition_new": Page(
+        "officer",
+        _case_url("condition_new"),
+        lambda w: {
+            "condition_type": _ids(w.condition.condition_type_id, w.other_case.pk),
+            "details": _texts(),
+            "hours_required": st.one_of(_numbers(), st.decimals("-100", "10000", places=3).map(str)),
+            "imposed_on": _days(),
+            "order_date": _days(),
+            "order_reference": _texts(),
+        },
+    ),
+    "condition_modify": Page(
+        "officer",
+        _case_url("condition_modify", lambda w: w.condition.pk),
+        lambda w: {
+            "details": _texts(),
+            "hours_required": st.one_of(_numbers(), st.decimals("-100", "10000", places=3).map(str)),
+            "order_date": _days(),
+            "order_reference": _texts(),
+        },
+    ),
+    "condition_end": Page(
+        "supervisor",
+        _case_url("condition_end", lambda w: w.condition.pk),
+        lambda w: {"ended_on": _days(), "order_date": _days(), "order_reference": _texts()},
+    ),
     "violation_correct": Page(
         "officer",
         _case_url("violation_correct", lambda w: w.violation.pk),
