@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import random
 from zoneinfo import ZoneInfo
 
 from PIL import Image
@@ -15,8 +16,10 @@ TODAY = NOW.date()
 
 
 def image_bytes(kind: str = "PNG", size: tuple[int, int] = (8, 6)) -> bytes:
+    """A real image of ``size`` pixels (seeded noise, so it compresses little: its bytes grow with its size)."""
     buffer = io.BytesIO()
-    Image.new("RGB", size, (200, 120, 40)).save(buffer, format=kind)
+    pixels = random.Random(size[0] * 10_000 + size[1]).randbytes(size[0] * size[1] * 3)
+    Image.frombytes("RGB", size, pixels).save(buffer, format=kind)
     return buffer.getvalue()
 
 
