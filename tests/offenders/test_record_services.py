@@ -348,3 +348,14 @@ def test_the_person_is_unchanged_when_a_refused_photo_follows_a_good_one(officer
     _refused(lambda: photo_upload(actor=officer, offender=person, photo=_upload("x", b"nope")), match="not a JPEG")
     assert Photo.objects.get(offender=person).replaced_at is None
     assert Offender.objects.count() == 1
+
+
+def test_settings_refuse_a_private_folder_inside_the_static_files(tmp_path):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from agency.settings import _private_root_check
+
+    public = tmp_path / "static"
+    with pytest.raises(ImproperlyConfigured, match="must lie outside"):
+        _private_root_check(public / "photos", [public])
+    _private_root_check(tmp_path / "private", [public])  # beside it: accepted
