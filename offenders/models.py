@@ -121,8 +121,9 @@ class Address(models.Model):
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
     verified_on = models.DateField(null=True, blank=True, help_text="When an officer last confirmed it.")
+    # db_default: the demo seeder's COPY and any other raw writer that names the older columns only.
     verified_how = models.CharField(
-        "how it was verified", max_length=20, choices=AddressVerification.choices, blank=True
+        "how it was verified", max_length=20, choices=AddressVerification.choices, blank=True, default="", db_default=""
     )
     history = HistoricalRecords()
 

@@ -131,7 +131,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='address',
             name='verified_how',
-            field=models.CharField(blank=True, choices=[('home_visit', 'Home visit'), ('document', 'Document (lease, utility bill, letter)'), ('phone', 'Phone call')], max_length=20, verbose_name='how it was verified'),
+            field=models.CharField(blank=True, choices=[('home_visit', 'Home visit'), ('document', 'Document (lease, utility bill, letter)'), ('phone', 'Phone call')], db_default='', default='', max_length=20, verbose_name='how it was verified'),
         ),
         migrations.AddField(
             model_name='alias',
@@ -146,7 +146,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicaladdress',
             name='verified_how',
-            field=models.CharField(blank=True, choices=[('home_visit', 'Home visit'), ('document', 'Document (lease, utility bill, letter)'), ('phone', 'Phone call')], max_length=20, verbose_name='how it was verified'),
+            field=models.CharField(blank=True, choices=[('home_visit', 'Home visit'), ('document', 'Document (lease, utility bill, letter)'), ('phone', 'Phone call')], db_default='', default='', max_length=20, verbose_name='how it was verified'),
         ),
         migrations.AddField(
             model_name='historicalalias',
