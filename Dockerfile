@@ -15,7 +15,8 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 
 # A non-root user runs everything; it owns only var/ (the embedded-mode folder settings.py creates, and
-# var/audit-archive/, where compose mounts the volume that manage.py audit_archive writes to).
+# var/audit-archive/, where compose mounts the volume that manage.py audit_archive writes to, and
+# var/private-media/, the photos of people: PRIVATE_MEDIA_ROOT, a volume in compose).
 RUN groupadd --system caseline \
     && useradd --system --gid caseline --home-dir /app --no-create-home --shell /usr/sbin/nologin caseline
 
@@ -30,7 +31,7 @@ RUN SECRET_KEY=collectstatic-only-not-a-real-key \
     DATABASE_URL=postgres://collectstatic@localhost/none \
     CELERY_BROKER_URL=memory:// \
     python manage.py collectstatic --noinput \
-    && mkdir -p /app/var/audit-archive \
+    && mkdir -p /app/var/audit-archive /app/var/private-media \
     && chown -R caseline:caseline /app/var
 
 USER caseline

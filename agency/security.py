@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -372,13 +373,25 @@ class MaximumLengthValidator:
 
 class BodySizeLimitMiddleware:
     """Refuse a request body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` with 413 before anything reads it (DRF's
-    parsers read the stream directly, so Django's own check on ``request.body`` does not cover the API)."""
+    parsers read the stream directly, so Django's own check on ``request.body`` does not cover the API).
+    An upload page named in ``UPLOAD_BODY_LIMITS`` (path pattern -> bytes) takes a multipart body up to its own
+    limit instead (a person's photo)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.upload_limits = [
+            (re.compile(pattern), limit) for pattern, limit in getattr(settings, "UPLOAD_BODY_LIMITS", {}).items()
+        ]
+
+    def _limit(self, request: HttpRequest) -> int | None:
+        if request.method == "POST" and request.content_type == "multipart/form-data":
+            for pattern, limit in self.upload_limits:
+                if pattern.match(request.path_info):
+                    return limit
+        return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        limit = self._limit(request)
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:

@@ -244,6 +244,27 @@ STORAGES = {
     },
 }
 
+# --- Private files ------------------------------------------------------------------------------------
+# Photos of people (offenders.storage.PrivateStorage): a folder outside MEDIA_ROOT and the static files that
+# no URL maps to; the audited person-photo page reads them. Back it up with the database.
+PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private-media"))).resolve()
+
+
+def _private_root_check(private: Path, public: list[Path]) -> None:
+    for folder in (p.resolve() for p in public):
+        if private == folder or folder in private.parents or private in folder.parents:
+            raise ImproperlyConfigured(f"PRIVATE_MEDIA_ROOT ({private}) must lie outside the public folder {folder}.")
+
+
+_private_root_check(
+    PRIVATE_MEDIA_ROOT,
+    [Path(STATIC_ROOT), *map(Path, STATICFILES_DIRS)],
+)
+# A photo: a JPEG or PNG of at most this many bytes. Its upload page alone accepts a request body this large
+# (plus the form around it); every other request keeps DATA_UPLOAD_MAX_MEMORY_SIZE.
+PHOTO_MAX_BYTES = env.int("PHOTO_MAX_BYTES", default=5 * 1024 * 1024)
+UPLOAD_BODY_LIMITS = {r"^/people/\d+/record/photo/$": PHOTO_MAX_BYTES + 64 * 1024}
+
 # --- Email ------------------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
 vars().update(EMAIL_CONFIG)

@@ -66,3 +66,5 @@ STATIC_ROOT = VAR_DIR / "test-static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # The role the tests connect as (roles are server-wide: every test database on the server shares it).
 TEST_APP_DATABASE_ROLE = os.environ.get("TEST_APP_DATABASE_ROLE", "caseline_test_app")
+# Photos of people: their own folder under var/ (tests that look at the files move it to a tmp_path).
+PRIVATE_MEDIA_ROOT = VAR_DIR / "test-private-media"

@@ -6,8 +6,8 @@ from typing import ClassVar
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from agency.admin import AuditedAdminMixin, AuditedInlineMixin
-from offenders.models import Address, Alias, EmergencyContact, Employment, Offender, RiskAssessment
+from agency.admin import AuditedAdminMixin, AuditedInlineMixin, ReadOnlyAdmin
+from offenders.models import Address, Alias, EmergencyContact, Employment, Offender, Phone, Photo, RiskAssessment
 
 _OFFENDER_SEARCH = ("offender__agency_number", "offender__last_name", "offender__first_name", "offender__state_id")
 
@@ -115,3 +115,35 @@ class RiskAssessmentAdmin(OffenderRecordAdmin):
     list_select_related = ("offender", "assessor")
     autocomplete_fields = ("offender", "assessor")
     date_hierarchy = "assessed_on"
+
+
+# --- Written by the person-record pages only (offenders.services): read-only here --------------------------
+
+
+@admin.register(Phone)
+class PhoneAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    list_display = ("number", "kind", "is_primary", "added_on", "ended_on", "offender")
+    list_filter = ("kind", "is_primary")
+    list_select_related = ("offender",)
+    search_fields = ("number", *_OFFENDER_SEARCH)
+
+
+@admin.register(Photo)
+class PhotoAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    """The file itself is never linked here: a private file has no URL (the person-record page serves it)."""
+
+    list_display = ("offender", "content_type", "size", "uploaded_at", "uploaded_by", "replaced_at")
+    list_select_related = ("offender", "uploaded_by")
+    search_fields = _OFFENDER_SEARCH
+    fields = (
+        "offender",
+        "content_type",
+        "size",
+        "width",
+        "height",
+        "sha256",
+        "uploaded_by",
+        "uploaded_at",
+        "replaced_at",
+    )
+    readonly_fields = fields

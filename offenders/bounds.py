@@ -10,6 +10,7 @@ so that a record kept for decades still validates.
 
 from datetime import MAXYEAR, MINYEAR, date
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.db import models
 from django.utils import timezone
@@ -81,3 +82,35 @@ def life_day_error(value: date, *, born: date | None, past: bool, today: date | 
     if past and value > (today or timezone.localdate()):
         return "This cannot be in the future."
     return None
+
+
+# A telephone number as people write it: an optional leading "+", digits, and the usual separators (spaces,
+# dots, dashes, brackets); 7 to 15 digits (E.164's maximum), an extension after "x" or "ext" allowed.
+_PHONE_CHARACTERS = frozenset("0123456789 ()-./")
+PHONE_MIN_DIGITS = 7
+PHONE_MAX_DIGITS = 15
+PHONE_MAX_LENGTH = 40
+
+
+def phone_number_error(number: str) -> str | None:
+    """Why ``number`` is not a telephone number one could dial, or None."""
+    text = number.strip()
+    main, _sep, extension = text.lower().replace("ext.", "x").replace("ext", "x").partition("x")
+    main = main.strip()
+    if main.startswith("+"):
+        main = main[1:]
+    if not text or set(main) - _PHONE_CHARACTERS or (extension and not extension.strip().isdigit()):
+        return (
+            "Enter a telephone number with digits, spaces, dashes or brackets, "
+            "such as (614) 555-0134 or +1 614 555 0134."
+        )
+    digits = sum(character.isdigit() for character in main)
+    if not PHONE_MIN_DIGITS <= digits <= PHONE_MAX_DIGITS:
+        return f"A telephone number has {PHONE_MIN_DIGITS} to {PHONE_MAX_DIGITS} digits; this one has {digits}."
+    return None
+
+
+def validate_phone_number(number: str) -> None:
+    """The model validator of a telephone number (see ``phone_number_error``)."""
+    if number and (message := phone_number_error(number)):
+        raise ValidationError(message, code="phone_number")

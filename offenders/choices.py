@@ -27,3 +27,15 @@ class RiskLevel(models.TextChoices):
     MODERATE = "moderate", "Moderate"
     HIGH = "high", "High"
     VERY_HIGH = "very_high", "Very high"
+
+
+class AddressVerification(models.TextChoices):
+    HOME_VISIT = "home_visit", "Home visit"
+    DOCUMENT = "document", "Document (lease, utility bill, letter)"
+    PHONE = "phone", "Phone call"
+
+
+class PhoneKind(models.TextChoices):
+    MOBILE = "mobile", "Mobile"
+    HOME = "home", "Home"
+    WORK = "work", "Work"

@@ -9,8 +9,16 @@ from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from offenders.bounds import NOTE_MAX_LENGTH, bounded_text_field, date_of_birth_error, life_day_error
-from offenders.choices import AddressKind, AliasKind, RiskInstrument, RiskLevel
+from offenders.bounds import (
+    NOTE_MAX_LENGTH,
+    PHONE_MAX_LENGTH,
+    bounded_text_field,
+    date_of_birth_error,
+    life_day_error,
+    validate_phone_number,
+)
+from offenders.choices import AddressKind, AddressVerification, AliasKind, PhoneKind, RiskInstrument, RiskLevel
+from offenders.storage import private_storage
 
 # Crockford's base32 without the look-alikes I, L, O, U: easy to read out over the phone.
 _AGENCY_NUMBER_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -39,7 +47,8 @@ class Offender(models.Model):
     date_of_birth = models.DateField()
     state_id = models.CharField("state identification number (SID)", max_length=40, blank=True)
     fbi_number = models.CharField("FBI number", max_length=40, blank=True)
-    phone = models.CharField(max_length=40, blank=True)
+    # The primary number of ``phones``, kept in step by the phone services (reminders and the API read it here).
+    phone = models.CharField(max_length=PHONE_MAX_LENGTH, blank=True, help_text="The primary telephone number.")
     email = models.EmailField(blank=True)
     primary_language = models.CharField(max_length=40, default="English")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -83,6 +92,9 @@ class Alias(models.Model):
     kind = models.CharField(max_length=20, choices=AliasKind.choices, default=AliasKind.ALIAS)
     first_name = models.CharField(max_length=100, blank=True)
     last_name = models.CharField(max_length=100)
+    ended_on = models.DateField(
+        null=True, blank=True, help_text="When the agency stopped treating it as a name in use."
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -91,6 +103,9 @@ class Alias(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name} ({self.get_kind_display()})".strip()
+
+    def clean(self) -> None:
+        _raise_life_errors(self, checked=("ended_on",))
 
 
 class Address(models.Model):
@@ -106,6 +121,10 @@ class Address(models.Model):
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
     verified_on = models.DateField(null=True, blank=True, help_text="When an officer last confirmed it.")
+    # db_default: the demo seeder's COPY and any other raw writer that names the older columns only.
+    verified_how = models.CharField(
+        "how it was verified", max_length=20, choices=AddressVerification.choices, blank=True, default="", db_default=""
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -117,6 +136,18 @@ class Address(models.Model):
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
                 violation_error_message="An address cannot end before it starts.",
             ),
+            # One current address of each kind: a new residence ends the one before it (offenders.services).
+            models.UniqueConstraint(
+                fields=["offender", "kind"],
+                condition=Q(end_date__isnull=True),
+                name="address_one_current_per_kind",
+                violation_error_message="This person already has a current address of this kind: end it first.",
+            ),
+            models.CheckConstraint(
+                name="address_verified_how_needs_day",
+                condition=Q(verified_how="") | Q(verified_on__isnull=False),
+                violation_error_message="Say on which day the address was verified.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -124,6 +155,8 @@ class Address(models.Model):
 
     def clean(self) -> None:
         _raise_life_errors(self, started=("start_date",), checked=("verified_on",))
+        if self.verified_on is not None and self.verified_on < self.start_date:
+            raise ValidationError({"verified_on": "An address cannot be verified before the person lived there."})
 
 
 class Employment(models.Model):
@@ -159,7 +192,8 @@ class EmergencyContact(models.Model):
     offender = models.ForeignKey(Offender, on_delete=models.PROTECT, related_name="emergency_contacts")
     name = models.CharField(max_length=200)
     relationship = models.CharField(max_length=100)
-    phone = models.CharField(max_length=40)
+    phone = models.CharField(max_length=PHONE_MAX_LENGTH, validators=[validate_phone_number])
+    ended_on = models.DateField(null=True, blank=True, help_text="No longer a contact from this day.")
     history = HistoricalRecords()
 
     class Meta:
@@ -167,6 +201,95 @@ class EmergencyContact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.relationship})"
+
+    def clean(self) -> None:
+        _raise_life_errors(self, checked=("ended_on",))
+
+
+class Phone(models.Model):
+    """One of a person's telephone numbers. At most one current number is primary; the person's ``phone``
+    holds a copy of it (the services keep the two in step). An old number is ended, never deleted."""
+
+    offender = models.ForeignKey(Offender, on_delete=models.PROTECT, related_name="phones")
+    kind = models.CharField(max_length=20, choices=PhoneKind.choices, default=PhoneKind.MOBILE)
+    number = models.CharField(max_length=PHONE_MAX_LENGTH, validators=[validate_phone_number])
+    is_primary = models.BooleanField("primary number", default=False)
+    added_on = models.DateField(default=timezone.localdate)
+    ended_on = models.DateField(null=True, blank=True, help_text="No longer in use from this day.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-is_primary", "ended_on", "-added_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["offender"],
+                condition=Q(is_primary=True),
+                name="phone_one_primary",
+                violation_error_message="This person already has a primary number.",
+            ),
+            models.CheckConstraint(
+                name="phone_primary_is_current",
+                condition=Q(is_primary=False) | Q(ended_on__isnull=True),
+                violation_error_message="An ended number cannot be the primary one.",
+            ),
+            models.CheckConstraint(
+                name="phone_end_after_added",
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("added_on")),
+                violation_error_message="A number cannot end before it was added.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} ({self.get_kind_display()})"
+
+    def clean(self) -> None:
+        _raise_life_errors(self, checked=("ended_on",))
+
+
+def photo_upload_to(photo: "Photo", filename: str) -> str:
+    """A name nobody can guess or collide with; the uploader's file name is never used."""
+    return f"photos/{photo.offender_id}/{secrets.token_hex(16)}{photo.extension}"
+
+
+class Photo(models.Model):
+    """A photo of a person, kept in the private storage (``PRIVATE_MEDIA_ROOT``, never under a public URL)
+    and served only by the audited person-photo page. A new photo replaces the current one; the old one is
+    kept with ``replaced_at`` set."""
+
+    offender = models.ForeignKey(Offender, on_delete=models.PROTECT, related_name="photos")
+    image = models.FileField(storage=private_storage, upload_to=photo_upload_to, max_length=200)
+    content_type = models.CharField(max_length=20)
+    size = models.PositiveIntegerField(help_text="In bytes.")
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    replaced_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["offender"],
+                condition=Q(replaced_at__isnull=True),
+                name="photo_one_current",
+                violation_error_message="This person already has a current photo.",
+            ),
+            models.CheckConstraint(
+                name="photo_content_type_known",
+                condition=Q(content_type__in=["image/jpeg", "image/png"]),
+                violation_error_message="A photo is a JPEG or a PNG image.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Photo of {self.offender_id} ({self.uploaded_at:%Y-%m-%d})"
+
+    @property
+    def extension(self) -> str:
+        return ".png" if self.content_type == "image/png" else ".jpg"
 
 
 class RiskAssessment(models.Model):

@@ -262,6 +262,13 @@ def test_the_owner_migrates_and_the_application_connects_as_its_own_role(compose
     assert _database_url(compose, "web", elsewhere) == "postgres://app:a@db.example.org:5432/caseline"
 
 
+def test_photos_of_people_are_kept_in_a_named_volume_outside_the_static_files(compose):
+    # the web service writes them to PRIVATE_MEDIA_ROOT's default, /app/var/private-media
+    assert compose["services"]["web"]["volumes"] == ["private-media:/app/var/private-media"]
+    assert "private-media" in compose["volumes"]
+    assert "/app/var/private-media" in (ROOT / "Dockerfile").read_text()
+
+
 def test_the_audit_archive_is_kept_in_a_named_volume(compose):
     # audit_archive runs in the migrate service (as the owner) and writes to AUDIT_ARCHIVE_DIR's default
     assert compose["services"]["migrate"]["volumes"] == ["audit-archive:/app/var/audit-archive"]

@@ -11,8 +11,10 @@ from django.utils import timezone
 from agency.audit import audit_record
 from agency.errors import ApplicationError
 from agency.models import User
+from offenders.services.addresses import address_verify_at_home_visit
 from supervision import bounds
 from supervision.choices import (
+    CheckInKind,
     CheckInOrigin,
     CheckInStatus,
 )
@@ -100,7 +102,19 @@ def check_in_complete(
     check_in.full_clean()
     check_in.save(update_fields=["status", "completed_at", "kind", "location", "notes", "recorded_by", "updated_at"])
     audit_record(actor=actor, action="check_in.completed", obj=check_in)
+    _home_visit_verifies_address(check_in, actor)
     return check_in
+
+
+def _home_visit_verifies_address(check_in: CheckIn, actor: User) -> None:
+    """A completed home visit verifies the person's current residence that day (offenders.services)."""
+    if check_in.kind == CheckInKind.HOME_VISIT and check_in.completed_at is not None:
+        address_verify_at_home_visit(
+            actor=actor,
+            offender_id=check_in.supervision.offender_id,
+            visited_on=timezone.localdate(check_in.completed_at),
+            check_in_id=check_in.pk,
+        )
 
 
 @transaction.atomic
@@ -154,4 +168,5 @@ def contact_record(
     )
     check_in.save()
     audit_record(actor=actor, action="check_in.contact_recorded", obj=check_in)
+    _home_visit_verifies_address(check_in, actor)
     return check_in

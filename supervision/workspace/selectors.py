@@ -30,7 +30,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from agency.models import User
-from offenders.models import Address, Employment
+from offenders.models import Address, Alias, EmergencyContact, Employment
 from supervision.access import supervisions_visible_to
 from supervision.choices import Attention, CheckInStatus, ReportStatus, SupervisionStatus, ViolationStatus
 from supervision.compliance import conditions_with_compliance
@@ -174,8 +174,9 @@ def case_get(*, actor: User, case_id: Any) -> Supervision:
                     "ended_on", "imposed_on", "id"
                 ),
             ),
-            "offender__aliases",
-            "offender__emergency_contacts",
+            # An ended alias or contact stays in the person's record (its page), not on the case page.
+            Prefetch("offender__aliases", queryset=Alias.objects.filter(ended_on__isnull=True)),
+            Prefetch("offender__emergency_contacts", queryset=EmergencyContact.objects.filter(ended_on__isnull=True)),
             Prefetch(
                 "offender__addresses",
                 queryset=Address.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=today)),

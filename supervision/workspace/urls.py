@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from supervision.workspace import case_views, condition_views, report_views, views
+from supervision.workspace import case_views, condition_views, person_record_views, report_views, views
 
 app_name = "supervision"
 
@@ -39,4 +39,6 @@ urlpatterns = [
     path("cases/<int:case_id>/reports/new/", report_views.report_new, name="report_new"),
     path("cases/<int:case_id>/reports/<int:report_id>/", report_views.report_detail, name="report_detail"),
     path("cases/<int:case_id>/reports/<int:report_id>/submit/", report_views.report_submit, name="report_submit"),
+    # A person's record (issue 15, item 2); the person page itself, /people/<id>/, is the intake's.
+    *person_record_views.urlpatterns,
 ]

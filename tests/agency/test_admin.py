@@ -18,7 +18,7 @@ from django.utils import timezone
 from agency.api.tokens import api_token_issue
 from agency.audit import audit_record
 from agency.models import ApiTokenScope, AuditEvent, Court, User, WebhookDelivery, WebhookSubscription
-from offenders.models import Alias, EmergencyContact, Offender, RiskAssessment
+from offenders.models import Alias, EmergencyContact, Offender, Phone, Photo, RiskAssessment
 from supervision.models import (
     CaseNote,
     CheckIn,
@@ -76,6 +76,8 @@ NO_ADD_PAGE = {
     "agency.webhookdelivery",
     "supervision.custodyepisode",  # the case's custody page and the API (issue 15)
     "supervision.closurerequest",  # the case's close page and the API (issue 15)
+    "offenders.phone",  # the person-record pages (offenders.services) keep the primary number in step
+    "offenders.photo",  # uploaded and checked by the person-record page, kept privately
 }
 
 
@@ -129,6 +131,17 @@ MAKERS: dict[str, Callable[[], Model]] = {
     "offenders.offender": _offender_with_history,
     "offenders.alias": lambda: Alias.objects.create(offender=OffenderFactory(), last_name="Roe"),
     "offenders.address": AddressFactory,
+    "offenders.phone": lambda: Phone.objects.create(offender=OffenderFactory(), number="614 555 0100"),
+    "offenders.photo": lambda: Photo.objects.create(
+        offender=OffenderFactory(),
+        image="photos/0/none.png",
+        content_type="image/png",
+        size=1,
+        width=1,
+        height=1,
+        sha256="0" * 64,
+        uploaded_by=OfficerFactory(),
+    ),
     "offenders.employment": EmploymentFactory,
     "offenders.emergencycontact": lambda: EmergencyContact.objects.create(
         offender=OffenderFactory(), name="Bo Roe", relationship="Brother", phone="555-0101"

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from tests.e2e.axe import Violation, axe_source, failing, run_axe
+from tests.offenders.record_world import PERSON_RECORD_CALLS
 from tests.security.conftest import PASSWORD
 from tests.security.matrix_world import OWN_CASE, OWN_USER, ROLES, extend_world
 from tests.security.test_route_matrix import CALLS, FIXED_KWARGS, MATRIX, O
@@ -65,6 +66,8 @@ HTML_PAGES = (
     "supervision:report_new",
     "supervision:violation_correct",
     "supervision:violation_new",
+    # a person's record (issue 15, item 2): the overview and its forms
+    *(route for route in PERSON_RECORD_CALLS if route != "supervision:person_photo"),
     "two_factor_setup",
     "two_factor_verify",
 )
@@ -90,6 +93,7 @@ NOT_HTML = {
     "supervision:report_submit": "POST only; redirects to the report",
     "dashboard:closure_approve": "POST only; redirects to the closure queue",
     "dashboard:closure_decline": "POST only; an error shows the closure request's page again",
+    "supervision:person_photo": "a JPEG or PNG image (shown on the person record page, which is checked)",
 }
 API_PREFIX = "api:"  # the REST API answers JSON only
 

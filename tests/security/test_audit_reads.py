@@ -20,6 +20,7 @@ from offenders.models import Offender
 from supervision import services
 from supervision.models import Supervision, ViolationReport
 from tests.api.test_audited_pages import audit_table_refusing_writes
+from tests.offenders.record_world import PERSON_RECORD_CALLS
 from tests.security.matrix_world import OWN_CASE, OWN_USER, ROLES, extend_world
 from tests.security.test_route_matrix import CALLS, MATRIX, O, _call
 from tests.supervision.factories import SupervisionFactory
@@ -418,6 +419,9 @@ ROUTES_THAT_SHOW_PEOPLE = {
     "supervision:report_new",
     "supervision:violation_correct",
     "supervision:violation_new",
+    # a person's record (issue 15, item 2): its overview and its forms (the photo shows no name; its own row,
+    # photo.viewed, is tested in tests/ui/test_person_record.py)
+    *(route for route in PERSON_RECORD_CALLS if route != "supervision:person_photo"),
 }
 
 

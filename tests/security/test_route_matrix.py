@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 
 from agency.models import AuditEvent
 from supervision.models import CaseNote, CheckIn, Referral, Supervision, Violation, ViolationReport
+from tests.offenders.record_world import PERSON_RECORD_CALLS
 from tests.security.matrix_world import OTHER_CASE, OTHER_USER, OWN_CASE, OWN_USER, ROLES, extend_world
 
 pytestmark = pytest.mark.django_db
@@ -182,6 +183,8 @@ MATRIX: dict[str, dict[str, str]] = {
     "supervision:report_submit": row(O, D, D, D, D, D, L),  # only its author submits a report (issue 12, #4)
     "supervision:violation_correct": row(O, O, D, D, D, D, L),
     "supervision:violation_new": row(O, O, D, D, D, D, L),
+    # a person's record (issue 15, item 2): the staff of the person's cases
+    **{route: row(O, O, D, D, D, D, L) for route in PERSON_RECORD_CALLS},
     "session_keepalive": row(O, O, O, O, O, O, L),
     "two_factor_setup": row(O, O, O, O, O, O, L),
     "two_factor_verify": row(O, O, O, O, O, O, L),
@@ -229,6 +232,7 @@ CALLS: dict[str, tuple[str, Callable | None]] = {
     "supervision:report_new": ("POST", _case),
     "supervision:report_detail": ("GET", _page_record("report_id", "draft-reports")),
     "supervision:report_submit": ("POST", _page_record("report_id", "draft-reports")),
+    **PERSON_RECORD_CALLS,
     # the supervisor's dashboard
     "dashboard:index": ("GET", None),
     "dashboard:me": ("GET", None),

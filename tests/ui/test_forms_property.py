@@ -17,7 +17,7 @@ purpose to search further.
 import datetime
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pytest
 from django.contrib.messages import constants as message_levels
@@ -31,6 +31,8 @@ from hypothesis import strategies as st
 
 from agency.choices import AuditOutcome
 from agency.models import AuditEvent
+from offenders.choices import AddressKind, AddressVerification, AliasKind, PhoneKind
+from offenders.models import Address, Alias, EmergencyContact, Employment, Offender, Phone, Photo
 from supervision.choices import (
     CheckInKind,
     ClosureReason,
@@ -69,6 +71,7 @@ from supervision.models import (
     ViolationReport,
 )
 from tests.agency.factories import CourtClerkFactory, OfficerFactory
+from tests.offenders.record_world import record_of
 from tests.supervision.factories import CheckInFactory, ReferralFactory, ViolationFactory, ViolationReportFactory
 
 pytestmark = pytest.mark.django_db
@@ -196,6 +199,7 @@ class World:
     received: ViolationReport
     routed: ViolationReport
     users: dict
+    records: dict = field(default_factory=dict)  # made on first use (tests/offenders/record_world.py)
 
 
 def _case_url(name: str, *extra: Callable[[World], int]):
@@ -451,7 +455,103 @@ PAGES: dict[str, Page] = {
     ),
 }
 
+
 # The filter pages, read with any query string (GET): never a server error.
+# A person's record (issue 15, item 2): /people/<id>/record/…, as the case's officer.
+def _person_url(name: str, kind: str = ""):
+    def url(w: World) -> str:
+        person = w.case.offender
+        args = [person.pk, record_of(w.records, person, kind).pk] if kind else [person.pk]
+        return reverse(f"supervision:{name}", args=args)
+
+    return url
+
+
+def _person_page(name: str, kind: str, fields: Callable[[World], dict[str, st.SearchStrategy]]) -> Page:
+    return Page(
+        "officer",
+        _person_url(name, kind),
+        fields,
+        shown_on=lambda w: {
+            "officer": [
+                reverse("supervision:person_record", args=[w.case.offender_id]),
+                reverse("supervision:case_detail", args=[w.case.pk]),
+            ]
+        },
+    )
+
+
+def _address_fields(w: World) -> dict[str, st.SearchStrategy]:
+    return {
+        "kind": _choice(AddressKind.values),
+        **{name: _texts() for name in ("line1", "line2", "city", "state", "postal_code")},
+        "start_date": _days(),
+    }
+
+
+def _ending(w: World) -> dict[str, st.SearchStrategy]:
+    return {"ended_on": _days(), "reason": _texts()}
+
+
+def _contact_fields(w: World) -> dict[str, st.SearchStrategy]:
+    return {"name": _texts(), "relationship": _texts(), "phone": _texts()}
+
+
+PAGES.update(
+    {
+        "address_new": _person_page("address_new", "", _address_fields),
+        "address_correct": _person_page(
+            "address_correct", "addresses", lambda w: {**_address_fields(w), "reason": _texts()}
+        ),
+        "address_verify": _person_page(
+            "address_verify",
+            "addresses",
+            lambda w: {"verified_on": _days(), "how": _choice(AddressVerification.values)},
+        ),
+        "employment_new": _person_page(
+            "employment_new",
+            "",
+            lambda w: {
+                **{
+                    name: _texts()
+                    for name in (
+                        "employer_name",
+                        "position",
+                        "employer_contact_name",
+                        "employer_phone",
+                        "employer_address",
+                    )
+                },
+                "start_date": _days(),
+            },
+        ),
+        "employment_end": _person_page(
+            "employment_end", "employment", lambda w: {"end_date": _days(), "reason": _texts()}
+        ),
+        "employment_verify": _person_page("employment_verify", "employment", lambda w: {"verified_on": _days()}),
+        "phone_new": _person_page(
+            "phone_new",
+            "",
+            lambda w: {"kind": _choice(PhoneKind.values), "number": _texts(), "is_primary": _choice(["on", "true"])},
+        ),
+        "phone_primary": _person_page("phone_primary", "phones", lambda w: {"extra": _anything()}),
+        "phone_end": _person_page("phone_end", "phones", _ending),
+        "emergency_contact_new": _person_page("emergency_contact_new", "", _contact_fields),
+        "emergency_contact_edit": _person_page(
+            "emergency_contact_edit", "contacts", lambda w: {**_contact_fields(w), "reason": _texts()}
+        ),
+        "emergency_contact_end": _person_page("emergency_contact_end", "contacts", _ending),
+        "alias_new": _person_page(
+            "alias_new",
+            "",
+            lambda w: {"kind": _choice(AliasKind.values), "first_name": _texts(), "last_name": _texts()},
+        ),
+        "alias_end": _person_page("alias_end", "aliases", _ending),
+        "photo_upload": _person_page("photo_upload", "", lambda w: {"photo": _anything()}),
+    }
+)
+
+
 FILTER_PAGES: dict[str, Page] = {
     "caseload": Page(
         "officer",
@@ -574,6 +674,13 @@ STATE_MODELS = (
     Notification,
     ClosureRequest,
     CustodyEpisode,
+    Offender,
+    Address,
+    Employment,
+    Phone,
+    EmergencyContact,
+    Alias,
+    Photo,
 )
 
 

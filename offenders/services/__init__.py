@@ -1,4 +1,7 @@
-"""Writes to a person's record. Each saves, validates and audits in one transaction."""
+"""Writes to a person's record. Each saves, validates and audits in one transaction.
+
+The record's parts have their own modules: ``addresses`` (addresses and jobs), ``contacts`` (phones,
+emergency contacts, aliases), ``photos``."""
 
 from datetime import date
 
@@ -6,7 +9,7 @@ from django.db import transaction
 
 from agency.audit import audit_record
 from agency.models import User
-from offenders.models import Offender
+from offenders.models import Offender, Phone
 
 
 @transaction.atomic
@@ -36,5 +39,7 @@ def offender_create(
     )
     offender.full_clean()
     offender.save()
+    if offender.phone:  # the number given at registration is the first of the person's numbers, the primary one
+        Phone.objects.create(offender=offender, number=offender.phone, is_primary=True)
     audit_record(actor=actor, action="offender.created", obj=offender)
     return offender
