@@ -35,7 +35,7 @@ class AssessmentInstrument(models.Model):
         validators=[MinValueValidator(1)],
         help_text="The next assessment is due this many days after the last one.",
     )
-    active = models.BooleanField(default=True, help_text="Only active instruments are offered for new assessments.")
+    is_active = models.BooleanField(default=True, help_text="Only active instruments are offered for new assessments.")
     history = HistoricalRecords()
 
     class Meta:

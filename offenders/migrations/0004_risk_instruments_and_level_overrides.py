@@ -26,7 +26,7 @@ def add_sample_instrument(apps, schema_editor):
     Cutoff = apps.get_model("offenders", "InstrumentCutoff")
     instrument, created = Instrument.objects.get_or_create(
         code="agency-screening-sample",
-        defaults={"name": "Agency screening (sample)", "reassessment_interval_days": 180, "active": True},
+        defaults={"name": "Agency screening (sample)", "reassessment_interval_days": 180, "is_active": True},
     )
     if not created:
         return
@@ -56,7 +56,7 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(db_index=True, max_length=80)),
                 ('code', models.SlugField(help_text='A short code, as the API shows it.', max_length=30)),
                 ('reassessment_interval_days', models.PositiveSmallIntegerField(help_text='The next assessment is due this many days after the last one.', validators=[django.core.validators.MinValueValidator(1)], verbose_name='reassess every (days)')),
-                ('active', models.BooleanField(default=True, help_text='Only active instruments are offered for new assessments.')),
+                ('is_active', models.BooleanField(default=True, help_text='Only active instruments are offered for new assessments.')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
                 ('history_change_reason', models.CharField(max_length=100, null=True)),
@@ -252,7 +252,7 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(max_length=80, unique=True)),
                 ('code', models.SlugField(help_text='A short code, as the API shows it.', max_length=30, unique=True)),
                 ('reassessment_interval_days', models.PositiveSmallIntegerField(help_text='The next assessment is due this many days after the last one.', validators=[django.core.validators.MinValueValidator(1)], verbose_name='reassess every (days)')),
-                ('active', models.BooleanField(default=True, help_text='Only active instruments are offered for new assessments.')),
+                ('is_active', models.BooleanField(default=True, help_text='Only active instruments are offered for new assessments.')),
             ],
             options={
                 'ordering': ['name'],

@@ -137,7 +137,7 @@ def risk_assessment_record(
             "decided before a new assessment is recorded.",
             status_code=409,
         )
-    if not instrument.active:
+    if not instrument.is_active:
         raise ValidationError({"instrument": f"{instrument.name} is no longer in use: choose an active instrument."})
     if assessed_on > timezone.localdate(now):
         raise ValidationError({"assessed_on": "The date cannot be in the future."})

@@ -7,7 +7,9 @@ CUTOFFS = ((0, "low", "low"), (3, "moderate", "medium"), (6, "high", "high"))
 
 
 def instrument_make(*, name: str = "Screening", code: str = "screening", items: int = 3, active: bool = True):
-    instrument = AssessmentInstrument.objects.create(name=name, code=code, reassessment_interval_days=90, active=active)
+    instrument = AssessmentInstrument.objects.create(
+        name=name, code=code, reassessment_interval_days=90, is_active=active
+    )
     for order in range(1, items + 1):
         item = InstrumentItem.objects.create(instrument=instrument, order=order, text=f"Question {order}")
         for answer_order, (label, score) in enumerate((("No", 0), ("Some", 1), ("Yes", 3)), start=1):
@@ -25,3 +27,22 @@ def answers_for(instrument, *labels: str) -> list[tuple[int, int]]:
     for item, label in zip(instrument.items.order_by("order"), labels, strict=True):
         pairs.append((item.pk, item.answers.get(label=label).pk))
     return pairs
+
+
+def assessment_make(*, override_level: str | None = None):
+    """An assessment recorded on a new medium-level case, at its own level (nothing re-planned); with
+    ``override_level``, an override waiting for the supervisor."""
+    from supervision.services.risk import risk_assessment_record
+    from tests.supervision.factories import SupervisionFactory
+
+    case = SupervisionFactory()
+    instrument = instrument_make(name=f"Screening {case.pk}", code=f"screening-{case.pk}")
+    return risk_assessment_record(
+        actor=case.officer,
+        supervision=case,
+        instrument=instrument,
+        answers=answers_for(instrument, "Yes", "No", "No"),
+        assessed_on=case.start_date,
+        override_level=override_level,
+        override_reason="Stable work" if override_level else "",
+    )
