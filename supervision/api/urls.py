@@ -1,6 +1,6 @@
 from rest_framework.routers import DefaultRouter
 
-from supervision.api import cases, conditions, views
+from supervision.api import cases, conditions, risk, views
 
 router = DefaultRouter()
 router.register("supervisions", cases.SupervisionViewSet, basename="supervision")
@@ -10,3 +10,4 @@ router.register("drug-tests", views.DrugTestViewSet, basename="drug-test")
 router.register("case-notes", views.CaseNoteViewSet, basename="case-note")
 router.register("violations", views.ViolationViewSet, basename="violation")
 router.register("violation-reports", views.ViolationReportViewSet, basename="violation-report")
+router.register("risk-assessments", risk.RiskAssessmentViewSet, basename="risk-assessment")
