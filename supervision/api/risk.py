@@ -13,7 +13,7 @@ from agency.api.serializers import StrictSerializer
 from agency.api.viewsets import ScopedReadViewSet
 from offenders.bounds import NOTE_MAX_LENGTH
 from offenders.models import RiskAssessment
-from offenders.risk import AssessmentInstrument, RiskAssessmentAnswer
+from offenders.risk import AssessmentInstrument, LevelOverride, RiskAssessmentAnswer
 from supervision.api.scoping import api_case_records
 from supervision.api.serializers import supervision_field
 from supervision.choices import SupervisionLevel
@@ -45,13 +45,19 @@ class AnswerSerializer(serializers.ModelSerializer):
         fields = ("item", "answer", "label", "score")
 
 
+class OverrideSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = LevelOverride
+        fields = ("id", "requested_level", "reason", "status")
+
+
 class RiskAssessmentSerializer(serializers.ModelSerializer):
     instrument: serializers.SlugRelatedField = serializers.SlugRelatedField(
         source="tool", slug_field="code", read_only=True
     )
     instrument_name = serializers.CharField(read_only=True)
     answers = AnswerSerializer(many=True, read_only=True)
-    override = serializers.SerializerMethodField()
+    override = OverrideSerializer(source="level_override", read_only=True, allow_null=True)
 
     class Meta:
         model = RiskAssessment
@@ -71,17 +77,6 @@ class RiskAssessmentSerializer(serializers.ModelSerializer):
             "override",
         )
         read_only_fields = fields
-
-    def get_override(self, assessment: RiskAssessment) -> dict[str, object] | None:
-        override = getattr(assessment, "level_override", None)
-        if override is None:
-            return None
-        return {
-            "id": override.pk,
-            "requested_level": override.requested_level,
-            "reason": override.reason,
-            "status": override.status,
-        }
 
 
 class AnswerInputSerializer(StrictSerializer):

@@ -22,6 +22,7 @@ RESOURCES = (
     "parole-boards",
     "units",
     "officers",
+    "risk-assessments",
 )
 
 
@@ -40,6 +41,7 @@ def test_the_schema_generates_without_warnings_and_validates(tmp_path):
     actions = {"complete", "excuse"} | {"submit", "approve", "return", "acknowledge", "hearing", "disposition"}
     actions |= {"modify", "end"} | {"withdraw", "dismiss"}  # conditions as orders, violations corrected
     actions |= {"change-level", "change-status", "close", "reassign"}  # the case's lifecycle
+    actions |= {"approve-override", "decline-override"}  # a risk assessment's level override
     assert {p.rstrip("/").rsplit("/", 1)[1] for p in paths if "{id}/" in p and not p.endswith("{id}/")} == actions
     assert all("delete" not in operations for operations in schema["paths"].values())
 

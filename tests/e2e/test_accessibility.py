@@ -32,6 +32,7 @@ HTML_PAGES = (
     "dashboard:case_assignments",
     "dashboard:cases",
     "dashboard:index",
+    "dashboard:level_overrides",
     "dashboard:me",
     "dashboard:officer",
     "dashboard:review_detail",
@@ -57,6 +58,7 @@ HTML_PAGES = (
     "supervision:referral_status",
     "supervision:report_detail",
     "supervision:report_new",
+    "supervision:risk_assessment_new",
     "supervision:violation_correct",
     "supervision:violation_new",
     "two_factor_setup",
@@ -82,6 +84,8 @@ NOT_HTML = {
     "inbox:report_hearing": "POST only; an error shows the report page again (checked with its errors)",
     "inbox:report_disposition": "POST only; an error shows the report page again (checked with its errors)",
     "supervision:report_submit": "POST only; redirects to the report",
+    "dashboard:level_override_approve": "POST only; redirects to the level overrides",
+    "dashboard:level_override_decline": "POST only; redirects to the level overrides (an error as a message)",
 }
 API_PREFIX = "api:"  # the REST API answers JSON only
 

@@ -276,6 +276,7 @@ API_RESOURCES = [
     "case-note",
     "violation",
     "violation-report",
+    "risk-assessment",
 ]
 
 
@@ -377,9 +378,11 @@ ROUTES_THAT_SHOW_PEOPLE = {
     "api:violation-report-acknowledge",
     "api:violation-report-approve",
     "api:violation-report-submit",
+    "api:risk-assessment-approve-override",
     "dashboard:case_assignments",
     "dashboard:cases",
     "dashboard:index",
+    "dashboard:level_overrides",
     "dashboard:officer",
     "dashboard:review_detail",
     "dashboard:review_return",
@@ -404,6 +407,7 @@ ROUTES_THAT_SHOW_PEOPLE = {
     "supervision:referral_status",
     "supervision:report_detail",
     "supervision:report_new",
+    "supervision:risk_assessment_new",
     "supervision:violation_correct",
     "supervision:violation_new",
 }
