@@ -183,7 +183,10 @@ class RiskAssessment(models.Model):
         "supervision.Supervision", null=True, blank=True, on_delete=models.PROTECT, related_name="risk_assessments"
     )
     suggested_level = models.CharField(
-        max_length=20, blank=True, help_text="The supervision level the instrument's cut-offs suggest."
+        max_length=20,
+        blank=True,
+        db_default="",  # rows written outside the ORM (the demo seeder's COPY) have none
+        help_text="The supervision level the instrument's cut-offs suggest.",
     )
     score = models.PositiveSmallIntegerField()
     level = models.CharField(max_length=20, choices=RiskLevel.choices)

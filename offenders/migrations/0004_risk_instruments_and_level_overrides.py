@@ -218,7 +218,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalriskassessment',
             name='suggested_level',
-            field=models.CharField(blank=True, help_text="The supervision level the instrument's cut-offs suggest.", max_length=20),
+            field=models.CharField(blank=True, db_default='', help_text="The supervision level the instrument's cut-offs suggest.", max_length=20),
         ),
         migrations.AddField(
             model_name='historicalriskassessment',
@@ -228,7 +228,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='riskassessment',
             name='suggested_level',
-            field=models.CharField(blank=True, help_text="The supervision level the instrument's cut-offs suggest.", max_length=20),
+            field=models.CharField(blank=True, db_default='', help_text="The supervision level the instrument's cut-offs suggest.", max_length=20),
         ),
         migrations.AddField(
             model_name='riskassessment',
