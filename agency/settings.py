@@ -382,6 +382,8 @@ SPECTACULAR_SETTINGS = {
         "ViolationStatusEnum": "supervision.choices.ViolationStatus",
         "ReportStatusEnum": "supervision.choices.ReportStatus",
         "ComplianceStatusEnum": "supervision.choices.ComplianceStatus",
+        "LevelEnum": "supervision.choices.SupervisionLevel",  # the name it had before risk levels were answered
+        "RiskLevelEnum": "offenders.choices.RiskLevel",
     },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
 }

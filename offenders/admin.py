@@ -7,6 +7,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from agency.admin import AuditedAdminMixin, AuditedInlineMixin, ReadOnlyAdmin
+from offenders import risk_admin  # noqa: F401 (registers the risk instruments' admin)
 from offenders.models import Address, Alias, EmergencyContact, Employment, Offender, Phone, Photo, RiskAssessment
 
 _OFFENDER_SEARCH = ("offender__agency_number", "offender__last_name", "offender__first_name", "offender__state_id")

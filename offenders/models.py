@@ -18,6 +18,7 @@ from offenders.bounds import (
     validate_phone_number,
 )
 from offenders.choices import AddressKind, AddressVerification, AliasKind, PhoneKind, RiskInstrument, RiskLevel
+from offenders.risk import AssessmentInstrument
 from offenders.storage import private_storage
 
 # Crockford's base32 without the look-alikes I, L, O, U: easy to read out over the phone.
@@ -293,8 +294,23 @@ class Photo(models.Model):
 
 
 class RiskAssessment(models.Model):
+    """A risk assessment: on a configured instrument (``tool``, recorded through ``supervision.services.risk``
+    on a case), or, recorded before instruments were configuration, on the ``instrument`` named by a choice."""
+
     offender = models.ForeignKey(Offender, on_delete=models.PROTECT, related_name="risk_assessments")
-    instrument = models.CharField(max_length=20, choices=RiskInstrument.choices)
+    instrument = models.CharField(max_length=20, choices=RiskInstrument.choices, blank=True)
+    tool = models.ForeignKey(
+        AssessmentInstrument, null=True, blank=True, on_delete=models.PROTECT, related_name="assessments"
+    )
+    supervision = models.ForeignKey(
+        "supervision.Supervision", null=True, blank=True, on_delete=models.PROTECT, related_name="risk_assessments"
+    )
+    suggested_level = models.CharField(
+        max_length=20,
+        blank=True,
+        db_default="",  # rows written outside the ORM (the demo seeder's COPY) have none
+        help_text="The supervision level the instrument's cut-offs suggest.",
+    )
     score = models.PositiveSmallIntegerField()
     level = models.CharField(max_length=20, choices=RiskLevel.choices)
     assessed_on = models.DateField()
@@ -310,9 +326,22 @@ class RiskAssessment(models.Model):
 
     class Meta:
         ordering = ["-assessed_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="risk_assessment_one_instrument",
+                condition=(Q(tool__isnull=False) & Q(instrument=""))
+                | (Q(tool__isnull=True) & ~Q(instrument="") & Q(supervision__isnull=True)),
+                violation_error_message="An assessment names one instrument: a configured one, or (recorded "
+                "before instruments were configuration) a choice.",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.get_instrument_display()} {self.assessed_on}: {self.get_level_display()} ({self.score})"
+        return f"{self.instrument_name} {self.assessed_on}: {self.get_level_display()} ({self.score})"
+
+    @property
+    def instrument_name(self) -> str:
+        return self.tool.name if self.tool_id and self.tool else self.get_instrument_display()
 
     def clean(self) -> None:
         _raise_life_errors(self, checked=("assessed_on",))

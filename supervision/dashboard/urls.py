@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from supervision.dashboard import closure_views, exports, views
+from supervision.dashboard import closure_views, exports, override_views, views
 
 app_name = "dashboard"
 
@@ -17,6 +17,17 @@ urlpatterns = [
     path("reviews/<int:report_id>/", views.review_detail, name="review_detail"),
     path("reviews/<int:report_id>/approve/", views.review_approve, name="review_approve"),
     path("reviews/<int:report_id>/return/", views.review_return, name="review_return"),
+    path("level-overrides/", override_views.level_override_queue, name="level_overrides"),
+    path(
+        "level-overrides/<int:override_id>/approve/",
+        override_views.level_override_approve_view,
+        name="level_override_approve",
+    ),
+    path(
+        "level-overrides/<int:override_id>/decline/",
+        override_views.level_override_decline_view,
+        name="level_override_decline",
+    ),
     path("export/<slug:table>.csv", exports.export, name="export"),
     path("closures/", closure_views.closure_queue, name="closures"),
     path("closures/<int:request_id>/", closure_views.closure_detail, name="closure_detail"),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from supervision.workspace import case_views, condition_views, person_record_views, report_views, views
+from supervision.workspace import case_views, condition_views, person_record_views, report_views, risk_views, views
 
 app_name = "supervision"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("cases/<int:case_id>/status/", case_views.case_status, name="case_status"),
     path("cases/<int:case_id>/close/", case_views.case_close, name="case_close"),
     path("cases/<int:case_id>/custody/", case_views.case_custody, name="case_custody"),
+    path("cases/<int:case_id>/assessments/new/", risk_views.risk_assessment_new, name="risk_assessment_new"),
     path(
         "cases/<int:case_id>/check-ins/<int:check_in_id>/complete/", views.check_in_complete, name="check_in_complete"
     ),

@@ -56,6 +56,7 @@ from tests.supervision.factories import (
     ViolationFactory,
     ViolationReportFactory,
 )
+from tests.supervision.risk_helpers import assessment_make, instrument_make
 
 pytestmark = pytest.mark.django_db
 
@@ -78,6 +79,8 @@ NO_ADD_PAGE = {
     "supervision.closurerequest",  # the case's close page and the API (issue 15)
     "offenders.phone",  # the person-record pages (offenders.services) keep the primary number in step
     "offenders.photo",  # uploaded and checked by the person-record page, kept privately
+    "offenders.riskassessmentanswer",  # recorded with its assessment (supervision.services.risk)
+    "offenders.leveloverride",
 }
 
 
@@ -154,6 +157,14 @@ MAKERS: dict[str, Callable[[], Model]] = {
         assessed_on=datetime.date(2025, 2, 1),
         assessor=OfficerFactory(),
     ),
+    "offenders.assessmentinstrument": lambda: instrument_make(
+        name=_unique("Screening"), code=_unique("s").replace(":", "-")
+    ),
+    "offenders.instrumentitem": lambda: MAKERS["offenders.assessmentinstrument"]().items.first(),
+    "offenders.instrumentanswer": lambda: MAKERS["offenders.instrumentitem"]().answers.first(),
+    "offenders.instrumentcutoff": lambda: MAKERS["offenders.assessmentinstrument"]().cutoffs.first(),
+    "offenders.riskassessmentanswer": lambda: assessment_make().answers.first(),
+    "offenders.leveloverride": lambda: assessment_make(override_level="low").level_override,
     "supervision.supervision": SupervisionFactory,
     "supervision.conditiontype": ConditionTypeFactory,
     "supervision.condition": ConditionFactory,
@@ -386,6 +397,9 @@ def test_no_inline_row_can_be_deleted(rf):
         "DrugTestSubstanceResultInline",
         "EmergencyContactInline",
         "EmploymentInline",
+        "InstrumentAnswerInline",
+        "InstrumentCutoffInline",
+        "InstrumentItemInline",
         "ReportDeliveryInline",
         "RiskAssessmentInline",
     ]

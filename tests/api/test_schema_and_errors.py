@@ -23,6 +23,7 @@ RESOURCES = (
     "parole-boards",
     "units",
     "officers",
+    "risk-assessments",
 )
 
 
@@ -42,6 +43,7 @@ def test_the_schema_generates_without_warnings_and_validates(tmp_path):
     actions |= {"modify", "end"} | {"withdraw", "dismiss"}  # conditions as orders, violations corrected
     actions |= {"change-level", "change-status", "close", "reassign"}  # the case's lifecycle
     actions |= {"custody", "release", "decline"}  # custody; closure requests' approve/ and decline/
+    actions |= {"approve-override", "decline-override"}  # a risk assessment's level override
     assert {p.rstrip("/").rsplit("/", 1)[1] for p in paths if "{id}/" in p and not p.endswith("{id}/")} == actions
     assert all("delete" not in operations for operations in schema["paths"].values())
 

@@ -35,6 +35,7 @@ HTML_PAGES = (
     "dashboard:closure_detail",
     "dashboard:closures",
     "dashboard:index",
+    "dashboard:level_overrides",
     "dashboard:me",
     "dashboard:officer",
     "dashboard:review_detail",
@@ -64,6 +65,7 @@ HTML_PAGES = (
     "supervision:referral_status",
     "supervision:report_detail",
     "supervision:report_new",
+    "supervision:risk_assessment_new",
     "supervision:violation_correct",
     "supervision:violation_new",
     # a person's record (issue 15, item 2): the overview and its forms
@@ -94,6 +96,8 @@ NOT_HTML = {
     "dashboard:closure_approve": "POST only; redirects to the closure queue",
     "dashboard:closure_decline": "POST only; an error shows the closure request's page again",
     "supervision:person_photo": "a JPEG or PNG image (shown on the person record page, which is checked)",
+    "dashboard:level_override_approve": "POST only; redirects to the level overrides",
+    "dashboard:level_override_decline": "POST only; redirects to the level overrides (an error as a message)",
 }
 API_PREFIX = "api:"  # the REST API answers JSON only
 

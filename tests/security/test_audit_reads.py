@@ -278,6 +278,7 @@ API_RESOURCES = [
     "case-note",
     "violation",
     "violation-report",
+    "risk-assessment",
 ]
 
 
@@ -384,11 +385,13 @@ ROUTES_THAT_SHOW_PEOPLE = {
     "api:violation-report-acknowledge",
     "api:violation-report-approve",
     "api:violation-report-submit",
+    "api:risk-assessment-approve-override",
     "dashboard:case_assignments",
     "dashboard:cases",
     "dashboard:closure_decline",
     "dashboard:closure_detail",
     "dashboard:index",
+    "dashboard:level_overrides",
     "dashboard:officer",
     "dashboard:review_detail",
     "dashboard:review_return",
@@ -417,6 +420,7 @@ ROUTES_THAT_SHOW_PEOPLE = {
     "supervision:referral_status",
     "supervision:report_detail",
     "supervision:report_new",
+    "supervision:risk_assessment_new",
     "supervision:violation_correct",
     "supervision:violation_new",
     # a person's record (issue 15, item 2): its overview and its forms (the photo shows no name; its own row,

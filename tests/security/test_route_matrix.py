@@ -57,6 +57,32 @@ def _report(resource):
     return lambda w, c: {"report_id": w.records[(resource, c)].pk}
 
 
+def _risk_assessment(w, c) -> dict:
+    """An assessment on the case whose override (to the case's own level) waits for the supervisor; made on
+    first use (tests/supervision/risk_helpers.py)."""
+    from supervision.services.risk import risk_assessment_record
+    from tests.supervision.risk_helpers import answers_for, instrument_make
+
+    if ("risk-assessments", c) not in w.records:
+        case = w.cases[c]
+        instrument = instrument_make(name=f"Screening {c}", code=f"screening-{c}")
+        w.records[("risk-assessments", c)] = risk_assessment_record(
+            actor=case.officer,
+            supervision=case,
+            instrument=instrument,
+            answers=answers_for(instrument, "Yes", "Yes", "No"),
+            assessed_on=case.start_date,
+            override_level=case.level,
+            override_reason="Stable work",
+        )
+    return {"pk": w.records[("risk-assessments", c)].pk}
+
+
+def _override(w, c) -> int:
+    _risk_assessment(w, c)
+    return w.records[("risk-assessments", c)].level_override.pk
+
+
 # Outcomes: "ok" (2xx, or a redirect elsewhere than sign-in; a page form answered with its errors is 200),
 # "invalid" (400/405/409/422: let in, but the empty body or the object's state is refused), "deny" (403 or
 # 404), "login" (401, or a redirect to sign in).
@@ -98,6 +124,12 @@ MATRIX: dict[str, dict[str, str]] = {
     "api:drug-test-detail": row(O, O, D, D, O, O, L),
     "api:drug-test-list": row(O, O, D, D, O, O, L),
     "api:me": row(O, O, O, O, O, O, L),
+    # risk assessments: recorded by the case's officer or supervisor; an override decided by a supervisor of the
+    # unit other than the one who asked
+    "api:risk-assessment-approve-override": row(D, O, D, D, D, D, L),
+    "api:risk-assessment-decline-override": row(D, O, D, D, D, D, L),
+    "api:risk-assessment-detail": row(O, O, D, D, O, O, L),
+    "api:risk-assessment-list": row(O, O, D, D, O, O, L),
     "api:offender-detail": row(O, O, D, D, O, O, L),
     "api:offender-list": row(O, O, D, D, O, O, L),
     "api:officer-detail": row(O, O, D, D, O, O, L),
@@ -143,6 +175,9 @@ MATRIX: dict[str, dict[str, str]] = {
     "dashboard:cases": row(O, O, D, D, D, D, L),
     "dashboard:export": row(O, O, D, D, D, D, L),
     "dashboard:index": row(D, O, D, D, D, D, L),
+    "dashboard:level_override_approve": row(D, O, D, D, D, D, L),
+    "dashboard:level_override_decline": row(D, O, D, D, D, D, L),
+    "dashboard:level_overrides": row(D, O, D, D, D, D, L),
     "dashboard:me": row(O, D, D, D, D, D, L),
     "dashboard:officer": row(D, O, D, D, D, D, L),
     "dashboard:reassign": row(D, O, D, D, D, D, L),
@@ -181,6 +216,7 @@ MATRIX: dict[str, dict[str, str]] = {
     "supervision:report_detail": row(O, O, D, D, D, D, L),
     "supervision:report_new": row(O, O, D, D, D, D, L),
     "supervision:report_submit": row(O, D, D, D, D, D, L),  # only its author submits a report (issue 12, #4)
+    "supervision:risk_assessment_new": row(O, O, D, D, D, D, L),
     "supervision:violation_correct": row(O, O, D, D, D, D, L),
     "supervision:violation_new": row(O, O, D, D, D, D, L),
     # a person's record (issue 15, item 2): the staff of the person's cases
@@ -233,6 +269,7 @@ CALLS: dict[str, tuple[str, Callable | None]] = {
     "supervision:report_detail": ("GET", _page_record("report_id", "draft-reports")),
     "supervision:report_submit": ("POST", _page_record("report_id", "draft-reports")),
     **PERSON_RECORD_CALLS,
+    "supervision:risk_assessment_new": ("POST", _case),
     # the supervisor's dashboard
     "dashboard:index": ("GET", None),
     "dashboard:me": ("GET", None),
@@ -245,6 +282,9 @@ CALLS: dict[str, tuple[str, Callable | None]] = {
     "dashboard:review_approve": ("POST", _report("review-reports")),
     "dashboard:review_return": ("POST", _report("review-reports")),
     "dashboard:export": ("GET", None),
+    "dashboard:level_overrides": ("GET", None),
+    "dashboard:level_override_approve": ("POST", lambda w, c: {"override_id": _override(w, c)}),
+    "dashboard:level_override_decline": ("POST", lambda w, c: {"override_id": _override(w, c)}),
     # the inbox
     "inbox:inbox": ("GET", None),
     "inbox:report_detail": ("GET", _report("violation-reports")),
@@ -306,6 +346,10 @@ CALLS: dict[str, tuple[str, Callable | None]] = {
     "dashboard:closure_approve": ("POST", lambda w, c: {"request_id": w.records[("closure-requests", c)].pk}),
     "dashboard:closure_decline": ("POST", lambda w, c: {"request_id": w.records[("closure-requests", c)].pk}),
     "supervision:case_custody": ("POST", _case),
+    "api:risk-assessment-list": ("GET", None),
+    "api:risk-assessment-detail": ("GET", _risk_assessment),
+    "api:risk-assessment-approve-override": ("POST", _risk_assessment),
+    "api:risk-assessment-decline-override": ("POST", _risk_assessment),
 }
 
 
@@ -360,6 +404,8 @@ BODIES = {
     "api:violation-withdraw": {"reason": "Recorded in error."},
     "api:violation-dismiss": {"reason": "Not sustained."},
     "api:closure-request-decline": {"reason": "Not yet."},
+    "api:risk-assessment-decline-override": {"reason": "The score stands."},
+    "dashboard:level_override_decline": {"reason": "The score stands."},
 }
 
 

@@ -202,6 +202,49 @@ class World:
     records: dict = field(default_factory=dict)  # made on first use (tests/offenders/record_world.py)
 
 
+def _instrument():
+    """A configured instrument (tests/supervision/risk_helpers.py), made once per test."""
+    from offenders.risk import AssessmentInstrument
+    from tests.supervision.risk_helpers import instrument_make
+
+    found = AssessmentInstrument.objects.filter(code="property-screening").first()
+    return found or instrument_make(name="Property screening", code="property-screening")
+
+
+def _override(w: World) -> int:
+    """An override the case's officer asked for, waiting for the supervisor (made on first use)."""
+    from supervision.services.risk import risk_assessment_record
+
+    if not hasattr(w, "override_id"):
+        instrument = _instrument()
+        answers = [(item.pk, item.answers.order_by("score").last().pk) for item in instrument.items.all()]
+        assessment = risk_assessment_record(
+            actor=w.case.officer,
+            supervision=w.case,
+            instrument=instrument,
+            answers=answers,
+            assessed_on=w.case.start_date,
+            override_level=SupervisionLevel.LOW,
+            override_reason="Stable work",
+        )
+        w.override_id = assessment.level_override.pk  # type: ignore[attr-defined]
+    return w.override_id  # type: ignore[attr-defined]
+
+
+def _risk_fields() -> dict[str, st.SearchStrategy]:
+    """A configured instrument: its id, each item's answers (or anything), an override."""
+    instrument = _instrument()
+    fields: dict[str, st.SearchStrategy] = {"instrument": _ids(instrument.pk), "assessed_on": _days()}
+    for item in instrument.items.prefetch_related("answers"):
+        fields[f"item_{item.pk}"] = _ids(*(answer.pk for answer in item.answers.all()))
+    return {
+        **fields,
+        "notes": _texts(),
+        "override_level": _choice(SupervisionLevel.values),
+        "override_reason": _texts(),
+    }
+
+
 def _case_url(name: str, *extra: Callable[[World], int]):
     return lambda w: reverse(f"supervision:{name}", args=[w.case.pk, *(get(w) for get in extra)])
 
@@ -338,6 +381,17 @@ PAGES: dict[str, Page] = {
         "officer",
         _case_url("case_status"),
         lambda w: {"status": _choice(SupervisionStatus.values), "reason": _texts(), "effective_on": _days()},
+    ),
+    "risk_assessment_new": Page("officer", _case_url("risk_assessment_new"), lambda w: _risk_fields()),
+    "level_override_approve": Page(
+        "supervisor",
+        lambda w: reverse("dashboard:level_override_approve", args=[_override(w)]),
+        lambda w: {"reason": _texts()},
+    ),
+    "level_override_decline": Page(
+        "supervisor",
+        lambda w: reverse("dashboard:level_override_decline", args=[_override(w)]),
+        lambda w: {"reason": _texts()},
     ),
     "case_close": Page(
         "supervisor",
@@ -772,6 +826,8 @@ PAGE_ROUTES = {
     "reassign": ("dashboard", "reassign"),
     "closure_approve": ("dashboard", "closure_approve"),
     "closure_decline": ("dashboard", "closure_decline"),
+    "level_override_approve": ("dashboard", "level_override_approve"),
+    "level_override_decline": ("dashboard", "level_override_decline"),
 }
 
 
