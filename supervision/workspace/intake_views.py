@@ -3,7 +3,7 @@ match), register a new one only after the possible duplicates were seen, then op
 conditions and its officer (``supervision.services.intake.supervision_intake``).
 
 Who is found: ``offenders.selectors`` (the people of the user's cases, and those with no case yet). Every
-answer that shows people is audited: a search names everyone it shows (``offender.searched``), the form that
+answer that shows people is audited: a search names everyone it shows (``offender.listed``), the form that
 opens a case names its person (``offender.viewed``)."""
 
 from django.contrib import messages
@@ -42,7 +42,7 @@ _UNIQUE_FIELD_OF_MESSAGE = {
 def _audit_search(request: AuthenticatedRequest, result: SearchResult) -> None:
     audit_list_read(
         request,
-        action="offender.searched",
+        action="offender.listed",
         rows=[(match.offender.pk, match.offender.pk) for match in result.matches],
         elsewhere=result.elsewhere,
     )

@@ -44,6 +44,10 @@ def _case(w, c):
     return {"case_id": w.cases[c].pk}
 
 
+def _person(w, c):
+    return {"person_id": w.cases[c].offender_id}
+
+
 def _record(resource):
     return lambda w, c: {"pk": w.records[(resource, c)].pk}
 
@@ -158,7 +162,11 @@ MATRIX: dict[str, dict[str, str]] = {
     "supervision:community_service_new": row(O, O, D, D, D, D, L),
     "supervision:contact_new": row(O, O, D, D, D, D, L),
     "supervision:drug_test_new": row(O, O, D, D, D, D, L),
+    "supervision:intake": row(O, O, D, D, D, D, L),
+    "supervision:intake_open": row(O, O, D, D, D, D, L),
+    "supervision:intake_register": row(O, O, D, D, D, D, L),
     "supervision:note_new": row(O, O, D, D, D, D, L),
+    "supervision:person_detail": row(O, O, D, D, D, D, L),
     "supervision:referral_new": row(O, O, D, D, D, D, L),
     "supervision:referral_status": row(O, O, D, D, D, D, L),
     "supervision:report_detail": row(O, O, D, D, D, D, L),
@@ -210,6 +218,11 @@ CALLS: dict[str, tuple[str, Callable | None]] = {
     "supervision:report_new": ("POST", _case),
     "supervision:report_detail": ("GET", _page_record("report_id", "draft-reports")),
     "supervision:report_submit": ("POST", _page_record("report_id", "draft-reports")),
+    # intake and the person page (a person is found through their cases: another caseload's is a 404)
+    "supervision:intake": ("GET", None),
+    "supervision:intake_register": ("POST", None),
+    "supervision:intake_open": ("POST", _person),
+    "supervision:person_detail": ("GET", _person),
     # the supervisor's dashboard
     "dashboard:index": ("GET", None),
     "dashboard:me": ("GET", None),

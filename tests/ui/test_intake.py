@@ -45,7 +45,7 @@ def test_the_search_shows_the_matches_with_why_and_audits_who_it_showed(signed_i
     assert other_unit_case.offender.first_name not in page
     assert "1 more possible match" in page
     # and the search is one audit row naming the person shown
-    row = AuditEvent.objects.get(action="offender.searched")
+    row = AuditEvent.objects.get(action="offender.listed")
     assert (row.offender_ids, row.detail["elsewhere"]) == ([case.offender_id], 1)
 
 
@@ -53,7 +53,7 @@ def test_the_search_page_without_a_search_shows_no_one_and_writes_no_row(signed_
     response = signed_in.get(reverse("supervision:intake"))
     assert response.status_code == 200
     assert "Reyes" not in response.content.decode()
-    assert not AuditEvent.objects.filter(action="offender.searched").exists()
+    assert not AuditEvent.objects.filter(action="offender.listed").exists()
 
 
 def _person(**overrides) -> dict:
