@@ -196,16 +196,16 @@ def offenders_findable_at_intake(user: User | None) -> QuerySet[Offender]:
     return Offender.objects.filter(without_case | Q(pk__in=supervisions_visible_to(user).values("offender_id")))
 
 
-def offender_search(*, actor: User, identity: Identity) -> SearchResult:
-    """The possible matches of ``identity`` that ``actor`` may see, with the number of the others (people whose
-    cases are all out of the actor's scope), never who they are. Three queries."""
-    matches = offender_duplicates(identity=identity, among=offenders_findable_at_intake(actor))
+def offender_search(*, actor: User, identity: Identity, among: QuerySet[Offender] | None = None) -> SearchResult:
+    """The possible matches of ``identity`` that ``actor`` may see (``among``, default: whom they may find at
+    intake), with the number of the others (people out of the actor's scope), never who they are. Four
+    queries."""
+    findable = among if among is not None else offenders_findable_at_intake(actor)
     if identity.is_empty:
         return SearchResult()
+    matches = offender_duplicates(identity=identity, among=findable)
     elsewhere = (
-        Offender.objects.filter(_candidates(identity))
-        .exclude(pk__in=offenders_findable_at_intake(actor).values("pk"))
-        .prefetch_related("aliases")
+        Offender.objects.filter(_candidates(identity)).exclude(pk__in=findable.values("pk")).prefetch_related("aliases")
     )
     hidden = sum(1 for person in elsewhere[: MATCHES_LIMIT * 4] if _reasons(person, identity))
     return SearchResult(matches=matches, elsewhere=hidden)

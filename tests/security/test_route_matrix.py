@@ -102,6 +102,7 @@ MATRIX: dict[str, dict[str, str]] = {
     "api:drug-test-list": row(O, O, D, D, O, O, L),
     "api:me": row(O, O, O, O, O, O, L),
     "api:offender-detail": row(O, O, D, D, O, O, L),
+    "api:offender-duplicates": row(V, V, D, D, V, V, L),  # (nothing to look for: 400)
     "api:offender-list": row(O, O, D, D, O, O, L),
     "api:officer-detail": row(O, O, D, D, O, O, L),
     "api:officer-list": row(O, O, D, D, O, O, L),
@@ -255,6 +256,7 @@ CALLS: dict[str, tuple[str, Callable | None]] = {
     "api:officer-detail": ("GET", lambda w, c: {"pk": w.cases[c].officer_id}),
     "api:offender-list": ("GET", None),
     "api:offender-detail": ("GET", _record("offenders")),
+    "api:offender-duplicates": ("GET", None),
     "api:supervision-list": ("GET", None),
     "api:supervision-detail": ("GET", _record("supervisions")),
     "api:supervision-change-level": ("POST", _record("supervisions")),
