@@ -68,3 +68,48 @@ class OffenderCreateSerializer(StrictSerializer):
                 f"A person with this {label} is already registered: ask the agency to find their record."
             )
         return value
+
+
+class DuplicatesQuerySerializer(StrictSerializer):
+    """The identity to look for: any of the fields, at least a last name, a date of birth, a SID or an FBI number."""
+
+    first_name = _text("first_name", required=False, allow_blank=True, default="")
+    last_name = _text("last_name", required=False, allow_blank=True, default="")
+    date_of_birth = serializers.DateField(required=False, allow_null=True, default=None)
+    state_id = _text("state_id", required=False, allow_blank=True, default="")
+    fbi_number = _text("fbi_number", required=False, allow_blank=True, default="")
+
+    def validate(self, attrs):
+        if not any(attrs.get(name) for name in ("last_name", "date_of_birth", "state_id", "fbi_number")):
+            raise serializers.ValidationError(
+                {"last_name": ["Give a last name, a date of birth, a SID or an FBI number to look for."]}
+            )
+        return attrs
+
+
+class AliasNameSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    first_name = serializers.CharField()
+    last_name = serializers.CharField()
+
+
+class DuplicateMatchSerializer(serializers.Serializer):
+    """A possible match: the identity fields that decide it (never the record), and why it matches."""
+
+    offender = serializers.IntegerField(source="offender.pk", help_text="The person's id.")
+    agency_number = serializers.CharField(source="offender.agency_number")
+    first_name = serializers.CharField(source="offender.first_name")
+    middle_name = serializers.CharField(source="offender.middle_name")
+    last_name = serializers.CharField(source="offender.last_name")
+    date_of_birth = serializers.DateField(source="offender.date_of_birth")
+    state_id = serializers.CharField(source="offender.state_id")
+    fbi_number = serializers.CharField(source="offender.fbi_number")
+    aliases = AliasNameSerializer(source="offender.aliases.all", many=True)
+    reasons = serializers.ListField(child=serializers.CharField(), help_text="Why this person may be the same.")
+
+
+class DuplicatesSerializer(serializers.Serializer):
+    matches = DuplicateMatchSerializer(many=True)
+    elsewhere = serializers.IntegerField(
+        help_text="Possible matches among people whose cases the caller may not see: counted, never shown."
+    )

@@ -130,6 +130,35 @@ def condition_impose(
     """Record a condition the supervision's authority imposed by an order, effective ``imposed_on`` (the order
     may be the decision on ``report``)."""
     case_change_require(actor, supervision, "impose conditions")
+    return condition_impose_on_open_case(
+        actor=actor,
+        supervision=supervision,
+        condition_type=condition_type,
+        details=details,
+        imposed_on=imposed_on,
+        order_date=order_date,
+        order_reference=order_reference,
+        hours_required=hours_required,
+        report=report,
+    )
+
+
+@transaction.atomic
+def condition_impose_on_open_case(
+    *,
+    actor: User,
+    supervision: Supervision,
+    condition_type: ConditionType,
+    details: str,
+    imposed_on: date,
+    order_date: date,
+    order_reference: str,
+    hours_required: Decimal | None = None,
+    report: ViolationReport | None = None,
+) -> Condition:
+    """``condition_impose`` once the caller has checked the actor may: ``condition_impose`` (the case's officer
+    or a supervisor of its unit), or intake (``supervision_intake``: whoever opens a case in their unit imposes
+    its conditions, even when the case goes to another officer's caseload)."""
     supervision = supervision_lock(supervision.pk)
     supervision_require_open(supervision, "its conditions no longer change")
     reference = _clean_reference(order_reference)

@@ -2,6 +2,7 @@
 
 import logging
 from datetime import date, datetime
+from typing import Any
 
 from django.db import transaction
 
@@ -18,6 +19,7 @@ from supervision.models import (
     Supervision,
 )
 from supervision.services.check_ins import check_ins_schedule
+from supervision.services.history import history_attribute
 
 logger = logging.getLogger(__name__)
 
@@ -42,10 +44,12 @@ def supervision_open(
     status: str = SupervisionStatus.ACTIVE,
     now: datetime | None = None,
     unit: Unit | None = None,
+    reason: str = "",
+    detail: dict[str, Any] | None = None,
 ) -> Supervision:
     """Open a supervision and schedule its first check-ins from the contact standard. Without an
     ``officer`` the case goes to the officer of ``unit`` (default: the actor's unit) with the lowest
-    weighted caseload."""
+    weighted caseload. ``reason`` goes on the case's first history row, ``detail`` on the audit row."""
     if officer is None:
         from supervision.services.assignment import officer_for_intake
 
@@ -71,7 +75,9 @@ def supervision_open(
     )
 
     supervision.full_clean()
+    if reason:
+        history_attribute(supervision, actor=actor, reason=reason)
     supervision.save()
-    audit_record(actor=actor, action="supervision.opened", obj=supervision, offender_id=offender.pk)
+    audit_record(actor=actor, action="supervision.opened", obj=supervision, offender_id=offender.pk, detail=detail)
     check_ins_schedule(supervision=supervision, now=now, actor=actor)
     return supervision

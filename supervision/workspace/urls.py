@@ -2,13 +2,26 @@
 
 from django.urls import path
 
-from supervision.workspace import case_views, condition_views, person_record_views, report_views, risk_views, views
+from supervision.workspace import (
+    case_views,
+    condition_views,
+    intake_views,
+    person_record_views,
+    person_views,
+    report_views,
+    risk_views,
+    views,
+)
 
 app_name = "supervision"
 
 urlpatterns = [
     path("caseload/", views.caseload, name="caseload"),
     path("cases/<int:case_id>/", views.case_detail, name="case_detail"),
+    path("intake/", intake_views.intake, name="intake"),
+    path("intake/new/", intake_views.intake_register, name="intake_register"),
+    path("people/<int:person_id>/", person_views.person_detail, name="person_detail"),
+    path("people/<int:person_id>/open/", intake_views.intake_open, name="intake_open"),
     path("cases/<int:case_id>/level/", case_views.case_level, name="case_level"),
     path("cases/<int:case_id>/status/", case_views.case_status, name="case_status"),
     path("cases/<int:case_id>/close/", case_views.case_close, name="case_close"),

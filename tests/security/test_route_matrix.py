@@ -45,6 +45,10 @@ def _case(w, c):
     return {"case_id": w.cases[c].pk}
 
 
+def _person(w, c):
+    return {"person_id": w.cases[c].offender_id}
+
+
 def _record(resource):
     return lambda w, c: {"pk": w.records[(resource, c)].pk}
 
@@ -131,6 +135,7 @@ MATRIX: dict[str, dict[str, str]] = {
     "api:risk-assessment-detail": row(O, O, D, D, O, O, L),
     "api:risk-assessment-list": row(O, O, D, D, O, O, L),
     "api:offender-detail": row(O, O, D, D, O, O, L),
+    "api:offender-duplicates": row(V, V, D, D, V, V, L),  # (nothing to look for: 400)
     "api:offender-list": row(O, O, D, D, O, O, L),
     "api:officer-detail": row(O, O, D, D, O, O, L),
     "api:officer-list": row(O, O, D, D, O, O, L),
@@ -210,7 +215,11 @@ MATRIX: dict[str, dict[str, str]] = {
     "supervision:condition_new": row(O, O, D, D, D, D, L),
     "supervision:contact_new": row(O, O, D, D, D, D, L),
     "supervision:drug_test_new": row(O, O, D, D, D, D, L),
+    "supervision:intake": row(O, O, D, D, D, D, L),
+    "supervision:intake_open": row(O, O, D, D, D, D, L),
+    "supervision:intake_register": row(O, O, D, D, D, D, L),
     "supervision:note_new": row(O, O, D, D, D, D, L),
+    "supervision:person_detail": row(O, O, D, D, D, D, L),
     "supervision:referral_new": row(O, O, D, D, D, D, L),
     "supervision:referral_status": row(O, O, D, D, D, D, L),
     "supervision:report_detail": row(O, O, D, D, D, D, L),
@@ -270,6 +279,11 @@ CALLS: dict[str, tuple[str, Callable | None]] = {
     "supervision:report_submit": ("POST", _page_record("report_id", "draft-reports")),
     **PERSON_RECORD_CALLS,
     "supervision:risk_assessment_new": ("POST", _case),
+    # intake and the person page (a person is found through their cases: another caseload's is a 404)
+    "supervision:intake": ("GET", None),
+    "supervision:intake_register": ("POST", None),
+    "supervision:intake_open": ("POST", _person),
+    "supervision:person_detail": ("GET", _person),
     # the supervisor's dashboard
     "dashboard:index": ("GET", None),
     "dashboard:me": ("GET", None),
@@ -305,6 +319,7 @@ CALLS: dict[str, tuple[str, Callable | None]] = {
     "api:officer-detail": ("GET", lambda w, c: {"pk": w.cases[c].officer_id}),
     "api:offender-list": ("GET", None),
     "api:offender-detail": ("GET", _record("offenders")),
+    "api:offender-duplicates": ("GET", None),
     "api:supervision-list": ("GET", None),
     "api:supervision-detail": ("GET", _record("supervisions")),
     "api:supervision-change-level": ("POST", _record("supervisions")),

@@ -486,6 +486,40 @@ PAGES: dict[str, Page] = {
         lambda w: {"disposition": _choice(Disposition.values), "disposed_on": _days(), "note": _texts()},
         _report_pages,
     ),
+    "intake_register": Page(
+        "officer",
+        lambda w: reverse("supervision:intake_register"),
+        lambda w: {
+            **{name: _texts() for name in ("first_name", "middle_name", "last_name", "phone", "email")},
+            "date_of_birth": _days(),
+            "state_id": st.one_of(st.just(w.case.offender.state_id), _texts()),
+            "fbi_number": _texts(),
+            "primary_language": _texts(),
+            "different_person": _choice(["on", "true"]),
+        },
+    ),
+    "intake_open": Page(
+        "supervisor",
+        lambda w: reverse("supervision:intake_open", args=[w.case.offender_id]),
+        lambda w: {
+            "supervision_type": _choice(SupervisionType.values),
+            "court": _ids(w.case.court_id),
+            "parole_board": _ids(w.case.court_id),
+            "docket_number": _texts(),
+            "offense": _texts(),
+            "start_date": _days(),
+            "end_date": _days(),
+            "level": _choice(SupervisionLevel.values),
+            "order_date": _days(),
+            "order_reference": _texts(),
+            "standard_conditions": _many(_ids(w.condition.condition_type_id)),
+            "special_type_1": _ids(w.condition.condition_type_id),
+            "special_details_1": _texts(),
+            "special_hours_1": _numbers(),
+            "officer": _ids(w.users["officer"].pk, w.users["colleague"].pk, w.users["clerk"].pk),
+            "officer_reason": _texts(),
+        },
+    ),
     "review_approve": Page("supervisor", _review_url("review_approve"), lambda w: {"x": _anything()}, _report_pages),
     "review_return": Page("supervisor", _review_url("review_return"), lambda w: {"comment": _texts()}, _report_pages),
     "reassign": Page(
@@ -622,6 +656,14 @@ FILTER_PAGES: dict[str, Page] = {
         },
     ),
     "case_timeline": Page("officer", _case_url("case_detail"), lambda w: {"kind": _anything(), "page": _numbers()}),
+    "intake_search": Page(
+        "officer",
+        lambda w: reverse("supervision:intake"),
+        lambda w: {
+            **{name: _texts() for name in ("first_name", "last_name", "state_id", "fbi_number")},
+            "date_of_birth": _days(),
+        },
+    ),
     "report_new_preselected": Page(
         "officer", _case_url("report_new"), lambda w: {"violation": _many(_ids(w.violation.pk))}
     ),
