@@ -156,7 +156,7 @@ def audited_list_page(
     if router.db_for_write(AuditEvent) != alias:
         raise ImproperlyConfigured("audited_list_page reads and writes one database.")
     connection = connections[alias]
-    page = queryset[offset : offset + limit]
+    page = queryset.all()[offset : offset + limit]  # a fresh clone: the queryset may have been read
     compiler = page.query.get_compiler(using=alias)
     page_sql, page_params = compiler.as_sql()
     count_sql, count_params = queryset.order_by().query.get_compiler(using=alias).as_sql()

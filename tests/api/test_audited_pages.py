@@ -8,10 +8,11 @@ import datetime
 from unittest import mock
 
 import pytest
-from django.db import DatabaseError, connection
+from django.db import IntegrityError
 
 from agency.api.pagination import PageNumberPagination
 from agency.audit import audited_list_page
+from agency.middleware import RequestContext
 from agency.models import AuditEvent
 from supervision.models import Supervision
 from tests.supervision.factories import CheckInFactory, SupervisionFactory
@@ -21,19 +22,11 @@ pytestmark = pytest.mark.django_db
 
 @contextlib.contextmanager
 def audit_table_refusing_writes():
-    """The database itself refuses every INSERT into the audit table (a trigger, dropped with the test's
-    transaction): what a full disk, a revoked grant or a broken constraint would do, on every path that
-    writes a row, the ORM's and a statement of its own alike."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "CREATE FUNCTION tests_refuse_audit() RETURNS trigger LANGUAGE plpgsql AS "
-            "$$ BEGIN RAISE EXCEPTION 'audit table unavailable'; END $$"
-        )
-        cursor.execute(
-            "CREATE TRIGGER tests_refuse_audit BEFORE INSERT ON agency_auditevent "
-            "FOR EACH ROW EXECUTE FUNCTION tests_refuse_audit()"
-        )
-    yield
+    """The database refuses every audit row written during the request: each breaks the table's check
+    constraint (a row written in a request names its source address, and this request has none). A refusal
+    by the database itself, on every path that writes a row, the ORM's and a statement of its own alike."""
+    with mock.patch("agency.middleware.client_address", return_value=None):
+        yield
 
 
 def _last_row() -> int:
@@ -183,7 +176,11 @@ def test_a_list_is_refused_when_its_audit_row_cannot_be_written(world, client_fo
 def test_the_statement_fails_whole_when_the_row_cannot_be_written(world):
     # given a database that refuses audit rows
     queryset = Supervision.objects.order_by("-start_date", "-id").values_list("docket_number", "pk", "offender_id")
-    with audit_table_refusing_writes(), pytest.raises(DatabaseError, match="audit table unavailable"):
+    no_address = mock.Mock(get=lambda: RequestContext(source_ip=None, request_id="no-address"))  # the check refuses it
+    with (
+        mock.patch("agency.audit.current_request", no_address),
+        pytest.raises(IntegrityError, match="auditevent_request_rows_have_source_ip"),
+    ):
         # when a page is read with its row
         audited_list_page(
             queryset,
