@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('supervision', '0007_condition_orders_violation_corrections'),
+        ('supervision', '0008_contact_standard_keys'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -43,7 +43,7 @@ def add_sample_instrument(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('offenders', '0003_bounded_risk_assessment_notes'),
+        ('offenders', '0004_person_record'),
         ('supervision', '0007_condition_orders_violation_corrections'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('agency', '0008_webhook_events_case_lifecycle'),
-        ('supervision', '0007_condition_orders_violation_corrections'),
+        ('supervision', '0009_custody_and_closure_requests'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
