@@ -33,7 +33,7 @@ from django.utils import timezone
 from agency.access import is_active_user
 from agency.choices import Role
 from agency.models import User
-from offenders.models import Address, Alias, Employment, Offender
+from offenders.models import Address, Alias, EmergencyContact, Employment, Offender
 from supervision.access import offenders_visible_to, supervisions_visible_to
 from supervision.models import Supervision
 
@@ -224,10 +224,10 @@ def person_get(*, actor: User, person_id: Any) -> Offender:
         offenders_findable_at_intake(actor)
         .filter(pk=person_id)
         .prefetch_related(
-            Prefetch("aliases", queryset=Alias.objects.order_by("last_name", "first_name")),
+            Prefetch("aliases", queryset=Alias.objects.filter(ended_on__isnull=True).order_by("last_name", "first_name")),
             Prefetch("addresses", queryset=Address.objects.filter(current), to_attr="current_addresses"),
             Prefetch("employments", queryset=Employment.objects.filter(current), to_attr="current_employments"),
-            "emergency_contacts",
+            Prefetch("emergency_contacts", queryset=EmergencyContact.objects.filter(ended_on__isnull=True)),
         )
         .first()
     )
