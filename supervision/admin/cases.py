@@ -12,6 +12,7 @@ from supervision.admin.base import (
     CaseRecordReadOnlyMixin,
 )
 from supervision.models import (
+    CaseAccessGrant,
     CommunityServiceEntry,
     Condition,
     ConditionType,
@@ -165,3 +166,13 @@ class CommunityServiceEntryAdmin(CaseRecordReadOnlyMixin, AuditedAdminMixin, Sim
     raw_id_fields = ("condition",)
     autocomplete_fields = ("recorded_by",)
     date_hierarchy = "performed_on"
+
+
+@admin.register(CaseAccessGrant)
+class CaseAccessGrantAdmin(CaseRecordAdmin):
+    """Who else may see a restricted case: granted and revoked on the case's "Restrict access" page."""
+
+    list_display = ("person", "supervision", "user", "granted_by", "granted_at", "revoked_at")
+    list_select_related = ("supervision__offender", "user", "granted_by")
+    autocomplete_fields = ("supervision", "user", "granted_by", "revoked_by")
+    date_hierarchy = "granted_at"

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from supervision.workspace import case_views, report_views, views
+from supervision.workspace import case_views, report_views, restriction_views, views
 
 app_name = "supervision"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("cases/<int:case_id>/level/", case_views.case_level, name="case_level"),
     path("cases/<int:case_id>/status/", case_views.case_status, name="case_status"),
     path("cases/<int:case_id>/close/", case_views.case_close, name="case_close"),
+    path("cases/<int:case_id>/restriction/", restriction_views.case_restriction, name="case_restriction"),
     path(
         "cases/<int:case_id>/check-ins/<int:check_in_id>/complete/", views.check_in_complete, name="check_in_complete"
     ),

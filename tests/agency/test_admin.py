@@ -19,6 +19,7 @@ from agency.audit import audit_record
 from agency.models import ApiTokenScope, AuditEvent, Court, User, WebhookDelivery, WebhookSubscription
 from offenders.models import Alias, EmergencyContact, Offender, RiskAssessment
 from supervision.models import (
+    CaseAccessGrant,
     CaseNote,
     CheckInPlan,
     CommunityServiceEntry,
@@ -36,6 +37,7 @@ from tests.agency.factories import (
     IntegratorFactory,
     OfficerFactory,
     ParoleBoardFactory,
+    SupervisorFactory,
     UnitFactory,
 )
 from tests.offenders.factories import AddressFactory, EmploymentFactory, OffenderFactory
@@ -66,6 +68,7 @@ CASE_RECORDS = {
     "offenders.emergencycontact",
     "offenders.riskassessment",
     "supervision.supervision",
+    "supervision.caseaccessgrant",
     "supervision.condition",
     "supervision.communityserviceentry",
     "supervision.checkin",
@@ -147,6 +150,13 @@ MAKERS: dict[str, Callable[[], Model]] = {
         assessor=OfficerFactory(),
     ),
     "supervision.supervision": SupervisionFactory,
+    "supervision.caseaccessgrant": lambda: CaseAccessGrant.objects.create(
+        supervision=SupervisionFactory(is_restricted=True, restriction_reason="A colleague's son."),
+        user=OfficerFactory(),
+        reason="Covers the case while its officer is away.",
+        granted_by=SupervisorFactory(),
+        granted_at=datetime.datetime(2025, 6, 1, 9, 0, tzinfo=datetime.UTC),
+    ),
     "supervision.conditiontype": ConditionTypeFactory,
     "supervision.condition": ConditionFactory,
     "supervision.communityserviceentry": lambda: CommunityServiceEntry.objects.create(

@@ -43,6 +43,7 @@ HTML_PAGES = (
     "password_change",
     "password_change_done",
     "supervision:case_close",
+    "supervision:case_restriction",
     "supervision:case_detail",
     "supervision:case_level",
     "supervision:case_status",

@@ -149,6 +149,8 @@ MATRIX: dict[str, dict[str, str]] = {
     "password_change": row(O, O, O, O, O, O, L),
     "password_change_done": row(O, O, O, O, O, O, L),
     "supervision:case_close": row(O, O, D, D, D, D, L),
+    # restricting a case: the supervisors of its unit only (an empty POST shows the page again)
+    "supervision:case_restriction": row(D, O, D, D, D, D, L),
     "supervision:case_detail": row(O, O, D, D, D, D, L),
     "supervision:case_level": row(O, O, D, D, D, D, L),
     "supervision:case_status": row(O, O, D, D, D, D, L),
@@ -197,6 +199,7 @@ CALLS: dict[str, tuple[str, Callable | None]] = {
     "supervision:case_level": ("POST", _case),
     "supervision:case_status": ("POST", _case),
     "supervision:case_close": ("POST", _case),
+    "supervision:case_restriction": ("POST", _case),
     "supervision:check_in_complete": ("POST", _page_record("check_in_id", "check-ins")),
     "supervision:check_in_excuse": ("POST", _page_record("check_in_id", "check-ins")),
     "supervision:contact_new": ("POST", _case),
