@@ -115,6 +115,7 @@ MATRIX: dict[str, dict[str, str]] = {
     "api:violation-dismiss": row(O, V, D, D, D, D, L),
     "api:violation-list": row(O, O, D, D, O, O, L),
     "api:violation-withdraw": row(O, V, D, D, D, D, L),
+    "api:violation-merge": row(V, V, D, D, V, V, L),  # an empty body: `into` is required
     "api:violation-report-acknowledge": row(D, D, O, O, D, D, L),
     "api:violation-report-approve": row(D, O, D, D, D, D, L),
     "api:violation-report-detail": row(O, O, O, O, O, O, L),
@@ -266,6 +267,7 @@ CALLS: dict[str, tuple[str, Callable | None]] = {
     "api:violation-list": ("GET", None),
     "api:violation-detail": ("GET", _record("violations")),
     "api:violation-withdraw": ("POST", _record("violations")),
+    "api:violation-merge": ("POST", _record("violations")),
     "api:violation-dismiss": ("POST", _record("violations")),
     "api:violation-report-list": ("GET", None),
     "api:violation-report-detail": ("GET", _record("violation-reports")),
