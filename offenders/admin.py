@@ -1,5 +1,6 @@
-"""The Django admin for the people under supervision and their history. Records are corrected or
-end-dated, never deleted; every save is audited (see ``agency.admin.AuditedAdminMixin``)."""
+"""The Django admin for the people under supervision and their history: view only
+(``supervision.admin.base.CaseRecordReadOnlyMixin``). A person's record is written on the case pages and
+through the API, where the agency's rules apply; nothing is deleted."""
 
 from typing import ClassVar
 
@@ -9,22 +10,23 @@ from simple_history.admin import SimpleHistoryAdmin
 from agency.admin import AuditedAdminMixin, AuditedInlineMixin, ReadOnlyAdmin
 from offenders import risk_admin  # noqa: F401 (registers the risk instruments' admin)
 from offenders.models import Address, Alias, EmergencyContact, Employment, Offender, Phone, Photo, RiskAssessment
+from supervision.admin.base import CaseRecordReadOnlyInlineMixin, CaseRecordReadOnlyMixin
 
 _OFFENDER_SEARCH = ("offender__agency_number", "offender__last_name", "offender__first_name", "offender__state_id")
 
 
-class AliasInline(AuditedInlineMixin, admin.TabularInline):
+class AliasInline(CaseRecordReadOnlyInlineMixin, AuditedInlineMixin, admin.TabularInline):
     model = Alias
     extra = 0
 
 
-class AddressInline(AuditedInlineMixin, admin.TabularInline):
+class AddressInline(CaseRecordReadOnlyInlineMixin, AuditedInlineMixin, admin.TabularInline):
     model = Address
     extra = 0
     fields = ("kind", "line1", "line2", "city", "state", "postal_code", "start_date", "end_date", "verified_on")
 
 
-class EmploymentInline(AuditedInlineMixin, admin.StackedInline):
+class EmploymentInline(CaseRecordReadOnlyInlineMixin, AuditedInlineMixin, admin.StackedInline):
     model = Employment
     extra = 0
     fields = (
@@ -35,19 +37,19 @@ class EmploymentInline(AuditedInlineMixin, admin.StackedInline):
     )
 
 
-class EmergencyContactInline(AuditedInlineMixin, admin.TabularInline):
+class EmergencyContactInline(CaseRecordReadOnlyInlineMixin, AuditedInlineMixin, admin.TabularInline):
     model = EmergencyContact
     extra = 0
 
 
-class RiskAssessmentInline(AuditedInlineMixin, admin.TabularInline):
+class RiskAssessmentInline(CaseRecordReadOnlyInlineMixin, AuditedInlineMixin, admin.TabularInline):
     model = RiskAssessment
     extra = 0
     autocomplete_fields = ("assessor",)
 
 
 @admin.register(Offender)
-class OffenderAdmin(AuditedAdminMixin, SimpleHistoryAdmin):
+class OffenderAdmin(CaseRecordReadOnlyMixin, AuditedAdminMixin, SimpleHistoryAdmin):
     list_display = ("agency_number", "last_name", "first_name", "date_of_birth", "state_id", "fbi_number", "updated_at")
     search_fields = ("=agency_number", "last_name", "first_name", "=state_id", "=fbi_number", "aliases__last_name")
     readonly_fields = ("agency_number", "created_at", "updated_at")
@@ -72,7 +74,7 @@ class OffenderAdmin(AuditedAdminMixin, SimpleHistoryAdmin):
     inlines = [AliasInline, AddressInline, EmploymentInline, EmergencyContactInline, RiskAssessmentInline]
 
 
-class OffenderRecordAdmin(AuditedAdminMixin, SimpleHistoryAdmin):
+class OffenderRecordAdmin(CaseRecordReadOnlyMixin, AuditedAdminMixin, SimpleHistoryAdmin):
     """One row of a person's history, shown with the person it belongs to."""
 
     # Annotated: each record's admin adds to them.

@@ -224,7 +224,9 @@ def person_get(*, actor: User, person_id: Any) -> Offender:
         offenders_findable_at_intake(actor)
         .filter(pk=person_id)
         .prefetch_related(
-            Prefetch("aliases", queryset=Alias.objects.filter(ended_on__isnull=True).order_by("last_name", "first_name")),
+            Prefetch(
+                "aliases", queryset=Alias.objects.filter(ended_on__isnull=True).order_by("last_name", "first_name")
+            ),
             Prefetch("addresses", queryset=Address.objects.filter(current), to_attr="current_addresses"),
             Prefetch("employments", queryset=Employment.objects.filter(current), to_attr="current_employments"),
             Prefetch("emergency_contacts", queryset=EmergencyContact.objects.filter(ended_on__isnull=True)),

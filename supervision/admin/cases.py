@@ -1,24 +1,24 @@
-"""Reference data (the condition catalogue, contact standards), supervisions and their conditions."""
+"""Reference data (the condition catalogue, contact standards: editable), supervisions and their conditions (view
+only, ``base.CaseRecordReadOnlyMixin``)."""
 
-from typing import Any
-
-from django import forms
 from django.contrib import admin
-from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from agency.admin import AuditedAdminMixin, AuditedInlineMixin, deactivate_selected
-from agency.choices import Role
-from agency.http import signed_in_user
-from supervision.admin.base import CaseRecordAdmin
+from supervision.admin.base import (
+    VIEW_ONLY,
+    CaseRecordAdmin,
+    CaseRecordReadOnlyInlineMixin,
+    CaseRecordReadOnlyMixin,
+)
 from supervision.models import (
+    CaseAccessGrant,
     CommunityServiceEntry,
     Condition,
     ConditionType,
     ContactStandard,
     Supervision,
 )
-from supervision.services import check_ins_schedule
 
 # --- Reference data -----------------------------------------------------------------------------------
 
@@ -94,7 +94,7 @@ class ContactStandardAdmin(AuditedAdminMixin, admin.ModelAdmin):
 # --- Supervisions and conditions ----------------------------------------------------------------------
 
 
-class ConditionInline(AuditedInlineMixin, admin.TabularInline):
+class ConditionInline(CaseRecordReadOnlyInlineMixin, AuditedInlineMixin, admin.TabularInline):
     model = Condition
     extra = 0
     fields = (
@@ -108,43 +108,12 @@ class ConditionInline(AuditedInlineMixin, admin.TabularInline):
     )
 
 
-class SupervisionAdminForm(forms.ModelForm):
-    """The case follows its officer: assigned to an officer, in the officer's unit (as when a case is
-    opened on the case pages), so that the right supervisor sees it."""
-
-    class Meta:
-        model = Supervision
-        fields = (
-            "offender",
-            "supervision_type",
-            "docket_number",
-            "offense",
-            "court",
-            "parole_board",
-            "start_date",
-            "end_date",
-            "status",
-            "closed_on",
-            "closure_reason",
-            "level",
-            "officer",
-            "unit",
-        )
-
-    def clean(self) -> dict[str, Any]:
-        super().clean()
-        data = self.cleaned_data
-        officer, unit = data.get("officer"), data.get("unit")
-        if officer is not None and (officer.role != Role.OFFICER or not officer.unit_id):
-            self.add_error("officer", "A case must be assigned to an officer who belongs to a unit.")
-        elif officer is not None and unit is not None and unit.pk != officer.unit_id:
-            self.add_error("unit", f"The case belongs to its officer's unit: {officer.unit}.")
-        return data
-
-
 @admin.register(Supervision)
-class SupervisionAdmin(AuditedAdminMixin, SimpleHistoryAdmin):
-    form = SupervisionAdminForm
+class SupervisionAdmin(CaseRecordReadOnlyMixin, AuditedAdminMixin, SimpleHistoryAdmin):
+    """View only: a case is opened, assigned, re-levelled, its status changed and closed through its services
+    (the case pages, the dashboard and the API), which re-plan its check-ins, keep the reason in its history,
+    audit and emit the change."""
+
     list_display = (
         "docket_number",
         "offender",
@@ -168,13 +137,11 @@ class SupervisionAdmin(AuditedAdminMixin, SimpleHistoryAdmin):
         "officer__username",
         "officer__last_name",
     )
-    autocomplete_fields = ("offender", "officer")
-    readonly_fields = ("created_at", "updated_at")
     date_hierarchy = "start_date"
     show_full_result_count = False
     inlines = [ConditionInline]
     fieldsets = (
-        ("Case", {"fields": ("offender", "supervision_type", "docket_number", "offense")}),
+        ("Case", {"fields": ("offender", "supervision_type", "docket_number", "offense"), "description": VIEW_ONLY}),
         (
             "Authority",
             {
@@ -185,47 +152,13 @@ class SupervisionAdmin(AuditedAdminMixin, SimpleHistoryAdmin):
                 ),
             },
         ),
-        (
-            "Term and status",
-            {
-                "fields": ("start_date", "end_date", "status", "closed_on", "closure_reason"),
-                "description": (
-                    "Parole is always active supervision, never inactive. A closed case needs its closure "
-                    "date and reason; an open case has neither."
-                ),
-            },
-        ),
-        (
-            "Assignment",
-            {
-                "fields": ("level", "officer", "unit"),
-                "description": (
-                    "The level's contact standard sets how often check-ins are scheduled. Once the case is "
-                    "open, change its level, status or closure on the case page (or through the API) and "
-                    "reassign it from the dashboard: those keep the reason and re-plan the check-ins."
-                ),
-            },
-        ),
+        ("Term and status", {"fields": ("start_date", "end_date", "status", "closed_on", "closure_reason")}),
+        ("Assignment", {"fields": ("level", "officer", "unit")}),
         ("Record", {"fields": ("created_at", "updated_at")}),
     )
 
-    # An open case's lifecycle goes through its services (the case page's level, status and close forms,
-    # the API's actions, the dashboard's reassignment), which re-plan its check-ins, keep the reason in its
-    # history, audit and emit the change: here those fields are shown, not edited.
-    LIFECYCLE_FIELDS = ("status", "closed_on", "closure_reason", "level", "officer", "unit")
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Supervision | None = None) -> tuple[str, ...]:
-        readonly = tuple(super().get_readonly_fields(request, obj))
-        return (*readonly, *self.LIFECYCLE_FIELDS) if obj is not None else readonly
-
-    def save_model(self, request: HttpRequest, obj: Supervision, form, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        if not change:
-            # The same rule as opening a case on the case pages: schedule its first check-ins.
-            check_ins_schedule(supervision=obj, actor=signed_in_user(request))
-
-
-class CommunityServiceEntryInline(AuditedInlineMixin, admin.TabularInline):
+class CommunityServiceEntryInline(CaseRecordReadOnlyInlineMixin, AuditedInlineMixin, admin.TabularInline):
     model = CommunityServiceEntry
     extra = 0
     autocomplete_fields = ("recorded_by",)
@@ -250,10 +183,20 @@ class ConditionAdmin(CaseRecordAdmin):
 
 
 @admin.register(CommunityServiceEntry)
-class CommunityServiceEntryAdmin(AuditedAdminMixin, SimpleHistoryAdmin):
+class CommunityServiceEntryAdmin(CaseRecordReadOnlyMixin, AuditedAdminMixin, SimpleHistoryAdmin):
     list_display = ("performed_on", "hours", "organisation", "condition", "recorded_by")
     list_select_related = ("condition__condition_type", "recorded_by")
     search_fields = ("organisation", "=condition__supervision__docket_number")
     raw_id_fields = ("condition",)
     autocomplete_fields = ("recorded_by",)
     date_hierarchy = "performed_on"
+
+
+@admin.register(CaseAccessGrant)
+class CaseAccessGrantAdmin(CaseRecordAdmin):
+    """Who else may see a restricted case: granted and revoked on the case's "Restrict access" page."""
+
+    list_display = ("person", "supervision", "user", "granted_by", "granted_at", "revoked_at")
+    list_select_related = ("supervision__offender", "user", "granted_by")
+    autocomplete_fields = ("supervision", "user", "granted_by", "revoked_by")
+    date_hierarchy = "granted_at"

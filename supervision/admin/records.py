@@ -1,9 +1,15 @@
-"""Check-ins, drug tests and their substances, case notes, referrals."""
+"""Check-ins, drug tests and their substances, case notes, referrals: view only (``base.CaseRecordReadOnlyMixin``)."""
 
 from django.contrib import admin
 
 from agency.admin import AuditedAdminMixin, AuditedInlineMixin
-from supervision.admin.base import CASE_SEARCH, CORRECTIONS_ONLY, CaseRecordAdmin
+from supervision.admin.base import (
+    CASE_SEARCH,
+    VIEW_ONLY,
+    CaseRecordAdmin,
+    CaseRecordReadOnlyInlineMixin,
+    CaseRecordReadOnlyMixin,
+)
 from supervision.models import (
     CaseNote,
     CheckIn,
@@ -23,7 +29,7 @@ class CheckInAdmin(CaseRecordAdmin):
     readonly_fields = ("created_at", "updated_at")
     date_hierarchy = "due_at"
     fieldsets = (
-        (None, {"fields": ("supervision", "kind", "origin"), "description": CORRECTIONS_ONLY}),
+        (None, {"fields": ("supervision", "kind", "origin"), "description": VIEW_ONLY}),
         (
             "Window",
             {
@@ -42,7 +48,7 @@ class CheckInAdmin(CaseRecordAdmin):
     )
 
 
-class DrugTestSubstanceResultInline(AuditedInlineMixin, admin.TabularInline):
+class DrugTestSubstanceResultInline(CaseRecordReadOnlyInlineMixin, AuditedInlineMixin, admin.TabularInline):
     model = DrugTestSubstanceResult
     extra = 0
 
@@ -60,7 +66,7 @@ class DrugTestAdmin(CaseRecordAdmin):
             None,
             {
                 "fields": ("supervision", "collected_at", "reason", "specimen", "panel", "result", "recorded_by"),
-                "description": CORRECTIONS_ONLY,
+                "description": VIEW_ONLY,
             },
         ),
         ("Laboratory", {"fields": ("lab_confirmation", "lab_name", "notes")}),
@@ -69,7 +75,7 @@ class DrugTestAdmin(CaseRecordAdmin):
 
 
 @admin.register(DrugTestSubstanceResult)
-class DrugTestSubstanceResultAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class DrugTestSubstanceResultAdmin(CaseRecordReadOnlyMixin, AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("drug_test", "substance", "result", "level_ng_ml")
     list_filter = ("substance", "result")
     list_select_related = ("drug_test",)

@@ -1,13 +1,12 @@
-"""Violations, violation reports (view only from their submission on), their violations and deliveries."""
+"""Violations, violation reports, their violations and deliveries: view only."""
 
 from typing import ClassVar
 
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
 from agency.admin import AuditedInlineMixin, ReadOnlyAdmin
-from supervision.admin.base import CaseRecordAdmin
+from supervision.admin.base import CaseRecordAdmin, CaseRecordReadOnlyInlineMixin, CaseRecordReadOnlyMixin
 from supervision.models import (
     ReportDelivery,
     ReportViolation,
@@ -39,17 +38,11 @@ class ViolationAdmin(CaseRecordAdmin):
     )
 
 
-class ReportDeliveryInline(AuditedInlineMixin, admin.TabularInline):
+class ReportDeliveryInline(CaseRecordReadOnlyInlineMixin, AuditedInlineMixin, admin.TabularInline):
     model = ReportDelivery
     extra = 0
     fields = ("court", "parole_board", "status", "attempts", "last_error", "created_at", "delivered_at")
     readonly_fields = fields
-
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
 
 @admin.register(ViolationReport)
@@ -57,7 +50,8 @@ class ViolationReportAdmin(CaseRecordAdmin):
     """View only. A report is written by its author and moves through its lifecycle on the case pages, the
     review pages, the inbox and the API, whose services keep the four eyes and route it to the authority of
     its supervision; from its submission on its content never changes (the model and the database refuse
-    it), so a correction is a new report, not an edit here. Nothing here is added, changed or reverted."""
+    it), so a correction is a new report, not an edit here. Nothing here is added, changed or reverted
+    (``CaseRecordAdmin`` is view only)."""
 
     list_display = (
         "__str__",
@@ -138,25 +132,9 @@ class ViolationReportAdmin(CaseRecordAdmin):
     def report_editors(self, obj: ViolationReport) -> str:
         return ", ".join(user.get_full_name() or user.username for user in obj.editors.order_by("pk"))
 
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def history_form_view(self, request: HttpRequest, object_id, version_id, extra_context=None):
-        # django-simple-history saves a POST to a past version's page (a "revert") without asking for the
-        # change permission: a past version of a report is shown, never written back.
-        if request.method == "POST":
-            raise PermissionDenied("A violation report is not reverted: its history is shown as it was.")
-        return super().history_form_view(request, object_id, version_id, extra_context)
-
-    def save_model(self, request: HttpRequest, obj, form, change: bool) -> None:
-        raise PermissionDenied("Violation reports are written on the case pages and through the API.")
-
 
 @admin.register(ReportViolation)
-class ReportViolationAdmin(ReadOnlyAdmin):
+class ReportViolationAdmin(CaseRecordReadOnlyMixin, ReadOnlyAdmin):
     """Which report holds which violation (written with the report by its services): view only."""
 
     list_display = ("report", "violation", "live")
@@ -168,7 +146,7 @@ class ReportViolationAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ReportDelivery)
-class ReportDeliveryAdmin(ReadOnlyAdmin):
+class ReportDeliveryAdmin(CaseRecordReadOnlyMixin, ReadOnlyAdmin):
     """Deliveries are recorded with an approval and carried out by a background job: view only."""
 
     list_display = ("report", "court", "parole_board", "status", "attempts", "created_at", "delivered_at")

@@ -315,6 +315,19 @@ class ViolationCorrectionSerializer(StrictSerializer):
     )
 
 
+class ViolationMergeSerializer(StrictSerializer):
+    into = _case_record_field(
+        Violation, help_text="The violation kept: the one recorded for the missed check-in or failed test, same case."
+    )
+    reason = text_field(
+        Violation,
+        "correction_reason",
+        required=False,
+        default="",
+        help_text="Why (by default: recorded twice, the same event as the violation kept).",
+    )
+
+
 class ViolationCreateSerializer(StrictSerializer):
     supervision = supervision_field()
     kind = serializers.ChoiceField(choices=ViolationKind.choices)

@@ -230,6 +230,31 @@ class ViolationViewSet(ScopedReadViewSet):
     def dismiss(self, request, pk=None):
         return self._correct(services.violation_dismiss)
 
+    @extend_schema(
+        summary="Merge a violation into the one recorded for the same event",
+        description="A violation recorded by hand about a missed check-in or a failed test that already has its "
+        "automatic violation is withdrawn, pointing to the one kept (`merged_into`); the kept one takes the "
+        "condition the merged one cited when it cites none. Answers the violation kept. 400: `into` is not a "
+        "violation of the same case recorded for a check-in or test, or is no longer live, or this violation is "
+        "itself the automatic one; 409: this violation is held by a violation report (`report`) or no longer "
+        "open or answered, or the case is closed.",
+        request=s.ViolationMergeSerializer,
+        responses={200: s.ViolationSerializer},
+        examples=[
+            OpenApiExample(
+                "Recorded twice",
+                request_only=True,
+                value={"into": 1207, "reason": "Same positive test as the automatic violation."},
+            )
+        ],
+    )
+    @action(detail=True, methods=["post"])
+    def merge(self, request, pk=None):
+        violation = self.get_object()
+        data = self.validated(s.ViolationMergeSerializer)
+        kept = services.violation_merge(actor=request.user, violation=violation, **data)
+        return self.respond(kept)
+
 
 @extend_schema_view(
     list=extend_schema(

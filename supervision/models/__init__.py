@@ -27,6 +27,7 @@ from supervision.models.records import (
     DrugTestSubstanceResult,
     Referral,
 )
+from supervision.models.restriction import CaseAccessGrant
 from supervision.models.violations import (
     REPORT_CONTENT_FIELDS,
     ReportDelivery,
@@ -38,6 +39,7 @@ from supervision.models.violations import (
 __all__ = [
     "REPORT_CONTENT_FIELDS",
     "USER",
+    "CaseAccessGrant",
     "CaseNote",
     "CheckIn",
     "CheckInPlan",

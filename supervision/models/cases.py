@@ -63,6 +63,10 @@ class Supervision(models.Model):
     level = models.CharField(max_length=16, choices=SupervisionLevel.choices, default=SupervisionLevel.MEDIUM)
     officer = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="caseload")
     unit = models.ForeignKey("agency.Unit", on_delete=models.PROTECT, related_name="supervisions")
+    # A restricted case (a staff member's relative, a high-profile case) is seen only by its officer, its
+    # unit's supervisors and the staff named in its access grants (supervision.access; models.restriction).
+    is_restricted = models.BooleanField("restricted", default=False)
+    restriction_reason = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
     history = HistoricalRecords()
@@ -95,6 +99,12 @@ class Supervision(models.Model):
                 condition=(Q(status=SupervisionStatus.CLOSED, closed_on__isnull=False) & ~Q(closure_reason=""))
                 | (~Q(status=SupervisionStatus.CLOSED) & Q(closure_reason="", closed_on__isnull=True)),
                 violation_error_message="A closed supervision needs a closure date and reason; an open one has neither.",  # noqa: E501
+            ),
+            models.CheckConstraint(
+                name="supervision_restricted_with_reason",
+                condition=Q(is_restricted=False, restriction_reason="")
+                | (Q(is_restricted=True) & ~Q(restriction_reason="")),
+                violation_error_message="A restricted case needs the reason; an unrestricted one has none.",
             ),
             models.CheckConstraint(
                 name="supervision_end_after_start",

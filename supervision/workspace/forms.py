@@ -299,19 +299,52 @@ class CaseCloseForm(forms.Form):
     )
 
 
+class MergeTargetField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Violation) -> str:
+        return f"#{obj.pk} · {obj.occurred_on:%b %d, %Y} · {obj.get_kind_display()} · {obj.description[:80]}"
+
+
+_CORRECTIONS = [
+    ("withdraw", "Withdraw: it was recorded in error"),
+    ("dismiss", "Dismiss: it is not sustained"),
+]
+_MERGE = ("merge", "Merge: the same event as a violation recorded for it")
+
+
 class ViolationCorrectionForm(forms.Form):
-    """Withdraw (recorded in error) or dismiss (not sustained) a violation: nothing is deleted."""
+    """Withdraw (recorded in error), dismiss (not sustained) or merge (a manual violation about the event that
+    already has its automatic one, among ``merge_into``) a violation: nothing is deleted."""
 
     correction = forms.ChoiceField(
         label="Correction",
-        choices=[
-            ("withdraw", "Withdraw: it was recorded in error"),
-            ("dismiss", "Dismiss: it is not sustained"),
-        ],
+        choices=_CORRECTIONS,
         widget=forms.RadioSelect,
+    )
+    into = MergeTargetField(
+        label="Merge into",
+        queryset=Violation.objects.none(),
+        required=False,
+        empty_label="— choose the violation kept —",
+        help_text="The violation recorded for the missed check-in or failed test: it is kept, this one withdrawn.",
     )
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=max_length(Violation, "correction_reason"),
         help_text="Kept with the violation and in the audit trail.",
     )
+
+    def __init__(self, *args: Any, merge_into: QuerySet[Violation] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if merge_into is None or not merge_into.exists():
+            del self.fields["into"]
+            return
+        correction = self.fields["correction"]
+        assert isinstance(correction, forms.ChoiceField)
+        correction.choices = [*_CORRECTIONS, _MERGE]
+        choices_set(self, "into", merge_into)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("correction") == "merge" and not data.get("into"):
+            self.add_error("into", "Choose the violation this one is merged into.")
+        return data

@@ -32,7 +32,14 @@ from django.utils import timezone
 from agency.models import User
 from offenders.models import Address, Alias, EmergencyContact, Employment
 from supervision.access import supervisions_visible_to
-from supervision.choices import Attention, CheckInStatus, ReportStatus, SupervisionStatus, ViolationStatus
+from supervision.choices import (
+    LIVE_VIOLATION_STATUSES,
+    Attention,
+    CheckInStatus,
+    ReportStatus,
+    SupervisionStatus,
+    ViolationStatus,
+)
 from supervision.compliance import conditions_with_compliance
 from supervision.lifecycle import REPORT_STATUSES_IN_AGENCY
 from supervision.models import (
@@ -346,3 +353,16 @@ def case_timeline(
         TimelineEntry(kind=entry_kind, at=at, obj=loaded[entry_kind].get(pk)) for entry_kind, pk, at in rows
     ]
     return page_obj
+
+
+def violation_merge_targets(violation: Violation) -> QuerySet[Violation]:
+    """The violations a manual one may be merged into: its case's live violations recorded for a missed check-in
+    or a failed test (none when it is itself such a one)."""
+    if violation.check_in_id is not None or violation.drug_test_id is not None:
+        return Violation.objects.none()
+    return (
+        Violation.objects.filter(supervision_id=violation.supervision_id, status__in=LIVE_VIOLATION_STATUSES)
+        .filter(Q(check_in__isnull=False) | Q(drug_test__isnull=False))
+        .exclude(pk=violation.pk)
+        .order_by("-occurred_on", "-id")
+    )

@@ -9,6 +9,7 @@ from supervision.workspace import (
     person_record_views,
     person_views,
     report_views,
+    restriction_views,
     risk_views,
     views,
 )
@@ -27,6 +28,7 @@ urlpatterns = [
     path("cases/<int:case_id>/close/", case_views.case_close, name="case_close"),
     path("cases/<int:case_id>/custody/", case_views.case_custody, name="case_custody"),
     path("cases/<int:case_id>/assessments/new/", risk_views.risk_assessment_new, name="risk_assessment_new"),
+    path("cases/<int:case_id>/restriction/", restriction_views.case_restriction, name="case_restriction"),
     path(
         "cases/<int:case_id>/check-ins/<int:check_in_id>/complete/", views.check_in_complete, name="check_in_complete"
     ),

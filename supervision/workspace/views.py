@@ -23,7 +23,7 @@ from supervision import services
 from supervision.authority import supervision_authority
 from supervision.choices import CheckInStatus
 from supervision.filtersets import CaseFilter
-from supervision.models import Condition, DrugTest, Supervision
+from supervision.models import Condition, DrugTest, Supervision, Violation
 from supervision.selectors import case_for_action, check_in_get, referral_get, violation_get
 from supervision.workspace import selectors
 from supervision.workspace.condition_views import case_conditions_context
@@ -318,13 +318,25 @@ def violation_correct(request: AuthenticatedRequest, case_id: int, violation_id:
     service names the report)."""
     supervision = case_for_action(actor=request.user, case_id=case_id)
     violation = violation_get(actor=request.user, supervision=supervision, violation_id=violation_id)
-    correct = {"withdraw": services.violation_withdraw, "dismiss": services.violation_dismiss}
+
+    def correct(data: dict[str, Any]) -> Violation:
+        if data["correction"] == "merge":
+            return services.violation_merge(
+                actor=request.user, violation=violation, into=data["into"], reason=data["reason"]
+            )
+        service = services.violation_withdraw if data["correction"] == "withdraw" else services.violation_dismiss
+        return service(actor=request.user, violation=violation, reason=data["reason"])
+
     return record_page(
         request,
         supervision=supervision,
-        form=ViolationCorrectionForm(form_data(request)),
-        call=lambda data: correct[data["correction"]](actor=request.user, violation=violation, reason=data["reason"]),
-        success=lambda corrected: f"Violation {corrected.get_status_display().lower()}.",
+        form=ViolationCorrectionForm(form_data(request), merge_into=selectors.violation_merge_targets(violation)),
+        call=correct,
+        success=lambda corrected: (
+            f"Violation merged into #{corrected.pk}."
+            if corrected.pk != violation.pk
+            else f"Violation {corrected.get_status_display().lower()}."
+        ),
         title="Correct a violation",
         extra={"intro": f"{violation.get_kind_display()}, {violation.occurred_on:%b %-d, %Y}: {violation.description}"},
         viewed=("violation.viewed", violation),

@@ -20,8 +20,8 @@ from agency.audit import audit_record
 from agency.models import ApiTokenScope, AuditEvent, Court, User, WebhookDelivery, WebhookSubscription
 from offenders.models import Alias, EmergencyContact, Offender, Phone, Photo, RiskAssessment
 from supervision.models import (
+    CaseAccessGrant,
     CaseNote,
-    CheckIn,
     CheckInPlan,
     ClosureRequest,
     CommunityServiceEntry,
@@ -32,9 +32,7 @@ from supervision.models import (
     Referral,
     ReminderDelivery,
     ReportDelivery,
-    Supervision,
 )
-from supervision.services import check_ins_schedule
 from tests.agency.factories import (
     AdministratorFactory,
     CourtClerkFactory,
@@ -64,12 +62,32 @@ DOMAIN_APPS = ("agency", "offenders", "supervision")
 SUPERVISION_AUTHORITY_MESSAGE = (
     "Probation needs its sentencing court and no parole board; parole needs its parole board and no court."
 )
-# Written by the application only (the audit trail, what jobs record): no add page.
-NO_ADD_PAGE = {
-    "agency.auditevent",
-    "supervision.reportdelivery",
-    "supervision.violationreport",  # drafted by an officer on the case page or through the API (issue 12, #11)
+# A person's record and a case's records (issue 15, item 10): shown in the admin, never added, changed or
+# deleted there (supervision.admin.base.CaseRecordReadOnlyMixin).
+CASE_RECORDS = {
+    "offenders.offender",
+    "offenders.alias",
+    "offenders.address",
+    "offenders.employment",
+    "offenders.emergencycontact",
+    "offenders.riskassessment",
+    "supervision.supervision",
+    "supervision.caseaccessgrant",
+    "supervision.condition",
+    "supervision.communityserviceentry",
+    "supervision.checkin",
+    "supervision.drugtest",
+    "supervision.drugtestsubstanceresult",
+    "supervision.casenote",
+    "supervision.referral",
+    "supervision.violation",
+    "supervision.violationreport",
     "supervision.reportviolation",
+    "supervision.reportdelivery",
+}
+# Written by the application only (the audit trail, what jobs record, the case records): no add page.
+NO_ADD_PAGE = CASE_RECORDS | {
+    "agency.auditevent",
     "supervision.notification",
     "supervision.checkinplan",
     "supervision.reminderdelivery",
@@ -166,6 +184,13 @@ MAKERS: dict[str, Callable[[], Model]] = {
     "offenders.riskassessmentanswer": lambda: assessment_make().answers.first(),
     "offenders.leveloverride": lambda: assessment_make(override_level="low").level_override,
     "supervision.supervision": SupervisionFactory,
+    "supervision.caseaccessgrant": lambda: CaseAccessGrant.objects.create(
+        supervision=SupervisionFactory(is_restricted=True, restriction_reason="A colleague's son."),
+        user=OfficerFactory(),
+        reason="Covers the case while its officer is away.",
+        granted_by=SupervisorFactory(),
+        granted_at=datetime.datetime(2025, 6, 1, 9, 0, tzinfo=datetime.UTC),
+    ),
     "supervision.conditiontype": ConditionTypeFactory,
     "supervision.condition": ConditionFactory,
     "supervision.communityserviceentry": lambda: CommunityServiceEntry.objects.create(
@@ -243,30 +268,6 @@ def _management_form(prefix: str) -> dict[str, str]:
         f"{prefix}-MIN_NUM_FORMS": "0",
         f"{prefix}-MAX_NUM_FORMS": "1000",
     }
-
-
-def _supervision_form(**overrides) -> dict[str, str]:
-    officer = OfficerFactory()
-    data = {
-        "offender": str(OffenderFactory().pk),
-        "supervision_type": "probation",
-        "court": "",
-        "parole_board": "",
-        "docket_number": "CR-2025-00042",
-        "offense": "Burglary",
-        "start_date": "2025-01-15",
-        "end_date": "2027-01-15",
-        "status": "active",
-        "closed_on": "",
-        "closure_reason": "",
-        "level": "medium",
-        "officer": str(officer.pk),
-        "unit": str(officer.unit_id),
-        "_save": "Save",
-        **_management_form("conditions"),
-    }
-    data.update(overrides)
-    return data
 
 
 # --- Every model is in the admin ----------------------------------------------------------------------
@@ -443,86 +444,6 @@ def test_audit_trail_cannot_be_changed(client, administrator):
 # --- The database's rules show as messages ------------------------------------------------------------
 
 
-def test_probation_with_a_parole_board_shows_the_constraint_message_and_creates_nothing(client, administrator):
-    # given the add form of a probation case naming a parole board
-    data = _supervision_form(parole_board=str(ParoleBoardFactory().pk))
-    # when it is posted
-    response = client.post(_url(Supervision, "add"), data)
-    # then the page shows the rule and nothing was created or audited
-    assert response.status_code == 200
-    assert SUPERVISION_AUTHORITY_MESSAGE in response.content.decode()
-    assert Supervision.objects.count() == 0
-    assert AuditEvent.objects.count() == 0
-
-
-def test_probation_with_its_court_and_a_parole_board_is_refused_too(client, administrator):
-    data = _supervision_form(court=str(CourtFactory().pk), parole_board=str(ParoleBoardFactory().pk))
-    response = client.post(_url(Supervision, "add"), data)
-    assert response.status_code == 200
-    assert SUPERVISION_AUTHORITY_MESSAGE in response.content.decode()
-    assert Supervision.objects.count() == 0
-    assert AuditEvent.objects.count() == 0
-
-
-def test_parole_cannot_be_made_inactive_in_the_admin(client, administrator):
-    # given a parole case
-    data = _supervision_form(supervision_type="parole", parole_board=str(ParoleBoardFactory().pk), status="inactive")
-    # when it is posted as inactive
-    response = client.post(_url(Supervision, "add"), data)
-    # then the page says why and nothing is created
-    assert response.status_code == 200
-    assert "Parole is always active supervision: it cannot be inactive." in response.content.decode()
-    assert Supervision.objects.count() == 0
-
-
-def test_a_case_must_be_in_its_officers_unit(client, administrator):
-    # given the add form of a case whose unit is not its officer's
-    officer = OfficerFactory()
-    data = _supervision_form(court=str(CourtFactory().pk), officer=str(officer.pk), unit=str(UnitFactory().pk))
-    # when it is posted
-    response = client.post(_url(Supervision, "add"), data)
-    # then the page names the officer's unit and nothing is created
-    assert response.status_code == 200
-    assert f"The case belongs to its officer&#x27;s unit: {officer.unit}." in response.content.decode()
-    assert Supervision.objects.count() == 0
-    assert AuditEvent.objects.count() == 0
-
-
-def test_an_open_cases_level_status_and_officer_are_not_edited_in_the_admin(client, administrator):
-    # given an open case, and its change form posted with another level, status, officer and unit
-    case = SupervisionFactory()
-    officer_id, unit_id, other = case.officer_id, case.unit_id, OfficerFactory()
-    data = _supervision_form(
-        offender=str(case.offender_id),
-        court=str(case.court_id),
-        docket_number=case.docket_number,
-        start_date=case.start_date.isoformat(),
-        end_date=case.end_date.isoformat(),
-        status="absconded",
-        level="high",
-        officer=str(other.pk),
-        unit=str(other.unit_id),
-    )
-    # when it is saved
-    page = client.get(_url(Supervision, "change", case.pk)).content.decode()
-    response = client.post(_url(Supervision, "change", case.pk), data)
-    # then the page shows those fields without inputs, points to the case page, and the case is unchanged
-    assert response.status_code == 302
-    assert 'name="level"' not in page and 'name="officer"' not in page and 'name="status"' not in page
-    assert "change its level, status or closure on the case page" in page
-    case.refresh_from_db()
-    assert (case.level, case.status, case.officer_id, case.unit_id) == ("medium", "active", officer_id, unit_id)
-
-
-def test_a_case_must_be_assigned_to_an_officer(client, administrator):
-    supervisor = SupervisorFactory()
-    data = _supervision_form(court=str(CourtFactory().pk), officer=str(supervisor.pk), unit=str(supervisor.unit_id))
-    response = client.post(_url(Supervision, "add"), data)
-    assert response.status_code == 200
-    assert "A case must be assigned to an officer who belongs to a unit." in response.content.decode()
-    assert Supervision.objects.count() == 0
-
-
 def test_court_clerk_without_a_court_shows_the_constraint_message(client, administrator):
     data = {
         "username": "new-clerk",
@@ -576,113 +497,6 @@ def test_a_successful_save_writes_exactly_one_audit_row(client, administrator):
         (administrator.pk, "court.admin_saved", "agency.court", str(court.pk), {"created": False})
     ]
     assert court.history.first().history_user == administrator
-
-
-def test_opening_a_supervision_in_the_admin_is_audited(client, administrator):
-    # given a valid probation case with its court
-    court = CourtFactory()
-    # when it is added in the admin
-    response = client.post(_url(Supervision, "add"), _supervision_form(court=str(court.pk)))
-    # then it exists with its authority, and one audit row records it
-    assert response.status_code == 302
-    supervision = Supervision.objects.get()
-    assert (supervision.supervision_type, supervision.court, supervision.parole_board) == ("probation", court, None)
-    assert list(AuditEvent.objects.values_list("action", "actor", "offender_id", "detail")) == [
-        ("supervision.admin_saved", administrator.pk, supervision.offender_id, {"created": True})
-    ]
-
-
-# A day within the term of the form's case (2025-01-15 to 2027-01-15), the clock standing still: after the
-# term nothing is scheduled, and the yardstick and the admin's case must be planned from the same moment.
-@pytest.mark.time_machine(datetime.datetime(2026, 6, 15, 16, 0, tzinfo=datetime.UTC), tick=False)
-def test_opening_a_supervision_in_the_admin_schedules_its_check_ins(client, administrator):
-    # given a contact standard of a check-in every 14 days, and a case opened by the service as a yardstick
-    ContactStandardFactory(level="medium", check_in_interval_days=14, window_days=3)
-    yardstick = SupervisionFactory(start_date=datetime.date(2025, 1, 15), end_date=datetime.date(2027, 1, 15))
-    check_ins_schedule(supervision=yardstick)
-    # when an active case at that level and with the same term is added in the admin
-    response = client.post(_url(Supervision, "add"), _supervision_form(court=str(CourtFactory().pk)))
-    # then its check-ins are scheduled exactly as the service schedules them, and both steps are audited
-    assert response.status_code == 302
-    supervision = Supervision.objects.exclude(pk=yardstick.pk).get()
-    windows = ("kind", "origin", "window_start", "due_at", "status")
-    expected = list(yardstick.check_ins.order_by("window_start").values_list(*windows))
-    assert len(expected) > 0
-    assert list(supervision.check_ins.order_by("window_start").values_list(*windows)) == expected
-    assert sorted(AuditEvent.objects.filter(object_id=str(supervision.pk)).values_list("action", flat=True)) == [
-        "check_in.scheduled",
-        "supervision.admin_saved",
-    ]
-
-
-def test_a_check_in_window_corrected_in_the_admin_takes_the_nights_the_clocks_change(client, administrator):
-    # given a scheduled check-in of a case that began before both nights (a window cannot open before its
-    # case began), and the agency's time zone, America/New_York (settings.TIME_ZONE)
-    check_in = CheckInFactory(supervision__start_date=datetime.date(2027, 3, 1))
-    # when its window is corrected to open at 02:30 on 14 March 2027, an hour the clocks jump over, and to
-    # close at 01:30 on 7 November 2027, a time they show twice
-    response = client.post(
-        _url(CheckIn, "change", check_in.pk),
-        {
-            "supervision": str(check_in.supervision_id),
-            "kind": check_in.kind,
-            "origin": check_in.origin,
-            "window_start_0": "2027-03-14",
-            "window_start_1": "02:30:00",
-            "due_at_0": "2027-11-07",
-            "due_at_1": "01:30:00",
-            "status": "scheduled",
-            "completed_at_0": "",
-            "completed_at_1": "",
-            "location": "",
-            "notes": "",
-            "excuse_reason": "",
-            "recorded_by": "",
-            "_save": "Save",
-        },
-    )
-    # then 02:30 is read past the jump (03:30 EDT) and 01:30 as its first occurrence (EDT)
-    assert response.status_code == 302
-    check_in.refresh_from_db()
-    assert (check_in.window_start, check_in.due_at) == (
-        datetime.datetime(2027, 3, 14, 7, 30, tzinfo=datetime.UTC),
-        datetime.datetime(2027, 11, 7, 5, 30, tzinfo=datetime.UTC),
-    )
-
-
-def test_inline_rows_saved_with_their_person_are_audited_too(client, administrator):
-    # given the add form of a person with one alias
-    data = {
-        "first_name": "Jordan",
-        "middle_name": "",
-        "last_name": "Miles",
-        "date_of_birth": "1990-06-01",
-        "state_id": "SID7654321",
-        "fbi_number": "",
-        "phone": "",
-        "email": "",
-        "primary_language": "English",
-        "_save": "Save",
-        **_management_form("aliases"),
-        **_management_form("addresses"),
-        **_management_form("employments"),
-        **_management_form("emergency_contacts"),
-        **_management_form("risk_assessments"),
-        "aliases-TOTAL_FORMS": "1",
-        "aliases-0-kind": "nickname",
-        "aliases-0-first_name": "Jojo",
-        "aliases-0-last_name": "Miles",
-    }
-    # when it is posted
-    response = client.post(_url(Offender, "add"), data)
-    # then the person and the alias exist and each has its audit row, tied to the person
-    assert response.status_code == 302
-    offender = Offender.objects.get()
-    alias = offender.aliases.get()
-    assert sorted(AuditEvent.objects.values_list("action", "object_id", "offender_id", "detail")) == [
-        ("alias.admin_saved", str(alias.pk), offender.pk, {"created": True}),
-        ("offender.admin_saved", str(offender.pk), offender.pk, {"created": True}),
-    ]
 
 
 def test_creating_a_court_clerk_in_the_admin(client, administrator):

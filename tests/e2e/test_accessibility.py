@@ -48,6 +48,7 @@ HTML_PAGES = (
     "password_change_done",
     "supervision:case_close",
     "supervision:case_custody",
+    "supervision:case_restriction",
     "supervision:case_detail",
     "supervision:case_level",
     "supervision:case_status",

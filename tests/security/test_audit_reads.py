@@ -404,6 +404,7 @@ ROUTES_THAT_SHOW_PEOPLE = {
     "inbox:report_pdf",
     "supervision:case_close",
     "supervision:case_custody",
+    "supervision:case_restriction",
     "supervision:case_detail",
     "supervision:case_level",
     "supervision:case_status",

@@ -153,6 +153,7 @@ MATRIX: dict[str, dict[str, str]] = {
     "api:violation-dismiss": row(O, V, D, D, D, D, L),
     "api:violation-list": row(O, O, D, D, O, O, L),
     "api:violation-withdraw": row(O, V, D, D, D, D, L),
+    "api:violation-merge": row(V, V, D, D, V, V, L),  # an empty body: `into` is required
     "api:violation-report-acknowledge": row(D, D, O, O, D, D, L),
     "api:violation-report-approve": row(D, O, D, D, D, D, L),
     "api:violation-report-detail": row(O, O, O, O, O, O, L),
@@ -203,6 +204,8 @@ MATRIX: dict[str, dict[str, str]] = {
     "password_change": row(O, O, O, O, O, O, L),
     "password_change_done": row(O, O, O, O, O, O, L),
     "supervision:case_close": row(O, O, D, D, D, D, L),
+    # restricting a case: the supervisors of its unit only (an empty POST shows the page again)
+    "supervision:case_restriction": row(D, O, D, D, D, D, L),
     "supervision:case_detail": row(O, O, D, D, D, D, L),
     "supervision:case_level": row(O, O, D, D, D, D, L),
     "supervision:case_status": row(O, O, D, D, D, D, L),
@@ -261,6 +264,7 @@ CALLS: dict[str, tuple[str, Callable | None]] = {
     "supervision:case_level": ("POST", _case),
     "supervision:case_status": ("POST", _case),
     "supervision:case_close": ("POST", _case),
+    "supervision:case_restriction": ("POST", _case),
     "supervision:check_in_complete": ("POST", _page_record("check_in_id", "check-ins")),
     "supervision:check_in_excuse": ("POST", _page_record("check_in_id", "check-ins")),
     "supervision:contact_new": ("POST", _case),
@@ -341,6 +345,7 @@ CALLS: dict[str, tuple[str, Callable | None]] = {
     "api:violation-list": ("GET", None),
     "api:violation-detail": ("GET", _record("violations")),
     "api:violation-withdraw": ("POST", _record("violations")),
+    "api:violation-merge": ("POST", _record("violations")),
     "api:violation-dismiss": ("POST", _record("violations")),
     "api:violation-report-list": ("GET", None),
     "api:violation-report-detail": ("GET", _record("violation-reports")),

@@ -393,6 +393,19 @@ PAGES: dict[str, Page] = {
         lambda w: reverse("dashboard:level_override_decline", args=[_override(w)]),
         lambda w: {"reason": _texts()},
     ),
+    "case_restriction": Page(
+        "supervisor",
+        _case_url("case_restriction"),
+        lambda w: {
+            "action": _choice(["restrict", "unrestrict", "grant", "revoke"]),
+            "restrict-reason": _texts(),
+            "unrestrict-reason": _texts(),
+            "grant-user": _ids(w.users["colleague"].pk, w.users["officer"].pk),
+            "grant-reason": _texts(),
+            "revoke-grant": _numbers(),
+            "revoke-reason": _texts(),
+        },
+    ),
     "case_close": Page(
         "supervisor",
         _case_url("case_close"),
