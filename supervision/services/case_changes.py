@@ -36,7 +36,12 @@ from supervision.services.history import (
     supervision_lock,
     supervision_require_open,
 )
-from supervision.services.scheduling import check_ins_excuse_future, check_ins_replan
+from supervision.services.scheduling import (
+    STOOD_DOWN_PREFIX,
+    check_ins_excuse_future,
+    check_ins_reinstate,
+    check_ins_replan,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -162,11 +167,12 @@ def status_change_apply(
     history_id = _save(supervision, actor, reason, ["status"])
     counts: dict[str, int]
     if status == SupervisionStatus.ACTIVE:
-        counts = check_ins_replan(supervision_id=supervision.pk, now=now)
+        reinstated = check_ins_reinstate(supervision=supervision, now=now)
+        counts = {**check_ins_replan(supervision_id=supervision.pk, now=now), "reinstated": len(reinstated)}
     else:
         excused = check_ins_excuse_future(
             check_ins=CheckIn.objects.filter(supervision=supervision, due_at__gt=now),
-            reason=f"Stood down: {SupervisionStatus(status).label.lower()}",
+            reason=f"{STOOD_DOWN_PREFIX}{SupervisionStatus(status).label.lower()}",
             now=now,
         )
         counts = {"excused": len(excused)}

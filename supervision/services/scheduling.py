@@ -23,6 +23,7 @@ from supervision.services.contact_plans import (
     StandardKey,
     contact_anchors,
     contact_plan,
+    contact_standard_for,
     contact_standard_key,
     contact_standard_missing,
     contact_standards_by_key,
@@ -36,6 +37,8 @@ logger = logging.getLogger(__name__)
 SYSTEM_LABEL = "schedule_check_ins"
 REPLAN_REASON = "Re-planned: contact standard changed"
 NOT_ACTIVE_REASON = "Re-planned: supervision no longer active"
+STOOD_DOWN_PREFIX = "Stood down: "  # a status change that stops the reporting (case_changes.status_change_apply)
+REINSTATED_REASON = "Reinstated: the case reports again"
 # Cases in these statuses report to nobody (a person who absconded or is wanted, a closed case): their future
 # check-ins are stood down. An inactive case is planned by its own standard (ContactStandard.PLANNED_STATUSES).
 STAND_DOWN_STATUSES = (
@@ -74,6 +77,47 @@ def check_ins_excuse_future(*, check_ins: QuerySet[CheckIn], reason: str, now: d
         default_date=now,
     )
     return [check_in.pk for check_in in excused]
+
+
+def check_ins_reinstate(*, supervision: Supervision, now: datetime) -> list[int]:
+    """A case that reports again (back from custody, absconding, a warrant, or inactive) is planned from today
+    (``check_ins_schedule``). Where that plan falls on a window its stand-down excused (a release the same day,
+    or a whole number of intervals later), the stood-down row is scheduled again, due as the plan says, its
+    excuse kept in its history: a new row could not take its place (``check_in_scheduled_once``), and the case
+    would have no check-in there. Returns the ids scheduled again."""
+    standard = contact_standard_for(supervision)
+    if standard is None:
+        return []
+    plan = contact_plan(
+        supervision=supervision,
+        standard=standard,
+        now=now,
+        horizon_days=settings.CASELINE["CHECK_IN_HORIZON_DAYS"],
+        anchors=contact_anchors(supervision, standard),
+    )
+    due = {(check_in.kind, check_in.window_start): check_in.due_at for check_in in plan}
+    rows = [
+        check_in
+        for check_in in CheckIn.objects.filter(
+            Q(excuse_reason__startswith=STOOD_DOWN_PREFIX) | Q(excuse_reason=NOT_ACTIVE_REASON),
+            supervision=supervision,
+            origin=CheckInOrigin.SCHEDULED,
+            status=CheckInStatus.EXCUSED,
+            window_start__in={start for _, start in due},
+        ).select_for_update()
+        if (check_in.kind, check_in.window_start) in due
+    ]
+    for check_in in rows:
+        check_in.status, check_in.excuse_reason = CheckInStatus.SCHEDULED, ""
+        check_in.due_at, check_in.updated_at = due[(check_in.kind, check_in.window_start)], now
+    bulk_update_with_history(
+        rows,
+        CheckIn,
+        ["status", "excuse_reason", "due_at", "updated_at"],
+        default_change_reason=REINSTATED_REASON,
+        default_date=now,
+    )
+    return [check_in.pk for check_in in rows]
 
 
 def check_ins_schedule_all(*, now: datetime | None = None, chunk_size: int = 500) -> dict[str, int]:

@@ -158,6 +158,34 @@ def test_the_release_makes_the_case_report_again_from_the_day_it_is_recorded(cas
     assert event.detail["scheduled"] >= 1
 
 
+def test_a_release_the_same_day_schedules_again_the_windows_custody_stood_down(case):
+    # given a case taken into custody an hour after its first window opened, its check-ins stood down
+    planned = list(
+        CheckIn.objects.filter(supervision=case, status=CheckInStatus.SCHEDULED).values_list("pk", flat=True)
+    )
+    _start(case, now=NOW + datetime.timedelta(hours=1))
+    assert not CheckIn.objects.filter(supervision=case, status=CheckInStatus.SCHEDULED).exists()
+
+    # when he is released later that day
+    released_at = NOW + datetime.timedelta(hours=5)
+    custody_end(
+        actor=case.officer, supervision=case, released_on=TODAY, release_reason="Charge dropped", now=released_at
+    )
+
+    # then the same windows are scheduled again (not new rows), the excuse kept in their history
+    scheduled = CheckIn.objects.filter(supervision=case, status=CheckInStatus.SCHEDULED)
+    assert sorted(scheduled.values_list("pk", flat=True)) == sorted(planned)
+    first = scheduled.order_by("window_start").first()
+    assert first.excuse_reason == ""
+    assert [row.status for row in first.history.order_by("history_id")][-2:] == [
+        CheckInStatus.EXCUSED,
+        CheckInStatus.SCHEDULED,
+    ]
+    assert first.history.latest("history_id").history_change_reason == "Reinstated: the case reports again"
+    event = AuditEvent.objects.filter(action="supervision.status_changed").latest("pk")
+    assert event.detail["reinstated"] == len(planned)
+
+
 def test_a_probation_case_may_be_released_to_inactive_and_plans_nothing(case):
     _start(case)
 
