@@ -7,12 +7,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from agency.audit import audit_record
 from agency.models import User
 from demo.cases import STATE_ID_PREFIX, CaseGenerator
 from demo.context import DemoContext
+from demo.custody import custody_seed
 from demo.reference import DEMO_LOGINS, agency_ensure, logins_set_password
 from demo.tables import DemoTables
 from demo.vocabulary import name_pools
@@ -84,6 +86,7 @@ def demo_seed(
         )
         if offenders > before:
             new = offenders - before
+            first_new_id = (Offender.objects.aggregate(last=Max("id"))["last"] or 0) + 1
             writer.start(foreign_keys_checked_at_end=new >= FOREIGN_KEYS_AT_END_FROM and new >= before)
             try:
                 for chunk_start in range(before, offenders, CHUNK):
@@ -95,6 +98,7 @@ def demo_seed(
                 writer.finish()
             finally:
                 writer.close()
+            created["custody episodes"] += custody_seed(first_offender_id=first_new_id)
         counts = {label: n for label, n in {**created, **writer.counts()}.items() if n}
         total = max(before, offenders)
         audit_record(

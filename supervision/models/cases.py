@@ -65,8 +65,9 @@ class Supervision(models.Model):
     unit = models.ForeignKey("agency.Unit", on_delete=models.PROTECT, related_name="supervisions")
     # A restricted case (a staff member's relative, a high-profile case) is seen only by its officer, its
     # unit's supervisors and the staff named in its access grants (supervision.access; models.restriction).
-    is_restricted = models.BooleanField("restricted", default=False)
-    restriction_reason = models.CharField(max_length=300, blank=True)
+    # db_default: the demo seeder's COPY names only the columns it writes
+    is_restricted = models.BooleanField("restricted", default=False, db_default=False)
+    restriction_reason = models.CharField(max_length=300, blank=True, default="", db_default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
     history = HistoricalRecords()

@@ -40,7 +40,7 @@ def test_the_schema_generates_without_warnings_and_validates(tmp_path):
         assert f"/api/v1/{resource}/{{id}}/" in paths
     assert "/api/v1/me/" in paths
     actions = {"complete", "excuse"} | {"submit", "approve", "return", "acknowledge", "hearing", "disposition"}
-    actions |= {"modify", "end"} | {"withdraw", "dismiss"}  # conditions as orders, violations corrected
+    actions |= {"modify", "end"} | {"withdraw", "dismiss", "merge"}  # conditions as orders, violations corrected
     actions |= {"change-level", "change-status", "close", "reassign"}  # the case's lifecycle
     actions |= {"custody", "release", "decline"}  # custody; closure requests' approve/ and decline/
     actions |= {"approve-override", "decline-override"}  # a risk assessment's level override
