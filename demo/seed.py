@@ -15,6 +15,7 @@ from agency.models import User
 from demo.cases import STATE_ID_PREFIX, CaseGenerator
 from demo.context import DemoContext
 from demo.custody import custody_seed
+from demo.phones import phones_seed
 from demo.reference import DEMO_LOGINS, agency_ensure, logins_set_password
 from demo.tables import DemoTables
 from demo.vocabulary import name_pools
@@ -98,7 +99,8 @@ def demo_seed(
                 writer.finish()
             finally:
                 writer.close()
-            created["custody episodes"] += custody_seed(first_offender_id=first_new_id)
+            created["offenders.Phone"] += phones_seed(first_offender_id=first_new_id)
+            created["supervision.CustodyEpisode"] += custody_seed(first_offender_id=first_new_id)
         counts = {label: n for label, n in {**created, **writer.counts()}.items() if n}
         total = max(before, offenders)
         audit_record(
