@@ -13,7 +13,7 @@ from agency.api.viewsets import ScopedReadViewSet
 from supervision import services
 from supervision.api import filtersets
 from supervision.api.scoping import api_case_records
-from supervision.api.serializers import supervision_field, text_field
+from supervision.api.serializers import supervision_field, text_field, violation_report_field
 from supervision.api.views import read_schema
 from supervision.choices import ComplianceStatus
 from supervision.compliance import DERIVED_COMPLIANCE, conditions_with_compliance
@@ -72,6 +72,14 @@ class _OrderSerializer(StrictSerializer):
     order_date = serializers.DateField(help_text="The date of the court's or board's order.")
     order_reference = text_field(
         Condition, "order_reference", help_text="The order's reference, e.g. its docket entry."
+    )
+    report = violation_report_field(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The violation report whose decision (a disposition of `conditions_modified`) this order applies; "
+        "the first change citing it sets the report's `conditions_applied_at`. It must be the same case's, and "
+        "the order cannot be dated before the decision.",
     )
 
 
@@ -164,7 +172,12 @@ class ConditionViewSet(ScopedReadViewSet):
         request=ConditionModifySerializer,
         responses={200: ConditionSerializer},
         examples=[
-            OpenApiExample("Later curfew", request_only=True, value={"details": "Home from 23:00 to 06:00.", **_ORDER})
+            OpenApiExample("Later curfew", request_only=True, value={"details": "Home from 23:00 to 06:00.", **_ORDER}),
+            OpenApiExample(
+                "Applying the court's decision on a violation report",
+                request_only=True,
+                value={"details": "Home from 21:00 to 06:00.", "report": 17, **_ORDER},
+            ),
         ],
     )
     @action(detail=True, methods=["post"])

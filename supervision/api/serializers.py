@@ -11,7 +11,7 @@ from agency.api.serializers import ScopedPrimaryKeyRelatedField, StrictSerialize
 from agency.form_fields import local_datetime_jump
 from agency.models import Court, ParoleBoard, User
 from offenders.models import Offender
-from supervision.api.scoping import api_case_records, api_offenders, api_supervisions
+from supervision.api.scoping import api_case_records, api_offenders, api_supervisions, api_violation_reports
 from supervision.authority import report_authority
 from supervision.choices import (
     AuthorityType,
@@ -53,6 +53,10 @@ def _scoped(model, scope, **kwargs):
 
 def supervision_field(**kwargs):
     return _scoped(Supervision, api_supervisions, help_text="The supervision (case) id.", **kwargs)
+
+
+def violation_report_field(**kwargs):
+    return _scoped(ViolationReport, api_violation_reports, **kwargs)
 
 
 def _case_record_field(model, **kwargs):
@@ -373,6 +377,7 @@ REPORT_FIELDS = [
     "disposition",
     "disposition_on",
     "disposition_note",
+    "conditions_applied_at",
     "author",
     "editors",
     "submitted_at",

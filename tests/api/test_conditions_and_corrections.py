@@ -8,8 +8,9 @@ import pytest
 from django.utils import timezone
 
 from agency.models import AuditEvent
-from supervision.choices import ComplianceStatus, SupervisionStatus, ViolationStatus
-from supervision.models import Condition, Violation
+from supervision.choices import ComplianceStatus, Disposition, ReportStatus, SupervisionStatus, ViolationStatus
+from supervision.models import Condition, Violation, ViolationReport
+from tests.inbox.conftest import make_report
 from tests.supervision.factories import ConditionFactory, ConditionTypeFactory, ViolationFactory
 
 pytestmark = pytest.mark.django_db
@@ -333,3 +334,90 @@ def test_withdrawing_twice_is_409(world, client_for):
 
     assert again.status_code == 409
     assert Violation.objects.get(pk=violation.pk).status == ViolationStatus.WITHDRAWN
+
+
+# --- An order that applies the authority's decision on a violation report ("conditions modified") ---------------
+
+
+def _decided(case, disposition: str = Disposition.CONDITIONS_MODIFIED) -> ViolationReport:
+    return make_report(
+        case,
+        ReportStatus.DISPOSED,
+        disposition=disposition,
+        disposition_on=timezone.localdate() - datetime.timedelta(days=2),
+    )
+
+
+def test_a_modification_citing_the_decision_marks_it_applied(world, client_for):
+    # given the court's decision modifying the conditions of the officer's case
+    case = world.cases["mine"]
+    decision = _decided(case)
+    condition = world.records[("conditions", "mine")]
+    # when the officer records the order that applies it
+    response = client_for("officer").post(
+        f"/api/v1/conditions/{condition.pk}/modify/",
+        {"details": "Home from 21:00.", "report": decision.pk, **_order(-1)},
+        format="json",
+    )
+    report = client_for("officer").get(f"/api/v1/violation-reports/{decision.pk}/")
+    # then the condition changed, the decision reads as applied, and the audit row names it
+    assert response.status_code == 200, response.json()
+    assert response.json()["details"] == "Home from 21:00."
+    assert report.json()["conditions_applied_at"] is not None
+    (row,) = AuditEvent.objects.filter(action="condition.modified", object_id=str(condition.pk))
+    assert row.detail["report_id"] == decision.pk
+
+
+@pytest.mark.parametrize(
+    ("which", "field"),
+    [
+        ("other_disposition", "report"),  # the decision did not modify the conditions
+        ("peer_case", "report"),  # another case's report the officer does not see: no such report
+        ("before_decision", "order_date"),  # the order predates the decision it applies
+    ],
+)
+def test_a_decision_that_does_not_apply_is_a_field_error_and_nothing_changes(world, client_for, which, field):
+    # given
+    case = world.cases["mine"]
+    report = {
+        "other_disposition": lambda: _decided(case, Disposition.CONTINUED),
+        "peer_case": lambda: _decided(world.cases["peer"]),
+        "before_decision": lambda: _decided(case),
+    }[which]()
+    condition = world.records[("conditions", "mine")]
+    order = _order(-5) if which == "before_decision" else _order(-1)
+    before = _writes()
+    # when
+    response = client_for("officer").post(
+        f"/api/v1/conditions/{condition.pk}/modify/",
+        {"details": "Home from 21:00.", "report": report.pk, **order},
+        format="json",
+    )
+    # then
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == [field]
+    assert _writes() == before
+    report.refresh_from_db()
+    assert report.conditions_applied_at is None
+
+
+def test_a_supervisor_applies_a_decision_on_another_officers_case_of_the_unit(world, client_for):
+    # given the decision on the peer officer's case
+    decision = _decided(world.cases["peer"])
+    # when the unit's supervisor imposes the condition it orders
+    response = client_for("supervisor").post(
+        "/api/v1/conditions/",
+        {
+            "supervision": world.cases["peer"].pk,
+            "condition_type": ConditionTypeFactory(code="curfew-decision").code,
+            "details": "Home from 21:00.",
+            "imposed_on": _day(0),
+            "report": decision.pk,
+            **_order(0),
+        },
+        format="json",
+    )
+    # then
+    assert response.status_code == 201, response.json()
+    decision.refresh_from_db()
+    assert decision.conditions_applied_at is not None
