@@ -12,6 +12,7 @@ from agency.choices import AuditOutcome
 from agency.http import AuthenticatedRequest
 from agency.middleware import current_request
 from agency.models import AuditEvent, User
+from agency.prepared import execute_prepared
 
 
 def audit_record(
@@ -156,8 +157,10 @@ def audited_list_page(
     if router.db_for_write(AuditEvent) != alias:
         raise ImproperlyConfigured("audited_list_page reads and writes one database.")
     connection = connections[alias]
-    page = queryset.all()[offset : offset + limit]  # a fresh clone: the queryset may have been read
-    compiler = page.query.get_compiler(using=alias)
+    # The rows in order, unsliced: the page's LIMIT and OFFSET are values of the statement (below), not part of
+    # its text, so that every page of a list is one prepared statement (agency.prepared).
+    ordered = queryset.all()  # a fresh clone: the queryset may have been read
+    compiler = ordered.query.get_compiler(using=alias)
     page_sql, page_params = compiler.as_sql()
     count_sql, count_params = queryset.order_by().query.get_compiler(using=alias).as_sql()
     names = [f"c{index}" for index in range(compiler.col_count)]
@@ -187,15 +190,19 @@ def audited_list_page(
     # the queryset with their parameters; every value is a parameter.
     sql = (
         # row_number() over the page's rows as its ORDER BY … LIMIT gives them: the page's order, kept below.
+        # PostgreSQL keeps a subquery's ORDER BY (it is not pulled up) and bounds its sort by the LIMIT above it.
         "WITH page AS MATERIALIZED (SELECT row_number() OVER () AS n, q.* "  # noqa: S608
-        f"FROM ({page_sql}) AS q ({', '.join(names)})), "
+        f"FROM (SELECT * FROM ({page_sql}) AS ordered LIMIT %s OFFSET %s) AS q ({', '.join(names)})), "
         f"audit AS (INSERT INTO {connection.ops.quote_name(AuditEvent._meta.db_table)} ({', '.join(columns)}) "
         f"SELECT {', '.join(values)} WHERE %s OR EXISTS (SELECT 1 FROM page) RETURNING 1) "
         f"SELECT (SELECT COUNT(*) FROM ({count_sql}) AS every_row), (SELECT COUNT(*) FROM audit), page.* "
         "FROM (SELECT 1) AS one LEFT JOIN page ON TRUE ORDER BY page.n"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*page_params, *params, write_when_empty, *count_params])
+        # Prepared once per connection (agency.prepared): its parse and plan were the most of its cost.
+        execute_prepared(
+            connection, cursor, sql, [*page_params, limit, offset, *params, write_when_empty, *count_params]
+        )
         result = cursor.fetchall()
     total, written = result[0][0], result[0][1]
     rows = [row[3:] for row in result if row[2] is not None]

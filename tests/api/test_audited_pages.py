@@ -8,12 +8,13 @@ import datetime
 from unittest import mock
 
 import pytest
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
 
 from agency.api.pagination import PageNumberPagination
 from agency.audit import audited_list_page
 from agency.middleware import RequestContext
 from agency.models import AuditEvent
+from agency.prepared import prepared_executions, prepared_statements
 from supervision.models import Supervision
 from tests.supervision.factories import CheckInFactory, SupervisionFactory
 
@@ -246,3 +247,27 @@ def test_the_function_reads_the_page_and_count_and_writes_the_row(world):
         {"via": "api", "ids": [pk for _date, pk, _person in everything[20:]]},
     )
     assert row.offender_ids == sorted({person for _date, _pk, person in everything[20:]})
+
+
+def _page_statement_runs() -> dict[str, int | None]:
+    """The session's prepared page statements (agency.prepared), each with how often it ran."""
+    return {
+        name: prepared_executions(connection, name)
+        for sql, name in prepared_statements(connection).items()
+        if "INSERT INTO" in sql
+    }
+
+
+def test_the_api_list_page_is_prepared_and_reused(client_for, world):
+    # given an integrator reading the cases twice
+    client = client_for("integrator")
+    before = _page_statement_runs()  # the session is the test run's: other tests may have prepared it already
+    # when
+    first = client.get("/api/v1/supervisions/?page_size=2")
+    second = client.get("/api/v1/supervisions/?page_size=2&page=2")
+    # then both pages came from one prepared statement (its SQL is the same; the offset is a value)
+    assert (first.status_code, second.status_code) == (200, 200)
+    after = _page_statement_runs()
+    grown = [after[name] - before.get(name, 0) for name in after if after[name] != before.get(name, 0)]
+    assert grown == [2]
+    assert [row["id"] for row in first.json()["results"]] != [row["id"] for row in second.json()["results"]]
