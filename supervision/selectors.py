@@ -5,13 +5,14 @@ exist are the same 404."""
 
 from typing import Any, TypeVar
 
-from django.db.models import Model, Prefetch, QuerySet
+from django.db.models import Model, QuerySet
 from django.http import Http404
 
 from agency.choices import Role
 from agency.models import Unit, User
 from supervision.access import case_records_visible_to, supervisions_visible_to
 from supervision.models import CheckIn, Referral, Supervision, Violation, ViolationReport
+from supervision.pdf.content import report_document_queryset
 from supervision.weighting import OfficerCaseload, officer_caseloads
 
 # --- A case or one of its records, for a form that acts on it (the workspace and the review pages) -------
@@ -56,9 +57,9 @@ def violation_get(*, actor: User, supervision: Supervision, violation_id: Any) -
 
 
 def violation_report_get(*, actor: User, supervision: Supervision, report_id: Any) -> ViolationReport:
-    qs = ViolationReport.objects.select_related("author", "reviewed_by", "court", "parole_board").prefetch_related(
-        Prefetch("violations", queryset=Violation.objects.order_by("-occurred_on", "-id"))
-    )
+    """A report of ``supervision`` in the actor's scope (404 otherwise), with everything its pages show: its
+    violations with their evidence, as the court's page and the PDF read them (report_document_queryset)."""
+    qs = report_document_queryset(ViolationReport.objects.all())
     return _record_in_case(qs, actor=actor, supervision=supervision, record_id=report_id)
 
 

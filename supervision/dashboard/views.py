@@ -28,6 +28,7 @@ from supervision.dashboard import figures, selectors
 from supervision.dashboard.forms import CaseListForm, DashboardFilterForm, ReassignForm, ReportReturnForm
 from supervision.lifecycle import ReportStep, report_step_open
 from supervision.models import ViolationReport
+from supervision.pdf import report_violations
 from supervision.selectors import case_for_action, violation_report_get
 
 CASE_LIST_PAGE_SIZE = 50
@@ -250,6 +251,7 @@ def _review_page(
             "case": report.supervision,
             "offender": report.supervision.offender,
             "history": selectors.report_history(report=report),
+            "violations": report_violations(full),
             "authority": report_authority(full),
             "form": form,
             "can_review": report_step_open(report.status, ReportStep.APPROVE) and report.author_id != request.user.pk,

@@ -6,9 +6,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from agency.audit import audit_page_read
+from agency.audit import audit_page_read, audit_record
 from agency.errors import ApplicationError
 from agency.http import AuthenticatedRequest
 from agency.models import User
@@ -17,6 +18,7 @@ from supervision.authority import report_authority, supervision_authority
 from supervision.forms import form_add_service_error
 from supervision.lifecycle import ReportStep, report_step_open, report_step_require
 from supervision.models import Supervision, ViolationReport
+from supervision.pdf import pdf_filename, report_violations, violation_report_pdf
 from supervision.selectors import case_for_action, violation_report_get
 from supervision.workspace import selectors
 from supervision.workspace.forms import ViolationReportForm
@@ -111,6 +113,7 @@ def _report_page(
         "editable": form is not None,
         "other_editors": report.editors_besides_author(),
         "authority": report_authority(report),
+        "violations": report_violations(report),
     }
     return render(request, "supervision/report_form.html", context)
 
@@ -138,6 +141,7 @@ def report_detail(request: AuthenticatedRequest, case_id: int, report_id: int) -
             "editable": True,
             "other_editors": report.editors_besides_author(),
             "authority": report_authority(report),
+            "violations": report_violations(report),
         },
         viewed=("violation_report.viewed", report),
     )
@@ -165,3 +169,19 @@ def report_submit(request: AuthenticatedRequest, case_id: int, report_id: int) -
             messages.success(request, f"Violation report #{report.pk} submitted to your supervisor for approval.")
             return redirect(case_url(supervision))
     return _report_page(request, supervision, report, form)
+
+
+@require_GET
+@workspace_view
+def report_preview(request: AuthenticatedRequest, case_id: int, report_id: int) -> HttpResponse:
+    """The report as the court or board will receive it: the same PDF (supervision.pdf), shown in the browser to
+    the officer before they submit it and to the supervisor before they approve it (and after, as it stands).
+    Audited as a read of the report's document."""
+    supervision = case_for_action(actor=request.user, case_id=case_id)
+    report = violation_report_get(actor=request.user, supervision=supervision, report_id=report_id)
+    content = violation_report_pdf(report)
+    audit_record(actor=request.user, action="violation_report.pdf_previewed", obj=report)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{pdf_filename(report)}"'
+    patch_cache_control(response, no_store=True, private=True)
+    return response

@@ -55,6 +55,7 @@ urlpatterns = [
     path("cases/<int:case_id>/reports/new/", report_views.report_new, name="report_new"),
     path("cases/<int:case_id>/reports/<int:report_id>/", report_views.report_detail, name="report_detail"),
     path("cases/<int:case_id>/reports/<int:report_id>/submit/", report_views.report_submit, name="report_submit"),
+    path("cases/<int:case_id>/reports/<int:report_id>/preview.pdf", report_views.report_preview, name="report_preview"),
     # A person's record (issue 15, item 2); the person page itself, /people/<id>/, is the intake's.
     *person_record_views.urlpatterns,
 ]

@@ -424,6 +424,7 @@ ROUTES_THAT_SHOW_PEOPLE = {
     "supervision:referral_status",
     "supervision:report_detail",
     "supervision:report_new",
+    "supervision:report_preview",
     "supervision:risk_assessment_new",
     "supervision:violation_correct",
     "supervision:violation_new",

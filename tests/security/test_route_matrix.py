@@ -228,6 +228,7 @@ MATRIX: dict[str, dict[str, str]] = {
     "supervision:report_detail": row(O, O, D, D, D, D, L),
     "supervision:report_new": row(O, O, D, D, D, D, L),
     "supervision:report_submit": row(O, D, D, D, D, D, L),  # only its author submits a report (issue 12, #4)
+    "supervision:report_preview": row(O, O, D, D, D, D, L),  # the PDF the court will see (issue 16, item 6)
     "supervision:risk_assessment_new": row(O, O, D, D, D, D, L),
     "supervision:violation_correct": row(O, O, D, D, D, D, L),
     "supervision:violation_new": row(O, O, D, D, D, D, L),
@@ -281,6 +282,7 @@ CALLS: dict[str, tuple[str, Callable | None]] = {
     "supervision:report_new": ("POST", _case),
     "supervision:report_detail": ("GET", _page_record("report_id", "draft-reports")),
     "supervision:report_submit": ("POST", _page_record("report_id", "draft-reports")),
+    "supervision:report_preview": ("GET", _page_record("report_id", "draft-reports")),
     **PERSON_RECORD_CALLS,
     "supervision:risk_assessment_new": ("POST", _case),
     # intake and the person page (a person is found through their cases: another caseload's is a 404)
