@@ -384,6 +384,11 @@ SPECTACULAR_SETTINGS = {
         "ComplianceStatusEnum": "supervision.choices.ComplianceStatus",
         "LevelEnum": "supervision.choices.SupervisionLevel",  # the name it had before risk levels were answered
         "RiskLevelEnum": "offenders.choices.RiskLevel",
+        # a person's record (offenders/api/record.py)
+        "AddressKindEnum": "offenders.choices.AddressKind",
+        "AddressVerificationEnum": "offenders.choices.AddressVerification",
+        "PhoneKindEnum": "offenders.choices.PhoneKind",
+        "AliasKindEnum": "offenders.choices.AliasKind",
     },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
 }

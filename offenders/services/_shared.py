@@ -9,6 +9,7 @@ from django.db.models import Model
 
 from agency.access import require_role
 from agency.choices import Role
+from agency.errors import ApplicationError
 from agency.models import User
 from offenders.models import Offender
 
@@ -36,6 +37,12 @@ def record_lock(model: type[_Record], record: _Record, offender: Offender) -> _R
     if getattr(locked, "offender_id", None) != offender.pk:
         raise ValidationError("This record belongs to another person.")
     return locked
+
+
+def record_state_conflict(message: str) -> ApplicationError:
+    """A change the record's state refuses (ending what is already ended, a number already primary): a 409 over
+    the API, a message at the top of a form. Bad input stays a ValidationError (400, next to its field)."""
+    return ApplicationError(message, status_code=409)
 
 
 def history_reason(reason: str, *, ask: str, field: str = "reason") -> str:

@@ -11,7 +11,14 @@ from agency.audit import audit_record
 from agency.models import User
 from offenders.choices import AddressKind, AddressVerification
 from offenders.models import Address, Employment, Offender
-from offenders.services._shared import history_reason, offender_lock, record_change_require, record_lock, record_save
+from offenders.services._shared import (
+    history_reason,
+    offender_lock,
+    record_change_require,
+    record_lock,
+    record_save,
+    record_state_conflict,
+)
 
 # What a correction may change (the dates of the history and the verification have their own services).
 ADDRESS_CORRECTABLE = ("kind", "line1", "line2", "city", "state", "postal_code", "start_date")
@@ -191,9 +198,13 @@ def employment_end(*, actor: User, employment: Employment, end_date: date, reaso
     employment = record_lock(Employment, employment, offender)
     reason = history_reason(reason, ask="Say why the job ended (e.g. laid off, quit, contract over).")
     if employment.end_date is not None:
-        raise ValidationError(f"This job already ended on {employment.end_date:%b %-d, %Y}.")
+        raise record_state_conflict(f"This job already ended on {employment.end_date:%b %-d, %Y}.")
     if end_date is None:
         raise ValidationError({"end_date": "Say on which day the job ended."})
+    if end_date < employment.start_date:
+        raise ValidationError(
+            {"end_date": f"The job began on {employment.start_date:%b %-d, %Y}: it cannot end before that day."}
+        )
     employment.end_date = end_date
     record_save(employment, actor=actor, reason=reason, fields=["end_date"])
     audit_record(

@@ -12,7 +12,14 @@ from agency.audit import audit_record
 from agency.models import User
 from offenders.choices import AliasKind, PhoneKind
 from offenders.models import Alias, EmergencyContact, Offender, Phone
-from offenders.services._shared import history_reason, offender_lock, record_change_require, record_lock, record_save
+from offenders.services._shared import (
+    history_reason,
+    offender_lock,
+    record_change_require,
+    record_lock,
+    record_save,
+    record_state_conflict,
+)
 
 # --- Phones ------------------------------------------------------------------------------------------------
 
@@ -59,9 +66,9 @@ def phone_make_primary(*, actor: User, phone: Phone) -> Phone:
     offender = offender_lock(phone.offender_id)
     phone = record_lock(Phone, phone, offender)
     if phone.ended_on is not None:
-        raise ValidationError(f"This number was ended on {phone.ended_on:%b %-d, %Y}: add it again to use it.")
+        raise record_state_conflict(f"This number was ended on {phone.ended_on:%b %-d, %Y}: add it again to use it.")
     if phone.is_primary:
-        raise ValidationError("This is already the primary number.")
+        raise record_state_conflict("This is already the primary number.")
     _demote_primary(offender, actor, "Another number became the primary one")
     phone.is_primary = True
     record_save(phone, actor=actor, reason="Made the primary number", fields=["is_primary"])
@@ -79,9 +86,13 @@ def phone_end(*, actor: User, phone: Phone, ended_on: date, reason: str) -> Phon
     phone = record_lock(Phone, phone, offender)
     reason = history_reason(reason, ask="Say why (e.g. disconnected, changed number).")
     if phone.ended_on is not None:
-        raise ValidationError(f"This number was already ended on {phone.ended_on:%b %-d, %Y}.")
+        raise record_state_conflict(f"This number was already ended on {phone.ended_on:%b %-d, %Y}.")
     if ended_on is None:
         raise ValidationError({"ended_on": "Say from which day the number is no longer in use."})
+    if ended_on < phone.added_on:
+        raise ValidationError(
+            {"ended_on": f"The number was added on {phone.added_on:%b %-d, %Y}: it cannot end before that day."}
+        )
     was_primary = phone.is_primary
     phone.ended_on = ended_on
     phone.is_primary = False
@@ -132,7 +143,7 @@ def emergency_contact_update(
     contact = record_lock(EmergencyContact, contact, offender)
     reason = history_reason(reason, ask="Say what changed (e.g. new number).")
     if contact.ended_on is not None:
-        raise ValidationError(f"This contact was ended on {contact.ended_on:%b %-d, %Y}: add a new one instead.")
+        raise record_state_conflict(f"This contact was ended on {contact.ended_on:%b %-d, %Y}: add a new one instead.")
     changed = {
         key: value
         for key, value in {"name": name, "relationship": relationship, "phone": phone}.items()
@@ -157,7 +168,7 @@ def emergency_contact_end(*, actor: User, contact: EmergencyContact, ended_on: d
     contact = record_lock(EmergencyContact, contact, offender)
     reason = history_reason(reason, ask="Say why (e.g. no longer willing, relationship ended).")
     if contact.ended_on is not None:
-        raise ValidationError(f"This contact was already ended on {contact.ended_on:%b %-d, %Y}.")
+        raise record_state_conflict(f"This contact was already ended on {contact.ended_on:%b %-d, %Y}.")
     if ended_on is None:
         raise ValidationError({"ended_on": "Say from which day."})
     contact.ended_on = ended_on
@@ -196,7 +207,7 @@ def alias_end(*, actor: User, alias: Alias, ended_on: date, reason: str) -> Alia
     alias = record_lock(Alias, alias, offender)
     reason = history_reason(reason, ask="Say why (e.g. recorded in error, no longer used).")
     if alias.ended_on is not None:
-        raise ValidationError(f"This name was already ended on {alias.ended_on:%b %-d, %Y}.")
+        raise record_state_conflict(f"This name was already ended on {alias.ended_on:%b %-d, %Y}.")
     if ended_on is None:
         raise ValidationError({"ended_on": "Say from which day."})
     alias.ended_on = ended_on

@@ -56,8 +56,9 @@ ID_FILTERS = _id_filters()
 
 
 def test_every_list_filters_by_id_through_the_bounded_filter():
-    # the ids of cases, people, units, officers, courts and boards: each list offers its own
-    assert len(ID_FILTERS) == 26
+    # the ids of cases, people, units, officers, courts and boards: each list offers its own (the five parts of a
+    # person's record: ``offender``)
+    assert len(ID_FILTERS) == 31
     assert {url for url, _ in ID_FILTERS} >= {
         "/api/v1/supervisions/",
         "/api/v1/check-ins/",

@@ -24,6 +24,11 @@ RESOURCES = (
     "units",
     "officers",
     "risk-assessments",
+    "addresses",
+    "employments",
+    "phones",
+    "emergency-contacts",
+    "aliases",
 )
 
 
@@ -44,6 +49,7 @@ def test_the_schema_generates_without_warnings_and_validates(tmp_path):
     actions |= {"change-level", "change-status", "close", "reassign"}  # the case's lifecycle
     actions |= {"custody", "release", "decline"}  # custody; closure requests' approve/ and decline/
     actions |= {"approve-override", "decline-override"}  # a risk assessment's level override
+    actions |= {"correct", "verify", "make-primary", "update"}  # a person's record (and its end/)
     assert {p.rstrip("/").rsplit("/", 1)[1] for p in paths if "{id}/" in p and not p.endswith("{id}/")} == actions
     assert all("delete" not in operations for operations in schema["paths"].values())
 

@@ -176,7 +176,7 @@ def _query_parameters(filterset_class) -> set[str]:
 
 def test_the_filter_table_names_every_filter_of_every_resource():
     from agency.api.filtersets import UserFilterSet
-    from offenders.api.filtersets import OffenderFilterSet
+    from offenders.api.filtersets import OffenderFilterSet, PersonRecordFilterSet
     from supervision.api import filtersets as f
 
     text = API.read_text(encoding="utf-8")
@@ -196,6 +196,7 @@ def test_the_filter_table_names_every_filter_of_every_resource():
         "violations": f.ViolationFilterSet,
         "violation-reports": f.ViolationReportFilterSet,
         "officers": UserFilterSet,
+        "addresses, employments, phones, emergency-contacts, aliases": PersonRecordFilterSet,
     }
     for resource, filterset in expected.items():
         documented = rows[resource] - {"parole", "probation"}

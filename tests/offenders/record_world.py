@@ -37,6 +37,15 @@ def person_record_kwargs(kind: str) -> Callable[[object, str], dict[str, int]]:
     return build
 
 
+def person_record_pk(kind: str) -> Callable[[object, str], dict[str, int]]:
+    """The API's URL arguments (``pk``) of the case's person's record of ``kind``, made on first use."""
+
+    def build(world, case: str) -> dict[str, int]:
+        return {"pk": person_record_kwargs(kind)(world, case)["record_id"]}
+
+    return build
+
+
 def person_photo_kwargs(world, case: str) -> dict[str, int]:
     """The person of the case has a photo (uploaded by the case's officer) before the page is asked for it."""
     key = ("person-photo", case)
@@ -67,6 +76,44 @@ PERSON_RECORD_CALLS = {
     "supervision:alias_new": ("POST", person_kwargs),
     "supervision:alias_end": ("POST", person_record_kwargs("aliases")),
 }
+
+
+_API = {
+    "address": "addresses",
+    "employment": "employment",
+    "phone": "phones",
+    "emergency-contact": "contacts",
+    "alias": "aliases",
+}
+# route -> (method, URL arguments): the matrix's CALLS for the record over the API (offenders/api/record.py).
+PERSON_RECORD_API_CALLS = {
+    **{f"api:{name}-list": ("GET", None) for name in _API},
+    **{f"api:{name}-detail": ("GET", person_record_pk(kind)) for name, kind in _API.items()},
+    "api:address-correct": ("POST", person_record_pk("addresses")),
+    "api:address-verify": ("POST", person_record_pk("addresses")),
+    "api:employment-end": ("POST", person_record_pk("employment")),
+    "api:employment-verify": ("POST", person_record_pk("employment")),
+    "api:phone-make-primary": ("POST", person_record_pk("phones")),
+    "api:phone-end": ("POST", person_record_pk("phones")),
+    "api:emergency-contact-update": ("POST", person_record_pk("contacts")),
+    "api:emergency-contact-end": ("POST", person_record_pk("contacts")),
+    "api:alias-end": ("POST", person_record_pk("aliases")),
+}
+
+
+def person_record_api_bodies(today: str) -> dict[str, dict[str, str]]:
+    """Valid bodies of the record's API actions (so that the role decides, not validation)."""
+    ended = {"ended_on": today, "reason": "Recorded in error"}
+    return {
+        "api:address-correct": {"line1": "1 Fixed Street", "reason": "Typo in the street"},
+        "api:address-verify": {"verified_on": today, "how": "document"},
+        "api:employment-end": {"end_date": today, "reason": "Quit"},
+        "api:employment-verify": {"verified_on": today},
+        "api:phone-end": ended,
+        "api:emergency-contact-update": {"phone": "614 555 0199", "reason": "New number"},
+        "api:emergency-contact-end": ended,
+        "api:alias-end": ended,
+    }
 
 
 def record_of(records: dict, person, kind: str):

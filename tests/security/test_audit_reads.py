@@ -20,7 +20,7 @@ from offenders.models import Offender
 from supervision import services
 from supervision.models import Supervision, ViolationReport
 from tests.api.test_audited_pages import audit_table_refusing_writes
-from tests.offenders.record_world import PERSON_RECORD_CALLS
+from tests.offenders.record_world import PERSON_RECORD_API_CALLS, PERSON_RECORD_CALLS
 from tests.security.matrix_world import OWN_CASE, OWN_USER, ROLES, extend_world
 from tests.security.test_route_matrix import CALLS, MATRIX, O, _call
 from tests.supervision.factories import SupervisionFactory
@@ -431,6 +431,13 @@ ROUTES_THAT_SHOW_PEOPLE = {
     # a person's record (issue 15, item 2): its overview and its forms (the photo shows no name; its own row,
     # photo.viewed, is tested in tests/ui/test_person_record.py)
     *(route for route in PERSON_RECORD_CALLS if route != "supervision:person_photo"),
+    # the record over the API: its lists, details and actions (each action's own row names the person), but for
+    # the two the walk meets after the record was ended (409: end/ sorts before make-primary/ and update/)
+    *(
+        route
+        for route in PERSON_RECORD_API_CALLS
+        if route not in ("api:phone-make-primary", "api:emergency-contact-update")
+    ),
 }
 
 

@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 
 from agency.models import AuditEvent
 from supervision.models import CaseNote, CheckIn, Referral, Supervision, Violation, ViolationReport
-from tests.offenders.record_world import PERSON_RECORD_CALLS
+from tests.offenders.record_world import PERSON_RECORD_API_CALLS, PERSON_RECORD_CALLS, person_record_api_bodies
 from tests.security.matrix_world import OTHER_CASE, OTHER_USER, OWN_CASE, OWN_USER, ROLES, extend_world
 
 pytestmark = pytest.mark.django_db
@@ -137,6 +137,18 @@ MATRIX: dict[str, dict[str, str]] = {
     "api:offender-detail": row(O, O, D, D, O, O, L),
     "api:offender-duplicates": row(V, V, D, D, V, V, L),  # (nothing to look for: 400)
     "api:offender-list": row(O, O, D, D, O, O, L),
+    # a person's record over the API (issue 15, item 2): read as people are; changed by the officer or a supervisor
+    # of one of the person's open cases (the supervisor meets what the officer did: 409, or 400 "nothing changed")
+    **{route: row(O, O, D, D, O, O, L) for route in PERSON_RECORD_API_CALLS if route.endswith(("-list", "-detail"))},
+    "api:address-correct": row(O, V, D, D, D, D, L),
+    "api:address-verify": row(O, O, D, D, D, D, L),  # the same day again: audited, nothing changes
+    "api:employment-end": row(O, V, D, D, D, D, L),
+    "api:employment-verify": row(O, O, D, D, D, D, L),
+    "api:phone-make-primary": row(O, V, D, D, D, D, L),
+    "api:phone-end": row(O, V, D, D, D, D, L),
+    "api:emergency-contact-update": row(O, V, D, D, D, D, L),
+    "api:emergency-contact-end": row(O, V, D, D, D, D, L),
+    "api:alias-end": row(O, V, D, D, D, D, L),
     "api:officer-detail": row(O, O, D, D, O, O, L),
     "api:officer-list": row(O, O, D, D, O, O, L),
     "api:parole-board-detail": row(O, O, O, O, O, O, L),
@@ -326,6 +338,7 @@ CALLS: dict[str, tuple[str, Callable | None]] = {
     "api:offender-list": ("GET", None),
     "api:offender-detail": ("GET", _record("offenders")),
     "api:offender-duplicates": ("GET", None),
+    **PERSON_RECORD_API_CALLS,
     "api:supervision-list": ("GET", None),
     "api:supervision-detail": ("GET", _record("supervisions")),
     "api:supervision-change-level": ("POST", _record("supervisions")),
@@ -428,6 +441,7 @@ BODIES = {
     "api:closure-request-decline": {"reason": "Not yet."},
     "api:risk-assessment-decline-override": {"reason": "The score stands."},
     "dashboard:level_override_decline": {"reason": "The score stands."},
+    **person_record_api_bodies(_TODAY),
 }
 
 
