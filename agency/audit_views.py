@@ -21,7 +21,6 @@ from django.views.decorators.http import require_GET
 
 from agency.access import role_view
 from agency.audit import audit_about_person, audit_record
-from agency.audit_labels import action_label, object_label
 from agency.choices import AuditOutcome, Role
 from agency.http import AuthenticatedRequest
 from agency.models import AuditEvent, User
@@ -169,9 +168,6 @@ def events(request: AuthenticatedRequest, case_records: CaseRecords) -> HttpResp
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     # Read the page before writing this look's own row: the count and the rows then agree.
     page.object_list = list(page.object_list)
-    for event in page.object_list:
-        event.action_text = action_label(event.action)
-        event.object_text = object_label(event.object_type, event.object_id)
     audit_record(actor=request.user, action="audit.viewed", detail={"filters": _query_for_audit(filters)})
     return render(
         request, "audit/events.html", {"form": form, "page_obj": page, "zone": timezone.get_current_timezone_name()}
