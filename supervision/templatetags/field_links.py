@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 
 from django import template
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
@@ -66,10 +66,10 @@ def map_link(address: Any) -> SafeString:
     """The address, its lines as they are written, as a link to it on a map (opens in a new tab)."""
     lines = _address_lines(address) if address else []
     if not lines:
-        return format_html("")
+        return mark_safe("")
     return format_html(
         '<a href="{}" target="_blank" rel="noopener noreferrer">{}'
         '<span class="visually-hidden"> (map, opens in a new tab)</span></a>',
         map_href(address),
-        format_html_join(format_html("<br>"), "{}", ((line,) for line in lines)),
+        format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines)),
     )
