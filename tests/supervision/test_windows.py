@@ -105,3 +105,18 @@ def test_a_window_closing_in_the_afternoon_is_overdue_that_evening():
     start, end = _local(2026, 11, 28, 9, 0), _local(2026, 11, 29, 17, 0)
     assert window_attention(window_start=start, due_at=end, now=_local(2026, 11, 29, 16, 59)) == Attention.DUE_TODAY
     assert window_attention(window_start=start, due_at=end, now=_local(2026, 11, 29, 17, 1)) == Attention.OVERDUE
+
+
+@pytest.mark.django_db
+@override_settings(TIME_ZONE="America/New_York")
+def test_the_reminder_names_the_last_day_and_the_check_in_the_day_it_is_due_by():
+    from supervision.services.reminders import reminder_text
+    from tests.supervision.factories import CheckInFactory
+
+    # given a window from Monday Nov 23 to the midnight that ends Sunday Nov 29
+    check_in = CheckInFactory(window_start=_local(2026, 11, 23, 0, 0), due_at=_local(2026, 11, 30, 0, 0))
+    # when
+    _subject, body = reminder_text(check_in)
+    # then
+    assert "opens on Monday 23 November and must be completed no later than Sunday 29 November.\n" in body
+    assert str(check_in) == "Office visit due by 2026-11-29 (Scheduled)"
