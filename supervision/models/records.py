@@ -28,6 +28,7 @@ from supervision.choices import (
     SubstanceResult,
 )
 from supervision.models.cases import USER, Supervision
+from supervision.windows import window_last_day
 
 
 class CheckIn(models.Model):
@@ -79,7 +80,7 @@ class CheckIn(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} due {self.due_at:%Y-%m-%d} ({self.get_status_display()})"
+        return f"{self.get_kind_display()} due by {window_last_day(self.due_at):%Y-%m-%d} ({self.get_status_display()})"
 
     def clean(self) -> None:
         bounds.raise_errors(bounds.check_in_errors(self))

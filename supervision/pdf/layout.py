@@ -149,7 +149,7 @@ def _date(value) -> str:
 
 
 def _datetime(value) -> str:
-    return date_format(timezone.localtime(value), "F j, Y, g:i A") if value else "—"
+    return date_format(timezone.localtime(value), "F j, Y, g:i A T") if value else "—"
 
 
 def _person(user) -> str:

@@ -95,7 +95,7 @@ def violation_report_schedule_hearing(
         report=report,
         body=(
             f"Hearing on violation report #{report.pk} set for "
-            f"{date_format(timezone.localtime(hearing_at), 'l, F j, Y, g:i A')}{where} "
+            f"{date_format(timezone.localtime(hearing_at), 'l, F j, Y, g:i A T')}{where} "
             f"by {_authority_name(report)} ({_staff_name(actor)})."
         ),
     )

@@ -139,7 +139,8 @@ def flag_missed_sql() -> str:
     webhook = WebhookDelivery._meta.db_table
     missed = WebhookEvent.CHECK_IN_MISSED.value
     missed_key = event_key(event=missed, obj_type="check_in", obj_id=0)[:-1]  # '<event>:check_in:' || id
-    due_day = "to_char(f.due_at AT TIME ZONE %(tz)s, 'YYYY-MM-DD')"
+    # The window's last day (supervision.windows.window_last_day): the local date of its last microsecond.
+    due_day = "to_char((f.due_at - interval '1 microsecond') AT TIME ZONE %(tz)s, 'YYYY-MM-DD')"
     return f"""
 WITH updated AS (
     UPDATE {checkin}

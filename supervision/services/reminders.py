@@ -22,6 +22,7 @@ from agency.audit import audit_record
 from offenders.models import Offender
 from supervision.choices import CheckInOrigin, CheckInStatus, SupervisionStatus
 from supervision.models import CheckIn, ReminderDelivery, ReminderStatus
+from supervision.windows import window_due_text
 
 logger = logging.getLogger(__name__)
 
@@ -81,12 +82,11 @@ def reminder_sender() -> ReminderSender:
 def reminder_text(check_in: CheckIn) -> tuple[str, str]:
     """The reminder: when and how to check in, and whom to call. No case details."""
     opens = timezone.localtime(check_in.window_start)
-    closes = timezone.localtime(check_in.due_at)
     officer = check_in.supervision.officer
     subject = f"Reminder: {check_in.get_kind_display().lower()} check-in opens {opens:%a %d %b}"
     body = (
         f"Your {check_in.get_kind_display().lower()} check-in opens on {opens:%A %d %B} and must be completed "
-        f"by {closes:%A %d %B %H:%M}.\n"
+        f"no later than {window_due_text(check_in.due_at, day_format='l j F')}.\n"
         f"Questions: your officer {officer.get_full_name() or officer.username}"
         f"{' at ' + officer.phone if officer.phone else ''}.\n"
     )

@@ -18,6 +18,7 @@ from supervision.choices import (
     ViolationStatus,
 )
 from supervision.lifecycle import ReportStep, authority_status_label, report_step_open
+from supervision.windows import DAY_FORMAT, window_attention, window_due_text, window_last_day
 
 register = template.Library()
 
@@ -180,3 +181,25 @@ def hours(value) -> str:
     except (TypeError, ValueError, ArithmeticError):
         return str(value)
     return f"{number.normalize():f}"
+
+
+# --- Check-in windows as people read them (the rule: supervision.windows) ---------------------------
+
+
+@register.filter
+def last_day(due_at: datetime | None) -> date | None:
+    """The last day of a window closing at ``due_at``: ``{{ check_in.due_at|last_day|date:"M j" }}``."""
+    return window_last_day(due_at) if due_at else None
+
+
+@register.filter
+def due_by(due_at: datetime | None, day_format: str = DAY_FORMAT) -> str:
+    """ "Sun Nov 29" for a window closing at the end of that day, "Sun Nov 29, 5:00 PM EST" otherwise
+    (``{{ check_in.due_at|due_by:"D M j, Y" }}`` for another day format)."""
+    return window_due_text(due_at, day_format=day_format) if due_at else ""
+
+
+@register.filter
+def attention_at(check_in, now: datetime) -> int:
+    """How urgent an open check-in is at ``now`` (supervision.choices.Attention, as the caseload sorts it)."""
+    return int(window_attention(window_start=check_in.window_start, due_at=check_in.due_at, now=now))

@@ -100,6 +100,9 @@ def _caseload_base(*, actor: User, now: datetime) -> QuerySet[CaseloadCase]:
             last_contact_at=Subquery(last_contact.values("completed_at")[:1], output_field=DateTimeField()),
         )
         .annotate(
+            # The same answer as supervision.windows.window_attention: due today when the window's last day
+            # is today, i.e. it closes by the midnight that ends today (a window closing at that midnight
+            # is due by today, not tomorrow).
             attention=SqlCase(
                 When(next_check_in_due__lt=now, then=Value(Attention.OVERDUE)),
                 When(next_check_in_due__lte=_end_of_today(now), then=Value(Attention.DUE_TODAY)),

@@ -241,6 +241,22 @@ def test_pages_work_on_a_phone(live_server, page, screenshot, morning):
     expect(page.get_by_role("heading", name="Marcus J Reyes")).to_be_visible()
     screenshot("21-phone-case")
 
+    # The check-ins due come first on a phone, right under the record buttons (once some 1,580 px down),
+    # and the person's phone number dials.
+    check_ins = page.locator("section[aria-labelledby=checkins-h]").bounding_box()
+    person = page.locator("section[aria-labelledby=person-h]").bounding_box()
+    assert check_ins["y"] < person["y"]
+    assert check_ins["y"] < 600
+    assert check_ins["width"] == person["width"]
+    expect(page.locator('a[href^="tel:"]').first).to_be_visible()
+
+    # At desktop width the two columns stand as before: the person on the left, the check-ins on the right.
+    page.set_viewport_size({"width": 1366, "height": 900})
+    check_ins = page.locator("section[aria-labelledby=checkins-h]").bounding_box()
+    person = page.locator("section[aria-labelledby=person-h]").bounding_box()
+    assert check_ins["x"] > person["x"] + person["width"]
+    assert abs(check_ins["y"] - person["y"]) < 2
+
 
 def _sign_in(page, live_server, username: str, next_path: str) -> None:
     page.goto(_url(live_server, f"/accounts/login/?next={next_path}"))

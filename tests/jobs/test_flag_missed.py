@@ -11,6 +11,7 @@ from agency.models import AuditEvent
 from supervision.choices import CheckInStatus, ViolationKind
 from supervision.models import CheckIn, Notification, NotificationKind, Violation
 from supervision.services import check_ins_flag_missed
+from supervision.windows import window_last_day
 from tests.agency.factories import SupervisorFactory
 from tests.supervision.factories import CheckInFactory, SupervisionFactory
 
@@ -61,7 +62,7 @@ def test_flag_missed_marks_opens_violation_notifies_and_audits(django_capture_on
         None,
         due_day,
     )
-    assert violation.description == f"Missed check-in due {due_day:%Y-%m-%d}"
+    assert violation.description == f"Missed check-in due {window_last_day(check_in.due_at):%Y-%m-%d}"
     assert violation.history.count() == 1
     assert check_in.history.first().status == CheckInStatus.MISSED
     notification = Notification.objects.get()
@@ -297,3 +298,15 @@ def test_a_new_streak_after_a_completed_check_in_alerts_again():
     assert sorted(
         Notification.objects.filter(kind=NotificationKind.POSSIBLE_ABSCONDER).values_list("key", flat=True)
     ) == sorted([f"possible_absconder:{old[0].pk}", f"possible_absconder:{new[0].pk}"])
+
+
+@pytest.mark.django_db
+def test_a_window_closing_at_midnight_is_missed_on_its_last_day_not_the_next():
+    # given a window whose end is midnight at the end of Sunday Nov 22 (local)
+    end = timezone.make_aware(datetime.datetime(2026, 11, 23, 0, 0))
+    CheckInFactory(window_start=end - datetime.timedelta(days=7), due_at=end)
+    # when
+    check_ins_flag_missed(now=NOW)
+    # then the violation and the officer's notice name Sunday, the day it was due by
+    assert Violation.objects.get().description == "Missed check-in due 2026-11-22"
+    assert Notification.objects.get().message.startswith("Missed check-in due 2026-11-22 (")
