@@ -89,6 +89,7 @@ NOT_HTML = {
     "audit:export": "CSV",
     "dashboard:export": "CSV",
     "inbox:report_pdf": "PDF",
+    "supervision:report_preview": "PDF (the same document as inbox:report_pdf, shown inline)",
     "logout": "POST only; its signed-out page is checked after each role's walk",
     "session_keepalive": "POST only, JSON (the idle warning's dialog is checked in the officer's walk)",
     "dashboard:reassign": "POST only; redirects to the case list",
