@@ -45,6 +45,7 @@ urlpatterns = [
     path("api/guide/", api_guide.api_guide, name="api-guide"),
     path("dashboard/", include("supervision.dashboard.urls")),
     path("inbox/", include("supervision.inbox.urls")),
+    path("notifications/", include("supervision.notifications.urls")),
     path("", include("supervision.workspace.urls")),
 ]
 

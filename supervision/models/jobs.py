@@ -47,6 +47,29 @@ class Notification(models.Model):
         return f"{self.get_kind_display()} for {self.recipient_id}: {self.message}"
 
 
+class NotificationChannel(models.TextChoices):
+    IN_APP = "in_app", "In the app only"
+    EMAIL = "email", "E-mail at once"
+    DIGEST = "digest", "Daily digest"
+
+
+class NotificationPreference(models.Model):
+    """How one member of staff wants one kind of notification delivered. No row: in the app only."""
+
+    user = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="notification_preferences")
+    kind = models.CharField(max_length=32, choices=NotificationKind.choices)
+    channel = models.CharField(max_length=16, choices=NotificationChannel.choices, default=NotificationChannel.IN_APP)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_once_per_user_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.user_id}: {self.get_channel_display()}"
+
+
 class CheckInPlan(models.Model):
     """The supervision level and status (the contact standard's keys besides the type, which a case keeps) a
     case's check-ins were last planned for: when either changes, the scheduler excuses the old standard's

@@ -421,7 +421,7 @@ def test_the_case_pages_conditions_and_their_history_cost_the_same_queries_for_o
     modified_condition(0)
     _decision(case)
     client.get(url)
-    with django_assert_num_queries(25) as few:  # 21, and custody (2) and risk (2)
+    with django_assert_num_queries(26) as few:  # 21, and custody (2) and risk (2), and the bell's unread count
         response = client.get(url)
     assert sum(len(c.earlier_wordings) for c in response.context["conditions"]) == 1
     # when there are seven conditions, each modified

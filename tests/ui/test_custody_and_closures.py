@@ -200,11 +200,11 @@ def test_the_queue_is_empty_for_now_and_says_so(client, supervisor):
 def test_the_queue_query_count_does_not_grow(client, django_assert_num_queries, supervisor, officer):
     client.force_login(supervisor)
     _ask(SupervisionFactory(officer=officer))
-    # the session, the user, the count, the page, the audit row (and its savepoint)
-    with django_assert_num_queries(6):
+    # the session, the user, the count, the page, the audit row (and its savepoint), the bell's unread count
+    with django_assert_num_queries(7):
         client.get(reverse("dashboard:closures"))
     for _ in range(4):
         _ask(SupervisionFactory(officer=officer))
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get(reverse("dashboard:closures"))
     assert len(response.context["rows"]) == 5
