@@ -44,6 +44,8 @@ HTML_PAGES = (
     "inbox:inbox",
     "inbox:report_detail",
     "login",
+    "notifications:list",
+    "notifications:preferences",
     "password_change",
     "password_change_done",
     "supervision:case_close",
@@ -104,6 +106,8 @@ NOT_HTML = {
     "supervision:person_photo": "a JPEG or PNG image (shown on the person record page, which is checked)",
     "dashboard:level_override_approve": "POST only; redirects to the level overrides",
     "dashboard:level_override_decline": "POST only; redirects to the level overrides (an error as a message)",
+    "notifications:read": "POST only; redirects to the notifications list",
+    "notifications:read_all": "POST only; redirects to the notifications list",
 }
 API_PREFIX = "api:"  # the REST API answers JSON only
 

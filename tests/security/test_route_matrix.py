@@ -82,6 +82,23 @@ def _risk_assessment(w, c) -> dict:
     return {"pk": w.records[("risk-assessments", c)].pk}
 
 
+def _notification(w, c) -> dict:
+    """A notification of the case's officer (made on first use): theirs to mark read, anyone else's a 404."""
+    from supervision.models import Notification, NotificationKind
+
+    case = w.cases[c]
+    notification, _created = Notification.objects.get_or_create(
+        key=f"matrix:{c}",
+        defaults={
+            "recipient_id": case.officer_id,
+            "kind": NotificationKind.MISSED_CHECK_IN,
+            "message": f"Missed check-in ({case.docket_number})",
+            "supervision": case,
+        },
+    )
+    return {"notification_id": notification.pk}
+
+
 def _override(w, c) -> int:
     _risk_assessment(w, c)
     return w.records[("risk-assessments", c)].level_override.pk
@@ -246,6 +263,12 @@ MATRIX: dict[str, dict[str, str]] = {
     "supervision:violation_new": row(O, O, D, D, D, D, L),
     # a person's record (issue 15, item 2): the staff of the person's cases
     **{route: row(O, O, D, D, D, D, L) for route in PERSON_RECORD_CALLS},
+    # notifications (issue 16, item 2): every member of staff has their own (an integrator, a machine, has none);
+    # the notification marked read is the case officer's, so anyone else (their supervisor included) meets a 404
+    "notifications:list": row(O, O, O, O, D, O, L),
+    "notifications:read": row(O, D, D, D, D, D, L),
+    "notifications:read_all": row(O, O, O, O, D, O, L),
+    "notifications:preferences": row(O, O, O, O, D, O, L),
     "session_keepalive": row(O, O, O, O, O, O, L),
     "two_factor_setup": row(O, O, O, O, O, O, L),
     "two_factor_verify": row(O, O, O, O, O, O, L),
@@ -324,6 +347,11 @@ CALLS: dict[str, tuple[str, Callable | None]] = {
     "inbox:report_acknowledge": ("POST", _report("violation-reports")),
     "inbox:report_hearing": ("POST", _report("violation-reports")),
     "inbox:report_disposition": ("POST", _report("violation-reports")),
+    # notifications
+    "notifications:list": ("GET", None),
+    "notifications:read": ("POST", _notification),
+    "notifications:read_all": ("POST", None),
+    "notifications:preferences": ("GET", None),
     # the API
     "api:api-root": ("GET", None),
     "api:me": ("GET", None),
