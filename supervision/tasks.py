@@ -1,11 +1,12 @@
 """Celery tasks: thin wrappers that take ids (never a person's data), call one service, and are safe to
-run twice. Periodic ones are scheduled by django-celery-beat (see migration 0003_beat_schedule); what
+run twice. Periodic ones are scheduled by django-celery-beat (see migrations 0003_beat_schedule and 0013); what
 they must do is read from the database, so a lost message is made good by the next run."""
 
 from celery import shared_task
 
 from supervision import services
 from supervision.services.missed_check_ins import check_ins_missed_emails_send
+from supervision.services.notification_emails import notification_digests_send, notifications_email_at_once
 
 
 @shared_task(acks_late=True)
@@ -47,3 +48,13 @@ def check_in_reminders_send_task() -> dict[str, int]:
 @shared_task(acks_late=True)
 def supervisor_digest_send_task() -> dict[str, int]:
     return services.supervisor_digest_send()
+
+
+@shared_task(acks_late=True)
+def notifications_email_at_once_task() -> dict[str, int]:
+    return notifications_email_at_once()
+
+
+@shared_task(acks_late=True)
+def notification_digests_send_task() -> dict[str, int]:
+    return notification_digests_send()

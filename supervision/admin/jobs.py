@@ -7,6 +7,7 @@ from supervision.models import (
     CheckInPlan,
     DigestDelivery,
     Notification,
+    NotificationPreference,
     ReminderDelivery,
 )
 
@@ -21,6 +22,18 @@ class NotificationAdmin(ReadOnlyAdmin):
     search_fields = ("=recipient__username", "=key")
     raw_id_fields = ("recipient", "supervision", "check_in", "report")
     date_hierarchy = "created_at"
+    show_full_result_count = False
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(ReadOnlyAdmin):
+    """Each member of staff sets their own on /notifications/preferences/ (audited there)."""
+
+    list_display = ("user", "kind", "channel", "updated_at")
+    list_filter = ("kind", "channel")
+    list_select_related = ("user",)
+    search_fields = ("=user__username",)
+    raw_id_fields = ("user",)
     show_full_result_count = False
 
 

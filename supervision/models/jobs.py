@@ -34,6 +34,9 @@ class Notification(models.Model):
     key = models.CharField(max_length=120, unique=True, help_text="Idempotency key, e.g. missed_check_in:42.")
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it was e-mailed (at once or in a digest): at most once."
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -35,6 +35,7 @@ from agency.queueing import task_queue
 from agency.webhooks import event_key
 from supervision.choices import CheckInKind, CheckInStatus, ViolationKind, ViolationSeverity, ViolationStatus
 from supervision.models import CheckIn, Notification, NotificationKind, Supervision, Violation
+from supervision.services.notifications import notification_emailed_at_once
 
 logger = logging.getLogger(__name__)
 
@@ -313,8 +314,13 @@ def _queue_emails(officers: list[tuple[int, int]], supervisors: list[tuple[int, 
 def check_ins_missed_emails_send(*, officers: list[tuple[int, int]], supervisors: list[tuple[int, int]]) -> int:
     """One email per officer (count of missed check-ins on the caseload) and per supervisor (count of new
     possible-absconder alerts) of one sweep. A mail server that is down loses the email, never the
-    violation or the in-app notification. Returns the number of emails sent."""
+    violation or the in-app notification. Returns the number of emails sent. Only to those who receive the
+    kind by e-mail at once (their notification preferences; by default they do)."""
     officer_counts, supervisor_counts = dict(officers), dict(supervisors)
+    by_email = notification_emailed_at_once(kind=NotificationKind.MISSED_CHECK_IN, user_ids=officer_counts)
+    officer_counts = {user_id: count for user_id, count in officer_counts.items() if user_id in by_email}
+    by_email = notification_emailed_at_once(kind=NotificationKind.POSSIBLE_ABSCONDER, user_ids=supervisor_counts)
+    supervisor_counts = {user_id: count for user_id, count in supervisor_counts.items() if user_id in by_email}
     users = User.objects.filter(pk__in=set(officer_counts) | set(supervisor_counts)).only("pk", "email")
     emails = {user.pk: user.email for user in users if user.email}
     messages = []

@@ -2,7 +2,7 @@
 delivered (in the app only, e-mail at once, daily digest). Only the recipient acts on a notification:
 someone else's is the same 404 as one that does not exist (``notification_get_own``)."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -55,11 +55,31 @@ def notifications_mark_all_read(*, actor: User, now: datetime | None = None) -> 
     return len(rows)
 
 
+# The channel of a kind its recipient chose nothing for: in the app only, except where Caseline e-mailed at
+# once before there were preferences (the missed check-in sweep e-mails the officers and the supervisors,
+# supervision/services/missed_check_ins.py): nobody silently stops receiving those.
+DEFAULT_CHANNELS: dict[str, str] = {
+    NotificationKind.MISSED_CHECK_IN: NotificationChannel.EMAIL,
+    NotificationKind.POSSIBLE_ABSCONDER: NotificationChannel.EMAIL,
+    NotificationKind.REPORT_DISPOSED: NotificationChannel.IN_APP,
+}
+
+
 def notification_preferences(*, user: User) -> dict[str, str]:
-    """The channel of every kind for ``user`` (a kind without a row: in the app only)."""
-    channels = {kind: NotificationChannel.IN_APP.value for kind in NotificationKind.values}
+    """The channel of every kind for ``user`` (a kind without a row: its ``DEFAULT_CHANNELS``)."""
+    channels = {kind: str(DEFAULT_CHANNELS.get(kind, NotificationChannel.IN_APP)) for kind in NotificationKind.values}
     channels.update(NotificationPreference.objects.filter(user=user).values_list("kind", "channel"))
     return channels
+
+
+def notification_emailed_at_once(*, kind: str, user_ids: Iterable[int]) -> set[int]:
+    """Of ``user_ids``, those who receive ``kind`` by e-mail at once (one query)."""
+    user_ids = set(user_ids)
+    chosen = dict(
+        NotificationPreference.objects.filter(user_id__in=user_ids, kind=kind).values_list("user_id", "channel")
+    )
+    default = DEFAULT_CHANNELS.get(kind, NotificationChannel.IN_APP)
+    return {user_id for user_id in user_ids if chosen.get(user_id, default) == NotificationChannel.EMAIL}
 
 
 @transaction.atomic

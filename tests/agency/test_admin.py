@@ -29,6 +29,7 @@ from supervision.models import (
     DigestDelivery,
     DrugTestSubstanceResult,
     Notification,
+    NotificationPreference,
     Referral,
     ReminderDelivery,
     ReportDelivery,
@@ -89,6 +90,7 @@ CASE_RECORDS = {
 NO_ADD_PAGE = CASE_RECORDS | {
     "agency.auditevent",
     "supervision.notification",
+    "supervision.notificationpreference",  # each member of staff sets their own (supervision/notifications/)
     "supervision.checkinplan",
     "supervision.reminderdelivery",
     "supervision.digestdelivery",
@@ -225,6 +227,9 @@ MAKERS: dict[str, Callable[[], Model]] = {
     ),
     "supervision.notification": lambda: Notification.objects.create(
         recipient=OfficerFactory(), kind="missed_check_in", message="A check-in was missed.", key=_unique("missed")
+    ),
+    "supervision.notificationpreference": lambda: NotificationPreference.objects.create(
+        user=OfficerFactory(), kind="report_disposed", channel="email"
     ),
     "supervision.checkinplan": lambda: CheckInPlan.objects.create(supervision=SupervisionFactory(), level="medium"),
     "supervision.custodyepisode": lambda: _case_record(

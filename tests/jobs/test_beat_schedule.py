@@ -29,5 +29,8 @@ def test_the_beat_schedule_migration_writes_the_periodic_jobs_once_and_names_rea
         "Send supervisor digests": ("supervision.tasks.supervisor_digest_send_task", "0 7", True),
         # written by agency/migrations/0004_webhooks.py
         "Sweep webhook deliveries": ("agency.tasks.webhook_deliveries_sweep_task", "every minute", True),
+        # written by supervision/migrations/0013_notification_preferences.py
+        "E-mail notifications at once": ("supervision.tasks.notifications_email_at_once_task", "every 5 minutes", True),
+        "Send notification digests": ("supervision.tasks.notification_digests_send_task", "30 6", True),
     }
     assert {task for task, _, _ in tasks.values()} <= set(app.tasks)

@@ -218,24 +218,29 @@ def test_mark_all_read_with_nothing_unread_writes_nothing(signed_in, officer):
 # --- Preferences ----------------------------------------------------------------------------------------------
 
 
-def test_preferences_default_to_the_app_only(signed_in):
+def test_preferences_default_to_what_caseline_did_before_there_were_preferences(signed_in):
+    # the sweep e-mailed missed check-ins and possible absconders at once; a disposition was in the app only
     response = signed_in.get(reverse("notifications:preferences"))
-    assert response.context["form"].initial == {kind: "in_app" for kind in NotificationKind.values}
+    assert response.context["form"].initial == {
+        "missed_check_in": "email",
+        "possible_absconder": "email",
+        "report_disposed": "in_app",
+    }
 
 
 def test_preferences_are_saved_and_audited(signed_in, officer):
-    # when the officer chooses e-mail for missed check-ins and the digest for dispositions
-    choice = {"missed_check_in": "email", "possible_absconder": "in_app", "report_disposed": "digest"}
+    # when the officer chooses the app only for missed check-ins and the digest for dispositions
+    choice = {"missed_check_in": "in_app", "possible_absconder": "email", "report_disposed": "digest"}
     response = signed_in.post(reverse("notifications:preferences"), choice)
     # then the two changes are stored (the default is no row) and audited once
     assert response.status_code == 302
     assert dict(NotificationPreference.objects.filter(user=officer).values_list("kind", "channel")) == {
-        "missed_check_in": "email",
+        "missed_check_in": "in_app",
         "report_disposed": "digest",
     }
     row = AuditEvent.objects.get(action="notification.preferences_changed")
     assert row.detail == {
-        "missed_check_in": {"from": "in_app", "to": "email"},
+        "missed_check_in": {"from": "email", "to": "in_app"},
         "report_disposed": {"from": "in_app", "to": "digest"},
     }
     # and the page shows them chosen
@@ -253,8 +258,8 @@ def test_preferences_refuse_an_unknown_channel(signed_in, officer):
 
 
 def test_preferences_are_each_users_own(client, officer, other_officer):
-    # given the colleague chose e-mail
-    NotificationPreference.objects.create(user=other_officer, kind="missed_check_in", channel="email")
+    # given the colleague chose the digest
+    NotificationPreference.objects.create(user=other_officer, kind="missed_check_in", channel="digest")
     client.force_login(officer)
     # then the officer still sees the default
-    assert client.get(reverse("notifications:preferences")).context["form"].initial["missed_check_in"] == "in_app"
+    assert client.get(reverse("notifications:preferences")).context["form"].initial["missed_check_in"] == "email"

@@ -41,7 +41,7 @@ def test_preferences_refuse_unknown_kinds_and_channels(officer):
 
 
 def test_saving_the_same_preferences_again_writes_nothing(officer):
-    notification_preferences_save(actor=officer, channels={"missed_check_in": "email"})
-    notification_preferences_save(actor=officer, channels={"missed_check_in": "email"})
+    notification_preferences_save(actor=officer, channels={"missed_check_in": "digest"})
+    notification_preferences_save(actor=officer, channels={"missed_check_in": "digest"})
     assert AuditEvent.objects.filter(action="notification.preferences_changed").count() == 1
-    assert notification_preferences(user=officer)["missed_check_in"] == "email"
+    assert notification_preferences(user=officer)["missed_check_in"] == "digest"
