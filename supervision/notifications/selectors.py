@@ -1,6 +1,6 @@
 """Reads of a member of staff's own notifications: nobody reads another's."""
 
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 
 from agency.choices import Role
@@ -17,13 +17,14 @@ def notification_unread_count(*, actor: User) -> int:
 
 
 def notification_list(*, actor: User, unread_only: bool = False, kind: str = "") -> QuerySet[Notification]:
-    """The actor's notifications, newest first, each with its person's id (for the audit row): one query."""
+    """The actor's notifications, newest first, each with its case (its person's id, for the audit row): one
+    query."""
     notifications = Notification.objects.filter(recipient=actor)
     if unread_only:
         notifications = notifications.filter(read_at__isnull=True)
     if kind:
         notifications = notifications.filter(kind=kind)
-    return notifications.annotate(offender_id=F("supervision__offender_id")).order_by("-created_at", "-id")
+    return notifications.select_related("supervision").order_by("-created_at", "-id")
 
 
 def notification_link(notification: Notification) -> str:

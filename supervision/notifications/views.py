@@ -15,7 +15,7 @@ from agency.access import role_view
 from agency.audit import audit_list_read
 from agency.http import AuthenticatedRequest
 from supervision.forms import form_add_service_error
-from supervision.notifications.forms import NotificationFilterForm, NotificationPreferencesForm
+from supervision.notifications.forms import NO_FILTERS, NotificationFilterForm, NotificationPreferencesForm
 from supervision.notifications.selectors import NOTIFIED_ROLES, notification_link, notification_list
 from supervision.services.notifications import (
     notification_mark_read,
@@ -41,13 +41,16 @@ def _back(request: AuthenticatedRequest) -> str:
 @notifications_view
 def notification_list_page(request: AuthenticatedRequest) -> HttpResponse:
     form = NotificationFilterForm(request.GET or None)
-    filters = form.filters() if request.GET else {"unread_only": False, "kind": ""}
+    filters = form.filters() if request.GET else NO_FILTERS
     page_obj = Paginator(notification_list(actor=request.user, **filters), PAGE_SIZE).get_page(request.GET.get("page"))
     page_obj.object_list = list(page_obj.object_list)
     audit_list_read(
         request,
         action="notification.listed",
-        rows=[(notification.pk, notification.offender_id) for notification in page_obj.object_list],
+        rows=[
+            (notification.pk, notification.supervision.offender_id if notification.supervision else None)
+            for notification in page_obj.object_list
+        ],
     )
     return render(
         request,

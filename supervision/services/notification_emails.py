@@ -13,7 +13,7 @@ from datetime import date, datetime
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from agency.audit import audit_record
@@ -43,7 +43,7 @@ def _line(notification: Notification) -> str:
     return f"- {when:%a %b %-d, %-I:%M %p}: {notification.message}" + (f"\n  {settings.SITE_URL}{link}" if link else "")
 
 
-def _send(*, pending, subject: str, now: datetime, action: str) -> dict[str, int]:
+def _send(*, pending: QuerySet[Notification], subject: str, now: datetime, action: str) -> dict[str, int]:
     """E-mail each recipient their ``pending`` notifications (one e-mail each), mark them e-mailed and audit it."""
     result = {"recipients": 0, "notifications": 0, "failed": 0}
     with transaction.atomic():

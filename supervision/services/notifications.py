@@ -15,7 +15,7 @@ from agency.models import User
 from supervision.models import Notification, NotificationChannel, NotificationKind, NotificationPreference
 
 
-def notification_get_own(*, actor: User, notification_id: object) -> Notification:
+def notification_get_own(*, actor: User, notification_id: int | str) -> Notification:
     """The actor's own notification; another's, or none, is a 404 (the same answer for both)."""
     notification = Notification.objects.filter(recipient=actor, pk=notification_id).first()
     if notification is None:
@@ -24,7 +24,7 @@ def notification_get_own(*, actor: User, notification_id: object) -> Notificatio
 
 
 @transaction.atomic
-def notification_mark_read(*, actor: User, notification_id: object, now: datetime | None = None) -> Notification:
+def notification_mark_read(*, actor: User, notification_id: int | str, now: datetime | None = None) -> Notification:
     """Mark one of the actor's notifications read (again: nothing changes and nothing is audited)."""
     notification = Notification.objects.select_for_update().filter(recipient=actor, pk=notification_id).first()
     if notification is None:
