@@ -49,6 +49,15 @@ ALIAS_FIELDS = ["id", "offender", "kind", "first_name", "last_name", "ended_on"]
 
 
 class AddressSerializer(serializers.ModelSerializer):
+    # Declared: DRF drops allow_blank from a read-only field it builds, and the schema would then refuse the
+    # empty value an address not yet verified answers.
+    verified_how = serializers.ChoiceField(
+        choices=AddressVerification.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="How the address was verified (empty until it is).",
+    )
+
     class Meta:
         model = Address
         fields = ADDRESS_FIELDS

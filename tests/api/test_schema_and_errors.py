@@ -176,4 +176,7 @@ def test_blank_choices_and_emails_are_described_as_the_api_returns_them(world, c
     assert components["ViolationReport"]["properties"]["disposition"]["oneOf"][1] == {
         "$ref": "#/components/schemas/BlankEnum"
     }
+    assert components["Address"]["properties"]["verified_how"]["oneOf"][1] == {
+        "$ref": "#/components/schemas/BlankEnum"
+    }
     assert "format" not in components["Offender"]["properties"]["email"]
