@@ -44,14 +44,10 @@ from offenders.api.record_serializers import (
 from offenders.models import Address, Alias, EmergencyContact, Employment, Phone
 from offenders.services import addresses as address_services
 from offenders.services import contacts as contact_services
-from offenders.services._shared import RECORD_EDITORS
+from offenders.services._shared import RECORD_EDITORS, RECORD_READ_ONLY
 from supervision.api.scoping import api_offenders, api_supervisions
 from supervision.choices import SupervisionStatus
 
-READ_ONLY = (
-    "All of this person's cases you work on are closed: the record stays in their history, read-only. "
-    "It changes again when a case is opened."
-)
 WHO = (
     " Only an officer or a supervisor who sees one of the person's open cases (403 for other roles or a read-only "
     "token; 409 when all those cases are closed)."
@@ -62,7 +58,7 @@ def record_changeable(request: Request, offender_id: int) -> None:
     """409 unless the caller sees one of the person's cases that is not closed (the record pages' rule)."""
     open_cases = api_supervisions(request).filter(offender_id=offender_id).exclude(status=SupervisionStatus.CLOSED)
     if not open_cases.exists():
-        raise ApplicationError(READ_ONLY, status_code=409)
+        raise ApplicationError(RECORD_READ_ONLY, status_code=409)
 
 
 def read_schema(noun: str, plural: str, extra: str = "") -> Any:

@@ -15,6 +15,12 @@ from offenders.models import Offender
 
 HISTORY_REASON_MAX_LENGTH = 100  # simple_history's history_change_reason column
 RECORD_EDITORS = (Role.OFFICER, Role.SUPERVISOR)
+# Why a person's record is read-only to someone who sees them only through closed cases: the pages and the API
+# say it in the same words (supervision/workspace/person_record_views.py, offenders/api/record.py).
+RECORD_READ_ONLY = (
+    "All of this person's cases you work on are closed: the record stays in their history, read-only. "
+    "It changes again when a case is opened."
+)
 
 _Record = TypeVar("_Record", bound=Model)
 

@@ -26,6 +26,7 @@ from agency.http import AuthenticatedRequest
 from offenders.models import Address, Alias, EmergencyContact, Employment, Offender, Phone, Photo
 from offenders.services import addresses as address_services
 from offenders.services import contacts as contact_services
+from offenders.services._shared import RECORD_READ_ONLY
 from offenders.services.photos import photo_upload as photo_upload_service
 from supervision.access import offenders_visible_to, supervisions_visible_to
 from supervision.choices import SupervisionStatus
@@ -69,12 +70,6 @@ def record_url(person: Offender) -> str:
     return reverse("supervision:person_record", args=[person.pk])
 
 
-READ_ONLY = (
-    "All of this person's cases you work on are closed: the record stays in their history, read-only. "
-    "It changes again when a case is opened."
-)
-
-
 # --- The overview ---------------------------------------------------------------------------------------------
 
 
@@ -105,7 +100,7 @@ def person_record(request: AuthenticatedRequest, person_id: int) -> HttpResponse
             "cases": cases,
             "case": cases[0] if cases else None,
             "may_change": _may_change(cases),
-            "read_only": READ_ONLY,
+            "read_only": RECORD_READ_ONLY,
             "addresses": list(person.addresses.all()),
             "employments": list(person.employments.all()),
             "phones": list(person.phones.all()),
@@ -192,7 +187,7 @@ def _form_page(
         "intro": intro,
         "record": target,
         "multipart": files,
-        "empty": "" if may_change else READ_ONLY,
+        "empty": "" if may_change else RECORD_READ_ONLY,
     }
     return render(request, "supervision/person_record_form.html", context)
 
