@@ -133,15 +133,6 @@ def percent(done, required) -> int:
 
 
 @register.filter
-def days_from_today(moment: datetime | date | None) -> int | None:
-    """Whole days from today to ``moment`` (negative in the past)."""
-    if moment is None:
-        return None
-    day = timezone.localdate(moment) if isinstance(moment, datetime) else moment
-    return (day - timezone.localdate()).days
-
-
-@register.filter
 def field_class(bound_field) -> str:
     widget = bound_field.field.widget
     name = type(widget).__name__
